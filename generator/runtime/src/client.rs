@@ -228,6 +228,10 @@ impl ClientBuilder {
     /// credential belongs to no complete alternative (e.g. an email without
     /// its key; the message names what is missing); the base URL is invalid;
     /// a default header is invalid; or the HTTP client cannot be created.
+    // `Error` is large because `Error::Api` carries headers inline (the shape
+    // generated code matches on); building a client is a cold path, so the
+    // size of the `Err` variant does not matter here.
+    #[allow(clippy::result_large_err)]
     pub fn build(self) -> Result<Client, Error> {
         let spec = self.spec;
         let mut credentials = Credentials::new(spec);
@@ -321,8 +325,9 @@ fn parse_base_url(raw: &str) -> Result<Url, String> {
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(format!("scheme must be http or https, not `{}`", url.scheme()));
     }
-    if url.host_str().map_or(true, str::is_empty) {
-        return Err("missing host".to_owned());
+    match url.host_str() {
+        Some(h) if !h.is_empty() => {}
+        _ => return Err("missing host".to_owned()),
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("must not contain a query or fragment".to_owned());

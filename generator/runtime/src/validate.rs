@@ -63,13 +63,14 @@ pub fn check_number(parts: &mut RequestParts, name: &'static str, value: f64, mi
 
 /// The bound `value` breaks, if any.
 pub fn number_violation(value: f64, minimum: Option<f64>, maximum: Option<f64>) -> Option<String> {
+    // NaN compares false with everything, so it fails whichever bound is set.
     if let Some(min) = minimum {
-        if !(value >= min) {
+        if value.is_nan() || value < min {
             return Some(format!("must be at least {min}"));
         }
     }
     if let Some(max) = maximum {
-        if !(value <= max) {
+        if value.is_nan() || value > max {
             return Some(format!("must be at most {max}"));
         }
     }
