@@ -215,6 +215,10 @@ impl ClientBuilder {
     }
 
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, ...).
+    ///
+    /// Note: the default client only follows same-origin redirects (so
+    /// credential headers never reach another host); a supplied client keeps
+    /// its own redirect policy.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
         self.http = Some(c);
         self
@@ -258,6 +262,8 @@ impl ClientBuilder {
             };
             ConfigError::new(format!("invalid base URL{origin}: {why}"))
         })?;
+
+        check_spec(spec)?;
 
         let secret_headers = credentials.header_names();
         let mut default_headers = HeaderMap::new();
@@ -309,6 +315,20 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
             attempt.stop()
         }
     })
+}
+
+/// Checks the header names and values of the static spec once, so sending
+/// never fails on them later.
+fn check_spec(spec: &ApiSpec) -> Result<(), ConfigError> {
+    if HeaderValue::from_str(spec.user_agent).is_err() {
+        return Err(ConfigError::new("invalid user agent in API spec"));
+    }
+    for h in [spec.request_id_header, spec.retry_count_header].into_iter().flatten() {
+        if HeaderName::from_bytes(h.as_bytes()).is_err() {
+            return Err(ConfigError::new(format!("invalid header name `{h}` in API spec")));
+        }
+    }
+    Ok(())
 }
 
 /// Header names whose values should never be printed.

@@ -179,9 +179,10 @@ impl<E> fmt::Display for Error<E> {
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // The underlying transport error; the other variants are leaves
+        // (their Display already says everything).
         match self {
-            Error::Connection(e) => Some(e),
-            Error::Decode(e) => Some(e),
+            Error::Connection(e) => e.source.as_ref().map(|s| s as &(dyn std::error::Error + 'static)),
             _ => None,
         }
     }

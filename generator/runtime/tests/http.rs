@@ -553,3 +553,20 @@ async fn no_auth_api_builds_without_credentials() {
     assert_eq!(c.config().timeout, Duration::from_secs(60));
     assert_eq!(c.config().max_retries(), 2);
 }
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed_with_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(path("/client/v4/zones/old"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", "/client/v4/zones/new"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/client/v4/zones/new"))
+        .and(header("x-auth-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok_zone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = builder(&base(&server)).credential("api_email", EMAIL).credential("api_key", KEY).build().unwrap();
+    assert_eq!(get_zone(&c, "old").await.unwrap().id, "abc");
+}
