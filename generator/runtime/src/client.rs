@@ -349,6 +349,11 @@ fn parse_base_url(raw: &str) -> Result<Url, String> {
         Some(h) if !h.is_empty() => {}
         _ => return Err("missing host".to_owned()),
     }
+    // Userinfo would be printed by `Debug` of `Config` and end up in error
+    // URLs; credentials belong in the credential setters.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain a user name or password".to_owned());
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("must not contain a query or fragment".to_owned());
     }

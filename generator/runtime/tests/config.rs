@@ -49,9 +49,10 @@ fn half_a_pair_names_what_is_missing() {
 fn unknown_scheme_and_bad_urls_are_config_errors() {
     let msg = config_message(ClientBuilder::new(&SPEC).credential("nope", "x").build());
     assert!(msg.contains("unknown security scheme `nope`"), "{msg}");
-    for url in ["not a url", "ftp://example.com/x", "https://example.com/v4?x=1", "http://", "  "] {
+    for url in ["not a url", "ftp://example.com/x", "https://example.com/v4?x=1", "http://", "  ", "https://user:pw-SECRET@example.com/v4"] {
         let msg = config_message(ClientBuilder::new(&SPEC).credential("api_token", TOKEN).base_url(url).build());
         assert!(msg.contains("invalid base URL"), "{url}: {msg}");
+        assert!(!msg.contains("pw-SECRET"), "{msg}");
     }
     let msg = config_message(
         ClientBuilder::new(&SPEC).credential("api_token", TOKEN).default_header("bad name", "v").build(),
