@@ -1,1 +1,68 @@
+//! `sdkgen`: generates an idiomatic Rust SDK crate from an OpenAPI 3.0/3.1 document.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! spec file --load--> openapiv3::OpenAPI --ir::lower--> ir::Api --emit--> tokens
+//!           --format--> GeneratedFile (text) --write::write / write::check--> disk
+//! ```
+//!
+//! Only [`load`] and [`write`] touch the filesystem; every other stage is a pure function.
 
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod extract;
+pub mod format;
+pub mod ir;
+pub mod load;
+mod normalize;
+pub mod resolve;
+pub mod write;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use format::{GeneratedFile, Provenance};
+
+/// Options for one generation run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What the generated-file header says about origin and regeneration.
+    pub provenance: Provenance,
+    /// Give the crate its own `[workspace]` (when it is generated outside any workspace).
+    pub standalone: bool,
+}
+
+/// The result of a run: the files and the model they came from.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file of the crate, formatted, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// The model (for reports: counts and diagnostics).
+    pub api: ir::Api,
+}
+
+/// Runs the pure part of the pipeline on an already-loaded spec.
+pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> Result<Generated> {
+    let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
+    let context = emit::Context { api: &api, config, standalone: options.standalone };
+    let emitted = emit::emit(&context);
+    let mut files = format::format_files(emitted, &options.provenance)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Generated { files, api })
+}
+
+/// Loads the spec and the optional configuration from disk, then generates.
+pub fn generate_from_paths(spec_path: &Path, config_path: Option<&Path>, options: &Options) -> Result<Generated> {
+    let config = match config_path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            Config::parse(&text, path)?
+        }
+        None => Config::default(),
+    };
+    let spec = load::load_spec(spec_path)?;
+    generate(&spec, &config, options)
+}

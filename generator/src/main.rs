@@ -1,1 +1,119 @@
-fn main(){}
+//! The `sdkgen` command line: `generate` an SDK crate, or `extract` a fragment of a spec.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use sdkgen::{Options, Provenance};
+
+/// Generates Rust SDK crates from OpenAPI documents.
+#[derive(Parser)]
+#[command(name = "sdkgen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate an SDK crate from a spec.
+    Generate {
+        /// The OpenAPI document (YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// The generator configuration (`codegen.toml`); optional.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The crate directory to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Do not write; exit with status 1 if the directory differs from what would be generated.
+        #[arg(long)]
+        check: bool,
+        /// Give the crate its own `[workspace]` table.
+        #[arg(long)]
+        standalone: bool,
+        /// List every simplification the generator made.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Extract operations and everything they reference into a self-contained YAML document.
+    Extract {
+        /// The source document (YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// operationId to keep (repeatable).
+        #[arg(long = "operation", required = true)]
+        operations: Vec<String>,
+        /// Where to write the fragment (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
+    match cli.command {
+        Command::Generate { spec, config, out, check, standalone, verbose } => {
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let provenance = Provenance { spec: spec.display().to_string(), command: strip_check(&command) };
+            let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &Options { provenance, standalone })?;
+            let api = &generated.api;
+            eprintln!(
+                "{} operations, {} resources, {} types, {} files, {} lines",
+                api.operations.len(),
+                count_resources(&api.resources),
+                api.types.len(),
+                generated.files.len(),
+                generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>()
+            );
+            if verbose {
+                for diagnostic in &api.diagnostics {
+                    eprintln!("note: {} [{}]: {}", diagnostic.pointer, diagnostic.kind, diagnostic.message);
+                }
+            } else if !api.diagnostics.is_empty() {
+                eprintln!("{} simplification(s); --verbose lists them", api.diagnostics.len());
+            }
+            if check {
+                let drift = sdkgen::write::check(&generated.files, &out)?;
+                if !drift.is_clean() {
+                    eprint!("{}", drift.report(&strip_check(&command)));
+                    return Ok(ExitCode::FAILURE);
+                }
+                eprintln!("{} is up to date", out.display());
+            } else {
+                let touched = sdkgen::write::write(&generated.files, &out)?;
+                eprintln!("wrote {} file(s) to {}", touched.len(), out.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { spec, operations, out } => {
+            let document = sdkgen::load::load_value(&spec)?;
+            let fragment = sdkgen::extract::extract(&document, &operations).map_err(|problem| problem.in_file(&spec))?;
+            let text = sdkgen::extract::to_yaml(&fragment, &spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), &operations);
+            match out {
+                Some(path) => std::fs::write(&path, text).map_err(|source| sdkgen::Error::Io { path, source })?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn count_resources(resource: &sdkgen::ir::Resource) -> usize {
+    resource.children.values().map(|child| 1 + count_resources(child)).sum()
+}
+
+fn strip_check(command: &str) -> String {
+    command.replace(" --check", "")
+}

@@ -51,12 +51,9 @@ struct Inner {
     http: reqwest::Client,
 }
 
+// `Client::builder()` and `Client::from_env()` are generated next to the API description,
+// since they need the generated `ApiSpec`; the runtime starts from `ClientBuilder::new`.
 impl Client {
-    /// Starts building a client for `spec`.
-    pub fn builder(spec: &'static ApiSpec) -> ClientBuilder {
-        ClientBuilder::new(spec)
-    }
-
     /// The resolved configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
@@ -232,10 +229,6 @@ impl ClientBuilder {
     /// credential belongs to no complete alternative (e.g. an email without
     /// its key; the message names what is missing); the base URL is invalid;
     /// a default header is invalid; or the HTTP client cannot be created.
-    // `Error` is large because `Error::Api` carries headers inline (the shape
-    // generated code matches on); building a client is a cold path, so the
-    // size of the `Err` variant does not matter here.
-    #[allow(clippy::result_large_err)]
     pub fn build(self) -> Result<Client, Error> {
         let spec = self.spec;
         let mut credentials = Credentials::new(spec);

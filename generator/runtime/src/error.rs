@@ -44,8 +44,9 @@ pub fn body_snippet(body: &[u8]) -> String {
 /// before any operation is known).
 #[non_exhaustive]
 pub enum Error<E = serde_json::Value> {
-    /// The server answered with a non-2xx status (after any retries).
-    Api(ApiError<E>),
+    /// The server answered with a non-2xx status (after any retries). Boxed so
+    /// that `Result<T, Error<E>>` stays small on the success path.
+    Api(Box<ApiError<E>>),
     /// An attempt did not complete within the configured timeout, and no
     /// retries were left.
     Timeout(TimeoutError),
@@ -83,7 +84,7 @@ impl<E> Error<E> {
     /// The API error, if this is [`Error::Api`].
     pub fn api_error(&self) -> Option<&ApiError<E>> {
         match self {
-            Error::Api(e) => Some(e),
+            Error::Api(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -141,7 +142,7 @@ impl<E> Error<E> {
     /// (`Error<Value>`) into an operation's `Error<E>`.
     pub fn map_api<F>(self, f: impl FnOnce(ApiError<E>) -> ApiError<F>) -> Error<F> {
         match self {
-            Error::Api(e) => Error::Api(f(e)),
+            Error::Api(e) => Error::Api(Box::new(f(*e))),
             Error::Timeout(e) => Error::Timeout(e),
             Error::Connection(e) => Error::Connection(e),
             Error::Decode(e) => Error::Decode(e),

@@ -532,7 +532,7 @@ where
                         continue;
                     }
                     let typed = serde_json::from_slice::<E>(&bytes).ok();
-                    return Err(Error::Api(ApiError::new(status, request_id, resp_headers, typed, &bytes)));
+                    return Err(Error::Api(Box::new(ApiError::new(status, request_id, resp_headers, typed, &bytes))));
                 }
                 Attempt::TimedOut => {
                     if can_retry {

@@ -1,0 +1,122 @@
+//! Emission: turns the model into generated files (tokens for Rust, text for the rest).
+
+mod cargo;
+mod docs;
+mod operations;
+mod readme;
+mod resources;
+mod root;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::config::Config;
+use crate::ir::{Api, FloatKind, IntegerKind, TypeKind, TypeRef};
+
+/// One generated file before formatting.
+#[derive(Debug, Clone)]
+pub enum EmittedFile {
+    /// Rust tokens, formatted later with prettyplease.
+    Rust {
+        /// Path relative to the crate root, `/`-separated.
+        path: String,
+        /// The module's inner doc line(s).
+        module_doc: Vec<String>,
+        /// Items.
+        tokens: TokenStream,
+    },
+    /// Rust source copied verbatim (the runtime).
+    Verbatim {
+        /// Path relative to the crate root.
+        path: String,
+        /// Contents.
+        text: String,
+    },
+    /// Other text (`Cargo.toml`, `README.md`).
+    Text {
+        /// Path relative to the crate root.
+        path: String,
+        /// Contents, without the generated-file header.
+        text: String,
+        /// Comment syntax for the header: `#` for TOML; `None` for Markdown (an HTML comment).
+        comment: Option<&'static str>,
+    },
+}
+
+/// What the emitters share: the model, the configuration and the output's options.
+pub struct Context<'a> {
+    /// The model.
+    pub api: &'a Api,
+    /// The configuration.
+    pub config: &'a Config,
+    /// Whether the crate gets its own `[workspace]` (for crates generated outside a workspace).
+    pub standalone: bool,
+}
+
+/// Emits every file of the SDK crate.
+pub fn emit(context: &Context<'_>) -> Vec<EmittedFile> {
+    let mut files = vec![cargo::cargo_toml(context), readme::readme(context)];
+    files.extend(root::root_files(context));
+    files.extend(types::type_files(context));
+    files.extend(resources::resource_files(context));
+    files
+}
+
+/// The Rust spelling of a type use (`Option` for optional fields is added by callers).
+pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Integer(IntegerKind::I32) => quote!(i32),
+        TypeRef::Integer(IntegerKind::I64) => quote!(i64),
+        TypeRef::Integer(IntegerKind::U32) => quote!(u32),
+        TypeRef::Integer(IntegerKind::U64) => quote!(u64),
+        TypeRef::Float(FloatKind::F32) => quote!(f32),
+        TypeRef::Float(FloatKind::F64) => quote!(f64),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Named(id) => {
+            let name = format_ident!("{}", api.type_def(*id).name);
+            quote!(crate::types::#name)
+        }
+        TypeRef::Array(item) => {
+            let item = rust_type(api, item);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(api, value);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// Whether `Default::default()` exists for the type (named structs whose required fields all
+/// have defaults; never enums or unions, which have no natural default).
+pub fn has_default(api: &Api, ty: &TypeRef, visiting: &mut Vec<usize>) -> bool {
+    match ty {
+        TypeRef::Named(id) => {
+            if visiting.contains(&id.0) {
+                return true;
+            }
+            match &api.type_def(*id).kind {
+                TypeKind::Struct(def) => {
+                    visiting.push(id.0);
+                    let all = def.fields.iter().all(|f| !f.required || has_default(api, &f.ty, visiting));
+                    visiting.pop();
+                    all
+                }
+                TypeKind::Enum(_) | TypeKind::Union(_) => false,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// An identifier from a name the model already made valid.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", name)
+}

@@ -1,0 +1,236 @@
+//! The generated crate's `README.md`, which is also its crate documentation (so every
+//! example in it is compiled as a doctest).
+
+use super::{has_default, Context, EmittedFile};
+use crate::ir::{Api, Operation, Param, TypeRef};
+
+/// `README.md`.
+pub fn readme(context: &Context<'_>) -> EmittedFile {
+    let api = context.api;
+    let config = context.config;
+    let library = config.library_name();
+    let package = &config.package.name;
+    let mut text = String::new();
+    text.push_str(&format!("# `{package}`\n\n"));
+    text.push_str(&format!("A Rust client for the {}, generated from its OpenAPI document.\n\n", api.title));
+    let example = example_operation(context);
+    if let Some(call) = &example {
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program(&library, "println!(\"{result:?}\");"));
+        text.push_str("```\n\n");
+    }
+    text.push_str("## Installation\n\n");
+    text.push_str(&format!(
+        "Add the crate and an async runtime to `Cargo.toml`:\n\n```toml\n[dependencies]\n{package} = {{ path = \"{package}\" }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n"
+    ));
+    text.push_str("## Authentication\n\n");
+    text.push_str(&auth_section(context));
+    text.push_str(&format!(
+        "The base URL defaults to `{}`{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
+        api.base_url,
+        config.client.base_url_env.as_ref().map(|env| format!(" and `{env}` overrides it")).unwrap_or_default()
+    ));
+    text.push_str("## Resources and calls\n\n");
+    text.push_str(
+        "Operations hang from a tree of resources: `client.<resource>().<sub-resource>()...<method>(...)`. \
+         Path parameters are positional, in URL order; the other inputs go in a params struct built with \
+         `new(<required values>)` and setters for the optional ones. A call is a future: `.await` it to get \
+         the response body, already unwrapped from the API's envelope where the API uses one.\n\n",
+    );
+    if let Some(call) = &example {
+        text.push_str("## Errors\n\n");
+        text.push_str(
+            "Every failure is an `Error`, organised by origin: `Api` (the server answered with an error status; \
+             the documented error body is parsed into `body`, and `raw_body` keeps the text), `Timeout`, \
+             `Connection`, `Decode` (a success body that does not match the schema: the error names the JSON path), \
+             `Validation` (refused before sending, e.g. an empty path parameter) and `Config` (building the client).\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program(
+            &library,
+            "let _ = result;",
+        ).replace(
+            "    let result = ",
+            "    let outcome = ",
+        ).replace(
+            "        .await?;\n    let _ = result;\n",
+            "        .await;\n    match outcome {\n        Ok(body) => println!(\"{body:?}\"),\n        Err(error) if error.is_not_found() => println!(\"not found\"),\n        Err(error) if error.is_rate_limited() => println!(\"slow down\"),\n        Err(error) => {\n            if let Some(api_error) = error.api_error() {\n                println!(\"status {} request {:?}: {:?}\", api_error.status, api_error.request_id, api_error.body);\n            }\n            return Err(error.into());\n        }\n    }\n",
+        ));
+        text.push_str("```\n\n");
+        text.push_str("## Retries and timeouts\n\n");
+        text.push_str(
+            "Connection errors, timeouts, and the statuses 408, 409, 429 and 5xx are retried twice by default, \
+             with exponential backoff from 0.5 s doubling to at most 8 s, with jitter. `retry-after-ms` and \
+             `Retry-After` headers are honoured. Each attempt times out after 60 s by default. Both can be set \
+             for the client and for one request:\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program_with(
+            &library,
+            ".build()?",
+            ".timeout(std::time::Duration::from_secs(20))\n        .max_retries(5)\n        .build()?",
+            ".timeout(std::time::Duration::from_secs(5))\n        .max_retries(0)\n        .header(\"x-example\", \"1\")\n        .await?",
+            "let _ = result;",
+        ));
+        text.push_str("```\n\n");
+        text.push_str("## Raw responses\n\n");
+        text.push_str("`send_raw()` returns the status and headers with the parsed body:\n\n");
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program_with(
+            &library,
+            ".build()?",
+            ".build()?",
+            ".send_raw()\n        .await?",
+            "println!(\"{} {:?} {:?}\", result.status, result.request_id(), result.body);",
+        ));
+        text.push_str("```\n\n");
+    }
+    text.push_str("## Forward compatibility\n\n");
+    text.push_str(
+        "Responses keep what this version of the SDK does not know: every struct has an `extra` map with the \
+         properties the spec does not list, string enums decode unknown values into an `UnknownValue` variant, \
+         unions keep unmatched values as JSON, and `null` is accepted wherever a field is optional.\n\n",
+    );
+    text.push_str("## Regenerating\n\n");
+    text.push_str("Everything in this crate except `tests/` is generated; run `cargo xtask codegen` from the repository root to regenerate it.\n");
+    EmittedFile::Text { path: "README.md".into(), text, comment: None }
+}
+
+fn auth_section(context: &Context<'_>) -> String {
+    let api = context.api;
+    if api.security_alternatives.is_empty() {
+        return "The API declares no authentication.\n\n".into();
+    }
+    let mut text = String::from("Any one of these credential sets works:\n\n");
+    for alternative in &api.security_alternatives {
+        let parts: Vec<String> = alternative
+            .iter()
+            .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
+            .map(|scheme| {
+                let env = scheme.env.as_ref().map(|e| format!(" (environment: `{e}`)")).unwrap_or_default();
+                format!("`ClientBuilder::{}`{env}", scheme.setter)
+            })
+            .collect();
+        let label = context
+            .config
+            .auth
+            .alternatives
+            .iter()
+            .find(|a| &a.schemes == alternative)
+            .map(|a| format!("{}: ", a.name))
+            .unwrap_or_default();
+        text.push_str(&format!("- {label}{}\n", parts.join(" + ")));
+    }
+    text.push_str("\n`Client::from_env()` reads the environment variables; building a client without a complete set is an error.\n\n");
+    text
+}
+
+/// A call to show in examples, with literal arguments taken from the spec's examples.
+struct ExampleCall {
+    resource_path: Vec<String>,
+    method: String,
+    params_path: Option<String>,
+    arguments: Vec<String>,
+    params_arguments: Vec<String>,
+    credentials: Vec<String>,
+}
+
+impl ExampleCall {
+    fn program(&self, library: &str, use_result: &str) -> String {
+        self.program_with(library, ".build()?", ".build()?", ".await?", use_result)
+    }
+
+    fn program_with(&self, library: &str, build_from: &str, build_to: &str, send: &str, use_result: &str) -> String {
+        let mut text = format!("use {library}::Client;\n");
+        if let Some(path) = &self.params_path {
+            text.push_str(&format!("use {library}::{path};\n"));
+        }
+        text.push_str("\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
+        let build = format!("    let client = Client::builder()\n{}        {build_from}", self.credentials.iter().map(|c| format!("        {c}\n")).collect::<String>());
+        text.push_str(&build.replace(build_from, build_to));
+        text.push_str(";\n");
+        let mut arguments = self.arguments.clone();
+        if let Some(path) = &self.params_path {
+            let name = path.rsplit("::").next().unwrap_or(path);
+            arguments.push(format!("&{name}::new({})", self.params_arguments.join(", ")));
+        }
+        text.push_str(&format!(
+            "    let result = client\n        .{}()\n        .{}(\n{}        )\n        {send};\n",
+            self.resource_path.join("()\n        ."),
+            self.method,
+            arguments.iter().map(|a| format!("            {a},\n")).collect::<String>(),
+        ));
+        text.push_str(&format!("    {use_result}\n    Ok(())\n}}\n"));
+        text
+    }
+}
+
+fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
+    let api = context.api;
+    let wanted = context.config.docs.example_operation.as_deref();
+    let operation = match wanted {
+        Some(id) => api.operations.iter().find(|o| o.id == id),
+        None => api.operations.iter().find(|o| o.method == "GET").or(api.operations.first()),
+    }?;
+    let mut arguments = Vec::new();
+    for param in &operation.positional {
+        arguments.push(example_value(api, param, true)?);
+    }
+    let mut params_arguments = Vec::new();
+    let params_path = match &operation.params {
+        Some(params) => {
+            for field in params.fields.iter().filter(|f| f.required) {
+                params_arguments.push(example_value(api, field, false)?);
+            }
+            if params.body.as_ref().is_some_and(|b| b.required) {
+                // Bodies are too varied for a literal; the example shows a call without one.
+                return None;
+            }
+            Some(format!("resources::{}::{}", operation.group.join("::"), params.name))
+        }
+        None => None,
+    };
+    let credentials = api
+        .security_alternatives
+        .first()
+        .map(|alternative| {
+            alternative
+                .iter()
+                .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
+                .map(|scheme| match &scheme.env {
+                    Some(env) => format!(".{}(std::env::var(\"{env}\")?)", scheme.setter),
+                    None => format!(".{}(\"...\")", scheme.setter),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ExampleCall {
+        resource_path: operation.group.clone(),
+        method: operation.method_name.clone(),
+        params_path,
+        arguments,
+        params_arguments,
+        credentials,
+    })
+    .filter(|_| is_callable(operation))
+}
+
+fn is_callable(operation: &Operation) -> bool {
+    !operation.deprecated
+}
+
+/// A Rust literal for a parameter, from its example when it has one.
+fn example_value(api: &Api, param: &Param, positional: bool) -> Option<String> {
+    let example = param.example.as_ref();
+    Some(match &param.ty {
+        TypeRef::String => {
+            let text = example.and_then(|e| e.as_str()).unwrap_or("...");
+            format!("{text:?}")
+        }
+        TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
+        TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
+        TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
+        TypeRef::Named(_) if !positional && has_default(api, &param.ty, &mut Vec::new()) => "Default::default()".to_string(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,91 @@
+//! `src/resources/`: the resource tree as borrowing handles, one module per resource.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, doc_attrs};
+use super::operations::{operation_method, operation_statics, params_struct};
+use super::{ident, Context, EmittedFile};
+use crate::ir::Resource;
+
+/// The files under `src/resources/`.
+pub fn resource_files(context: &Context<'_>) -> Vec<EmittedFile> {
+    let mut files = Vec::new();
+    let root = &context.api.resources;
+    let modules = root.children.keys().map(|name| {
+        let module = ident(name);
+        quote!(pub mod #module;)
+    });
+    files.push(EmittedFile::Rust {
+        path: "src/resources/mod.rs".into(),
+        module_doc: vec!["The API's resources; start from the accessors on [`Client`](crate::Client).".into()],
+        tokens: quote!(#(#modules)*),
+    });
+    for child in root.children.values() {
+        resource_module(context, child, &mut Vec::new(), &mut files);
+    }
+    files
+}
+
+/// One resource: its handle, its operations, its params structs, and its sub-modules.
+fn resource_module(context: &Context<'_>, resource: &Resource, parents: &mut Vec<String>, files: &mut Vec<EmittedFile>) {
+    parents.push(resource.name.clone());
+    let dotted = parents.join(".");
+    let path = if resource.children.is_empty() {
+        format!("src/resources/{}.rs", parents.join("/"))
+    } else {
+        format!("src/resources/{}/mod.rs", parents.join("/"))
+    };
+    let handle = ident(&resource.handle);
+    let submodules = resource.children.keys().map(|name| {
+        let module = ident(name);
+        quote!(pub mod #module;)
+    });
+    let accessors = resource.children.values().map(|child| child_accessor(child, quote!(self.client)));
+    let operations: Vec<_> = resource.operations.iter().map(|&index| &context.api.operations[index]).collect();
+    let methods = operations.iter().map(|operation| operation_method(context, operation));
+    let statics = operations.iter().map(|operation| operation_statics(context, operation));
+    let params = operations.iter().filter_map(|operation| params_struct(context, operation, &resource.handle));
+    let handle_doc = format!(" Operations on {}.", code(&dotted));
+    let tokens = quote! {
+        #(#submodules)*
+
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #handle<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#accessors)*
+
+            #(#methods)*
+        }
+
+        #(#params)*
+
+        #(#statics)*
+    };
+    files.push(EmittedFile::Rust { path, module_doc: vec![format!("The {} resource.", code(&dotted))], tokens });
+    for child in resource.children.values() {
+        resource_module(context, child, parents, files);
+    }
+    parents.pop();
+}
+
+/// `pub fn users(&self) -> users::Users<'a>`, used on handles and (with `'_`) on the client.
+pub fn child_accessor(child: &Resource, client: TokenStream) -> TokenStream {
+    let module = ident(&child.name);
+    let handle = ident(&child.handle);
+    let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
+    quote! {
+        #doc
+        pub fn #module(&self) -> #module::#handle<'a> {
+            #module::#handle::new(#client)
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The crate root (`lib.rs`), the API description (`api.rs`) and the runtime copy.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, doc_attrs, prose};
+use super::{ident, Context, EmittedFile};
+use crate::ir::SchemeKind;
+
+/// The runtime sources, copied verbatim: (module name, source text).
+pub const RUNTIME_MODULES: &[(&str, &str)] = &[
+    ("auth", include_str!("../../runtime/src/auth.rs")),
+    ("client", include_str!("../../runtime/src/client.rs")),
+    ("error", include_str!("../../runtime/src/error.rs")),
+    ("request", include_str!("../../runtime/src/request.rs")),
+    ("response", include_str!("../../runtime/src/response.rs")),
+    ("retry", include_str!("../../runtime/src/retry.rs")),
+    ("validate", include_str!("../../runtime/src/validate.rs")),
+];
+
+/// `lib.rs`, `api.rs`, `runtime/mod.rs` and the runtime modules.
+pub fn root_files(context: &Context<'_>) -> Vec<EmittedFile> {
+    let mut files = vec![lib_rs(context), api_rs(context)];
+    let modules = RUNTIME_MODULES.iter().map(|(name, _)| {
+        let module = ident(name);
+        quote!(pub mod #module;)
+    });
+    files.push(EmittedFile::Rust {
+        path: "src/runtime/mod.rs".into(),
+        module_doc: vec![
+            "The HTTP runtime: client, authentication, retries, errors.".into(),
+            String::new(),
+            "These modules are the generator's hand-written runtime, copied verbatim.".into(),
+        ],
+        tokens: quote!(#(#modules)*),
+    });
+    for (name, text) in RUNTIME_MODULES {
+        files.push(EmittedFile::Verbatim { path: format!("src/runtime/{name}.rs"), text: text.to_string() });
+    }
+    files
+}
+
+fn lib_rs(context: &Context<'_>) -> EmittedFile {
+    let api = context.api;
+    let accessors = api.resources.children.values().map(|child| {
+        let module = ident(&child.name);
+        let handle = ident(&child.handle);
+        let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
+        quote! {
+            #doc
+            pub fn #module(&self) -> resources::#module::#handle<'_> {
+                resources::#module::#handle::new(self)
+            }
+        }
+    });
+    let title = &api.title;
+    let builder_doc = format!(" Starts building a client for the {title}.");
+    let from_env_doc = doc_attrs(&from_env_doc(context));
+    let tokens = quote! {
+        #![doc = include_str!("../README.md")]
+        #![deny(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        mod api;
+        pub mod resources;
+        pub mod runtime;
+        pub mod types;
+
+        pub use runtime::client::{Client, ClientBuilder, Config};
+        pub use runtime::error::{ApiError, Error};
+        pub use runtime::request::{Call, RequestOptions};
+        pub use runtime::response::ApiResponse;
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&api::API)
+            }
+
+            #from_env_doc
+            pub fn from_env() -> Result<Client, Error> {
+                ClientBuilder::new(&api::API).from_env().build()
+            }
+
+            #(#accessors)*
+        }
+    };
+    EmittedFile::Rust { path: "src/lib.rs".into(), module_doc: Vec::new(), tokens }
+}
+
+fn from_env_doc(context: &Context<'_>) -> Vec<String> {
+    let api = context.api;
+    let mut lines = vec!["Builds a client from the environment:".to_string(), String::new()];
+    for scheme in &api.security_schemes {
+        if let Some(env) = &scheme.env {
+            lines.push(format!("- {} for {}", code(env), code(&scheme.name)));
+        }
+    }
+    if let Some(env) = &context.config.client.base_url_env {
+        lines.push(format!("- {} overrides the base URL", code(env)));
+    }
+    lines.push(String::new());
+    lines.push("Fails when no complete set of credentials is found.".into());
+    lines
+}
+
+fn api_rs(context: &Context<'_>) -> EmittedFile {
+    let api = context.api;
+    let config = context.config;
+    let base_url = &api.base_url;
+    let base_url_env = option_str(config.client.base_url_env.as_deref());
+    let user_agent = format!("{}/{} (rust)", config.package.name, config.package.version);
+    let request_id = option_str(config.client.request_id_header.as_deref());
+    let retry_count = option_str(config.client.retry_count_header.as_deref());
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let kind = match &scheme.kind {
+            SchemeKind::Bearer => quote!(Bearer),
+            SchemeKind::Basic => quote!(Basic),
+            SchemeKind::Header(header) => quote!(Header(#header)),
+            SchemeKind::Query(query) => quote!(Query(#query)),
+            SchemeKind::Cookie(cookie) => quote!(Cookie(#cookie)),
+        };
+        let env = option_str(scheme.env.as_deref());
+        quote! {
+            crate::runtime::auth::SecurityScheme {
+                name: #name,
+                kind: crate::runtime::auth::SchemeKind::#kind,
+                env: #env,
+            },
+        }
+    });
+    let alternatives = api.security_alternatives.iter().map(|alternative| quote!(&[#(#alternative),*]));
+    let setters = api.security_schemes.iter().map(|scheme| {
+        let setter = ident(&scheme.setter);
+        let name = &scheme.name;
+        let mut lines = scheme.description.as_deref().map(prose).unwrap_or_default();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(match &scheme.kind {
+            SchemeKind::Bearer => "Sent as `Authorization: Bearer <value>`.".to_string(),
+            SchemeKind::Basic => "Sent as HTTP Basic authentication; the value is `user:password`.".to_string(),
+            SchemeKind::Header(header) => format!("Sent in the {} header.", code(header)),
+            SchemeKind::Query(query) => format!("Sent as the {} query parameter.", code(query)),
+            SchemeKind::Cookie(cookie) => format!("Sent as the {} cookie.", code(cookie)),
+        });
+        if let Some(env) = &scheme.env {
+            lines.push(format!("[`Client::from_env`](crate::Client::from_env) reads it from {}.", code(env)));
+        }
+        let docs = doc_attrs(&lines);
+        quote! {
+            #docs
+            pub fn #setter(self, value: impl Into<String>) -> Self {
+                self.credential(#name, value)
+            }
+        }
+    });
+    let tokens: TokenStream = quote! {
+        use crate::runtime::auth::ApiSpec;
+        use crate::runtime::client::ClientBuilder;
+
+        /// What the runtime needs to know about this API.
+        pub(crate) static API: ApiSpec = ApiSpec {
+            default_base_url: #base_url,
+            base_url_env: #base_url_env,
+            user_agent: #user_agent,
+            request_id_header: #request_id,
+            retry_count_header: #retry_count,
+            schemes: &[#(#schemes)*],
+            alternatives: &[#(#alternatives),*],
+        };
+
+        /// Credential setters, one per security scheme of the API.
+        impl ClientBuilder {
+            #(#setters)*
+        }
+    };
+    EmittedFile::Rust {
+        path: "src/api.rs".into(),
+        module_doc: vec!["The API description the runtime works from, and the credential setters.".into()],
+        tokens,
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}

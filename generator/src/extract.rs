@@ -1,0 +1,125 @@
+//! Extracting a self-contained fragment from a large document: chosen operations plus the
+//! transitive closure of everything they reference.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::error::SpecProblem;
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Builds a document holding only the operations with the given ids, the path-level
+/// parameters of their paths, the components they reference (transitively), the security
+/// schemes they use, and the source's `openapi`, `info` and `servers`. Everything keeps the
+/// source document's order.
+pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, SpecProblem> {
+    let wanted: BTreeSet<&str> = operation_ids.iter().map(String::as_str).collect();
+    let mut found = BTreeSet::new();
+    let mut paths = Map::new();
+    let source_paths = document.get("paths").and_then(Value::as_object).ok_or_else(|| SpecProblem::new("#/paths", "the document has no paths"))?;
+    let mut security_names = BTreeSet::new();
+    for (path, item) in source_paths {
+        let Some(item) = item.as_object() else { continue };
+        let mut kept = Map::new();
+        for (key, value) in item {
+            let is_method = METHODS.contains(&key.as_str());
+            if is_method {
+                let id = value.get("operationId").and_then(Value::as_str).unwrap_or("");
+                if wanted.contains(id) {
+                    found.insert(id.to_string());
+                    kept.insert(key.clone(), value.clone());
+                    let security = value.get("security").or_else(|| document.get("security"));
+                    for requirement in security.and_then(Value::as_array).into_iter().flatten() {
+                        security_names.extend(requirement.as_object().into_iter().flatten().map(|(name, _)| name.clone()));
+                    }
+                }
+            }
+        }
+        if !kept.is_empty() {
+            // Path-level keys (parameters, servers, summary) apply to the kept operations too.
+            let mut with_shared = Map::new();
+            for (key, value) in item {
+                if !METHODS.contains(&key.as_str()) || kept.contains_key(key) {
+                    with_shared.insert(key.clone(), value.clone());
+                }
+            }
+            paths.insert(path.clone(), Value::Object(with_shared));
+        }
+    }
+    let missing: Vec<&str> = wanted.iter().filter(|id| !found.contains(**id)).copied().collect();
+    if !missing.is_empty() {
+        return Err(SpecProblem::new("#/paths", format!("no operation with operationId {}", missing.join(", "))));
+    }
+
+    // Transitive closure of `$ref`s into components.
+    let components = document.get("components").and_then(Value::as_object);
+    let mut needed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut queue: Vec<Value> = vec![Value::Object(paths.clone())];
+    while let Some(node) = queue.pop() {
+        let mut references = Vec::new();
+        collect_refs(&node, &mut references);
+        for reference in references {
+            let Some(rest) = reference.strip_prefix("#/components/") else {
+                return Err(SpecProblem::new("#", format!("cannot extract `$ref: {reference}`: only references into #/components are supported")));
+            };
+            let Some((section, name)) = rest.split_once('/') else { continue };
+            let name = name.replace("~1", "/").replace("~0", "~");
+            let target = components.and_then(|c| c.get(section)).and_then(|s| s.get(&name));
+            let Some(target) = target else {
+                return Err(SpecProblem::new("#", format!("`$ref: {reference}` points to nothing")));
+            };
+            if needed.entry(section.to_string()).or_default().insert(name) {
+                queue.push(target.clone());
+            }
+        }
+    }
+    if !security_names.is_empty() {
+        needed.entry("securitySchemes".into()).or_default().extend(security_names);
+    }
+
+    let mut out_components = Map::new();
+    if let Some(components) = components {
+        for (section, entries) in components {
+            let Some(names) = needed.get(section) else { continue };
+            let Some(entries) = entries.as_object() else { continue };
+            let kept: Map<String, Value> = entries.iter().filter(|(name, _)| names.contains(*name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+            if !kept.is_empty() {
+                out_components.insert(section.clone(), Value::Object(kept));
+            }
+        }
+    }
+    let mut out = Map::new();
+    for key in ["openapi", "info", "servers", "security"] {
+        if let Some(value) = document.get(key) {
+            out.insert(key.to_string(), value.clone());
+        }
+    }
+    out.insert("paths".into(), Value::Object(paths));
+    out.insert("components".into(), Value::Object(out_components));
+    Ok(Value::Object(out))
+}
+
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                out.push(reference.clone());
+            }
+            for value in object.values() {
+                collect_refs(value, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
+/// The extracted document as YAML, with a header saying where it came from.
+pub fn to_yaml(fragment: &Value, source: &str, operation_ids: &[String]) -> String {
+    let body = serde_yaml::to_string(fragment).unwrap_or_default();
+    format!(
+        "# Extracted by `sdkgen extract` from {source}\n# operations: {}\n# Regenerate with the same command against a newer document; do not edit by hand.\n{body}",
+        operation_ids.join(", ")
+    )
+}

@@ -1,0 +1,635 @@
+//! Lowering paths and operations into [`Api`]: names, parameters, bodies, responses, resources.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode};
+
+use super::lower_types::TypeLowerer;
+use super::naming::{self, Scope};
+use super::schema_view::SchemaView;
+use super::{
+    Api, BodyKind, Diagnostic, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody, Resource,
+    ResponseKind, Rules, SchemeKind, SecuritySchemeDef, SuccessResponse, TypeKind, TypeRef,
+};
+use crate::config::Config;
+use crate::error::{pointer_token, SpecProblem};
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Lowers a parsed document into the intermediate model.
+pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
+    let mut types = TypeLowerer::new(document, &config.naming.types);
+    let mut operations = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        let path_pointer = format!("#/paths/{}", pointer_token(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(SpecProblem::new(path_pointer, "path items given by $ref are not supported"));
+            }
+        };
+        let entries = [
+            &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
+        ];
+        for (method, operation) in METHODS.iter().zip(entries) {
+            let Some(operation) = operation else { continue };
+            let pointer = format!("{path_pointer}/{method}");
+            let context = OperationContext { document, config, path, method, pointer: pointer.clone(), path_params: &item.parameters };
+            operations.push(context.lower(operation, &mut types, &mut diagnostics)?);
+        }
+    }
+    resolve_method_collisions(&mut operations, &mut diagnostics);
+    let resources = build_resources(&operations);
+    let (security_schemes, security_alternatives) = lower_security(document, config, &operations);
+    let (mut type_defs, type_diagnostics) = types.finish();
+    diagnostics.extend(type_diagnostics);
+    mark_recursive_fields(&mut type_defs);
+    Ok(Api {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        spec_version: document.info.version.clone(),
+        base_url: base_url(document, config),
+        security_schemes,
+        security_alternatives,
+        operations,
+        resources,
+        types: type_defs,
+        diagnostics,
+    })
+}
+
+struct OperationContext<'a> {
+    document: &'a OpenAPI,
+    config: &'a Config,
+    path: &'a str,
+    method: &'a str,
+    pointer: String,
+    path_params: &'a [ReferenceOr<Parameter>],
+}
+
+impl<'a> OperationContext<'a> {
+    fn lower(
+        &self,
+        operation: &'a openapiv3::Operation,
+        types: &mut TypeLowerer<'a>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Operation, SpecProblem> {
+        let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{} {}", self.method, self.path)));
+        let (group, method_name) = self.names(operation, &id);
+        let segments = parse_template(self.path, &self.pointer)?;
+        let template_params: Vec<&str> =
+            segments.iter().filter_map(|s| if let PathSegment::Param(p) = s { Some(p.as_str()) } else { None }).collect();
+
+        let params_name = format!(
+            "{}{}Params",
+            naming::type_name(&naming::singular(group.last().map(String::as_str).unwrap_or("api"))),
+            naming::type_name(&method_name)
+        );
+        let declared = self.parameters(operation, types, diagnostics, &params_name)?;
+        // Positional arguments follow the URL, whatever order the document lists them in.
+        let mut path_params = Vec::new();
+        for name in &template_params {
+            match declared.iter().find(|(p, _)| p.location == ParamLocation::Path && p.wire_name == *name) {
+                Some((param, _)) => path_params.push(param.clone()),
+                None => {
+                    diagnostics.push(Diagnostic {
+                        pointer: self.pointer.to_string(),
+                        kind: "undeclared-path-parameter",
+                        message: format!("path parameter `{name}` is in the template but not declared; generated as a string"),
+                    });
+                    path_params.push(Param {
+                        rust_name: naming::snake(name),
+                        wire_name: name.to_string(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                        rules: Rules::default(),
+                        example: None,
+                    });
+                }
+            }
+        }
+        for (param, param_pointer) in &declared {
+            if param.location == ParamLocation::Path && !template_params.contains(&param.wire_name.as_str()) {
+                return Err(SpecProblem::new(
+                    param_pointer.clone(),
+                    format!("path parameter `{}` does not appear in the path template `{}`", param.wire_name, self.path),
+                ));
+            }
+        }
+        let (in_struct, positional): (Vec<Param>, Vec<Param>) =
+            path_params.into_iter().partition(|p| self.config.naming.params_in_struct.contains(&p.wire_name));
+        let mut struct_fields = in_struct;
+        struct_fields.extend(declared.into_iter().map(|(p, _)| p).filter(|p| p.location != ParamLocation::Path));
+
+        let body = self.request_body(operation, types, &params_name)?;
+        let params = (!struct_fields.is_empty() || body.is_some()).then(|| {
+            let mut scope = Scope::with_reserved(&["body"]);
+            for field in &mut struct_fields {
+                field.rust_name = scope.claim(&field.rust_name);
+            }
+            ParamsStruct { name: params_name.clone(), fields: struct_fields, body }
+        });
+        let mut positional = positional;
+        let mut scope = Scope::with_reserved(&["params", "self"]);
+        for param in &mut positional {
+            param.rust_name = scope.claim(&param.rust_name);
+        }
+
+        let (success, error) = self.responses(operation, types, &params_name)?;
+        let security = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref())
+            .map(|requirements| requirements.iter().map(|r| r.keys().cloned().collect()).collect())
+            .unwrap_or_default();
+        let doc_lists = self
+            .config
+            .docs
+            .extensions
+            .iter()
+            .filter_map(|(extension, heading)| {
+                let items: Vec<String> = operation.extensions.get(extension)?.as_array()?.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                (!items.is_empty()).then(|| (heading.clone(), items))
+            })
+            .collect();
+        Ok(Operation {
+            id,
+            pointer: self.pointer.to_string(),
+            method: self.method.to_ascii_uppercase(),
+            path: self.path.to_string(),
+            segments,
+            group,
+            method_name,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            doc_lists,
+            positional,
+            params,
+            success,
+            error,
+            security,
+        })
+    }
+
+    /// Resource path and method name: the configured extensions, else tag and operationId.
+    fn names(&self, operation: &openapiv3::Operation, id: &str) -> (Vec<String>, String) {
+        let extension = |name: &Option<String>| {
+            name.as_ref().and_then(|n| operation.extensions.get(n)).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        let group_ext = extension(&self.config.naming.group_extension);
+        let method_ext = extension(&self.config.naming.method_extension);
+        let group: Vec<String> = match &group_ext {
+            Some(dotted) => dotted.split('.').map(naming::snake).collect(),
+            None => vec![naming::snake(operation.tags.first().map(String::as_str).unwrap_or("default"))],
+        };
+        let method = match method_ext {
+            Some(method) => naming::snake(&method),
+            None => {
+                // Drop a leading tag word from the operationId so `pets_list` under `pets` is `list`.
+                let snake_id = naming::snake(id);
+                let prefix = format!("{}_", group.join("_"));
+                match snake_id.strip_prefix(&prefix) {
+                    Some(rest) if !rest.is_empty() => naming::snake(rest),
+                    _ => snake_id,
+                }
+            }
+        };
+        (group, method)
+    }
+
+    /// Path-level and operation-level parameters (the latter override), in document order.
+    fn parameters(
+        &self,
+        operation: &'a openapiv3::Operation,
+        types: &mut TypeLowerer<'a>,
+        diagnostics: &mut Vec<Diagnostic>,
+        params_name: &str,
+    ) -> Result<Vec<(Param, String)>, SpecProblem> {
+        let resolver = types.resolver();
+        let path_pointer = self.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or(&self.pointer);
+        let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
+        for (index, node) in self.path_params.iter().enumerate() {
+            let at = format!("{path_pointer}/parameters/{index}");
+            merged.push((resolver.parameter(node, &at)?, at));
+        }
+        for (index, node) in operation.parameters.iter().enumerate() {
+            let at = format!("{}/parameters/{index}", self.pointer);
+            let parameter = resolver.parameter(node, &at)?;
+            let data = parameter.parameter_data_ref();
+            let same = |(p, _): &(&Parameter, String)| {
+                p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+            };
+            match merged.iter_mut().find(|existing| same(existing)) {
+                Some(existing) => *existing = (parameter, at),
+                None => merged.push((parameter, at)),
+            }
+        }
+        let mut lowered = Vec::new();
+        for (parameter, at) in merged {
+            let location = match parameter {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    diagnostics.push(Diagnostic {
+                        pointer: at,
+                        kind: "cookie-parameter",
+                        message: format!("cookie parameter `{}` is not supported and was left out", parameter.parameter_data_ref().name),
+                    });
+                    continue;
+                }
+            };
+            let data = parameter.parameter_data_ref();
+            let hint = format!("{}{}", params_name.strip_suffix("Params").unwrap_or(params_name), naming::type_name(&data.name));
+            let (ty, rules, schema_doc, example) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let ty = types.lower(schema, &format!("{at}/schema"), &hint)?;
+                    let resolved = resolver.schema(schema, &format!("{at}/schema"))?;
+                    let view = SchemaView::of(resolved.schema);
+                    let rules = Rules {
+                        max_length: view.max_length,
+                        min_length: view.min_length,
+                        pattern: view.pattern.map(String::from),
+                        allowed: view.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+                        minimum: view.minimum,
+                        maximum: view.maximum,
+                    };
+                    let example = resolved.schema.schema_data.example.clone();
+                    (ty, rules, view.doc(), example)
+                }
+                ParameterSchemaOrContent::Content(_) => (TypeRef::String, Rules::default(), None, None),
+            };
+            let param = Param {
+                rust_name: naming::snake(&data.name),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone().filter(|d| !d.trim().is_empty()).or(schema_doc),
+                rules,
+                example: data.example.clone().or(example),
+            };
+            lowered.push((param, at));
+        }
+        Ok(lowered)
+    }
+
+    fn request_body(
+        &self,
+        operation: &'a openapiv3::Operation,
+        types: &mut TypeLowerer<'a>,
+        params_name: &str,
+    ) -> Result<Option<RequestBody>, SpecProblem> {
+        let Some(node) = &operation.request_body else { return Ok(None) };
+        let at = format!("{}/requestBody", self.pointer);
+        let body = types.resolver().request_body(node, &at)?;
+        let hint = params_name.strip_suffix("Params").map(|stem| format!("{stem}Body")).unwrap_or_default();
+        let Some((content_type, media)) = preferred_media(&body.content) else { return Ok(None) };
+        let media_pointer = format!("{at}/content/{}", pointer_token(content_type));
+        let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
+            match &media.schema {
+                Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), &hint),
+                None => Ok(TypeRef::Json),
+            }
+        };
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let kind = if is_json(&essence) {
+            BodyKind::Json { content_type: content_type.to_string(), ty: schema_ty(types)? }
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form { ty: schema_ty(types)? }
+        } else if essence == "multipart/form-data" {
+            BodyKind::Multipart { ty: schema_ty(types)? }
+        } else if essence.starts_with("text/") {
+            BodyKind::Text { content_type: content_type.to_string() }
+        } else {
+            BodyKind::Bytes { content_type: content_type.to_string() }
+        };
+        Ok(Some(RequestBody { kind, required: body.required, doc: body.description.clone() }))
+    }
+
+    fn responses(
+        &self,
+        operation: &'a openapiv3::Operation,
+        types: &mut TypeLowerer<'a>,
+        params_name: &str,
+    ) -> Result<(SuccessResponse, Option<TypeRef>), SpecProblem> {
+        let resolver = types.resolver();
+        let stem = params_name.strip_suffix("Params").unwrap_or(params_name).to_string();
+        let responses = &operation.responses;
+        let entries: Vec<(String, &ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .map(|(status, response)| (status_text(status), response))
+            .chain(responses.default.iter().map(|d| ("default".to_string(), d)))
+            .collect();
+        let is_success = |status: &str| status.starts_with('2');
+        let is_error = |status: &str| status.starts_with('4') || status.starts_with('5') || status == "default";
+
+        let mut success = SuccessResponse { status: "2XX".into(), kind: ResponseKind::Empty };
+        if let Some((status, node)) = entries.iter().find(|(status, _)| is_success(status)) {
+            let at = format!("{}/responses/{}", self.pointer, pointer_token(status));
+            let response = resolver.response(node, &at)?;
+            success.status = status.clone();
+            success.kind = match preferred_media(&response.content) {
+                None => ResponseKind::Empty,
+                Some((content_type, media)) => {
+                    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                    let media_pointer = format!("{at}/content/{}/schema", pointer_token(content_type));
+                    if is_json(&essence) {
+                        let ty = match &media.schema {
+                            Some(schema) => types.lower(schema, &media_pointer, &format!("{stem}Response"))?,
+                            None => TypeRef::Json,
+                        };
+                        self.unwrap_envelope(ty, types)
+                    } else if essence.starts_with("text/") {
+                        ResponseKind::Text
+                    } else {
+                        ResponseKind::Bytes
+                    }
+                }
+            };
+        }
+        let mut error = None;
+        for (status, node) in entries.iter().filter(|(status, _)| is_error(status)) {
+            let at = format!("{}/responses/{}", self.pointer, pointer_token(status));
+            let response = resolver.response(node, &at)?;
+            if let Some((content_type, media)) = preferred_media(&response.content) {
+                if let (true, Some(schema)) = (is_json(content_type), &media.schema) {
+                    let media_pointer = format!("{at}/content/{}/schema", pointer_token(content_type));
+                    error = Some(types.lower(schema, &media_pointer, &format!("{stem}Error"))?);
+                    break;
+                }
+            }
+        }
+        Ok((success, error))
+    }
+
+    /// With `[response] unwrap_field`, a success envelope returns that field's type.
+    fn unwrap_envelope(&self, ty: TypeRef, types: &TypeLowerer<'a>) -> ResponseKind {
+        let Some(field_name) = &self.config.response.unwrap_field else {
+            return ResponseKind::Json { ty, unwrap: None };
+        };
+        if let TypeRef::Named(id) = &ty {
+            if let Some(Some(def)) = types.types.get(id.0) {
+                if let TypeKind::Struct(def) = &def.kind {
+                    if let Some(field) = def.fields.iter().find(|f| &f.wire_name == field_name) {
+                        // A result that may be absent comes back as `null`: make it optional
+                        // only when the spec says it can be null, so callers get the plain type.
+                        return ResponseKind::Json { ty: field.ty.clone(), unwrap: Some(field_name.clone()) };
+                    }
+                }
+            }
+        }
+        ResponseKind::Json { ty, unwrap: None }
+    }
+}
+
+fn status_text(status: &StatusCode) -> String {
+    match status {
+        StatusCode::Code(code) => code.to_string(),
+        StatusCode::Range(range) => format!("{range}XX"),
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+}
+
+/// JSON first, then the first listed type.
+fn preferred_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .find(|(ct, _)| is_json(ct) && !ct.contains("merge-patch") && !ct.contains("json-patch"))
+        .or_else(|| content.iter().find(|(ct, _)| is_json(ct)))
+        .or_else(|| content.iter().next())
+        .map(|(ct, media)| (ct.as_str(), media))
+}
+
+/// Splits `/a/{b}/c{d}` into literals and parameter names.
+fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecProblem> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            return Err(SpecProblem::new(pointer, format!("unclosed `{{` in path template `{path}`")));
+        };
+        if open > 0 {
+            segments.push(PathSegment::Literal(rest[..open].to_string()));
+        }
+        let name = &rest[open + 1..close];
+        if name.is_empty() {
+            return Err(SpecProblem::new(pointer, format!("empty parameter `{{}}` in path template `{path}`")));
+        }
+        segments.push(PathSegment::Param(name.to_string()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(PathSegment::Literal(rest.to_string()));
+    }
+    Ok(segments)
+}
+
+/// Two operations wanting the same method on the same resource: the later one (in document
+/// order) takes its operationId as its name, so both stay reachable and names stay stable.
+fn resolve_method_collisions(operations: &mut [Operation], diagnostics: &mut Vec<Diagnostic>) {
+    let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+    let groups: BTreeSet<Vec<String>> = operations.iter().map(|o| o.group.clone()).collect();
+    for operation in operations.iter_mut() {
+        // A method must not shadow a sub-resource accessor of the same name.
+        let mut child_path = operation.group.clone();
+        child_path.push(operation.method_name.clone());
+        let shadows_child = groups.iter().any(|g| g.starts_with(&child_path));
+        let key = (operation.group.clone(), operation.method_name.clone());
+        if !shadows_child && taken.insert(key) {
+            continue;
+        }
+        let base = naming::snake(&operation.id);
+        let mut candidate = base.clone();
+        let mut counter = 2;
+        while !taken.insert((operation.group.clone(), candidate.clone())) {
+            candidate = format!("{base}_{counter}");
+            counter += 1;
+        }
+        diagnostics.push(Diagnostic {
+            pointer: operation.pointer.clone(),
+            kind: "method-name-collision",
+            message: format!("method `{}` is taken in `{}`; named `{candidate}`", operation.method_name, operation.group.join(".")),
+        });
+        operation.method_name = candidate;
+    }
+}
+
+fn build_resources(operations: &[Operation]) -> Resource {
+    let mut root = Resource::default();
+    for (index, operation) in operations.iter().enumerate() {
+        let mut node = &mut root;
+        for segment in &operation.group {
+            node = node.children.entry(segment.clone()).or_insert_with(|| Resource {
+                name: segment.clone(),
+                handle: naming::type_name(segment),
+                ..Resource::default()
+            });
+        }
+        node.operations.push(index);
+    }
+    root
+}
+
+fn lower_security(document: &OpenAPI, config: &Config, operations: &[Operation]) -> (Vec<SecuritySchemeDef>, Vec<Vec<String>>) {
+    let used: BTreeSet<&str> = operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
+    let mut schemes = Vec::new();
+    if let Some(components) = &document.components {
+        for (name, scheme) in &components.security_schemes {
+            let ReferenceOr::Item(scheme) = scheme else { continue };
+            if !used.contains(name.as_str()) {
+                continue;
+            }
+            let kind = match scheme {
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => SchemeKind::Bearer,
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => SchemeKind::Basic,
+                SecurityScheme::APIKey { location, name: key, .. } => match location {
+                    openapiv3::APIKeyLocation::Header => SchemeKind::Header(key.clone()),
+                    openapiv3::APIKeyLocation::Query => SchemeKind::Query(key.clone()),
+                    openapiv3::APIKeyLocation::Cookie => SchemeKind::Cookie(key.clone()),
+                },
+                // OAuth2 and OpenID Connect end in a bearer token the caller obtains.
+                _ => SchemeKind::Bearer,
+            };
+            let description = match scheme {
+                SecurityScheme::HTTP { description, .. }
+                | SecurityScheme::APIKey { description, .. }
+                | SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
+            };
+            let settings = config.auth.schemes.get(name);
+            schemes.push(SecuritySchemeDef {
+                name: name.clone(),
+                kind,
+                setter: settings.and_then(|s| s.setter.clone()).unwrap_or_else(|| naming::snake(name)),
+                env: settings.and_then(|s| s.env.clone()),
+                description,
+            });
+        }
+    }
+    // API-wide alternatives, in the configured order of preference, then as operations use
+    // them, then the document's; only alternatives whose schemes are all defined count.
+    let mut alternatives: Vec<Vec<String>> = Vec::new();
+    let from_config = config.auth.alternatives.iter().map(|a| a.schemes.clone());
+    let from_operations = operations.iter().flat_map(|o| o.security.iter().cloned());
+    let from_document = document.security.iter().flatten().map(|r| r.keys().cloned().collect::<Vec<_>>());
+    for alternative in from_config.chain(from_operations).chain(from_document) {
+        let defined = alternative.iter().all(|name| schemes.iter().any(|s: &SecuritySchemeDef| &s.name == name));
+        let known = alternatives.iter().any(|a| same_set(a, &alternative));
+        if !alternative.is_empty() && defined && !known {
+            alternatives.push(alternative);
+        }
+    }
+    (schemes, alternatives)
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+fn base_url(document: &OpenAPI, config: &Config) -> String {
+    let from_servers = document.servers.first().map(|server| {
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        url
+    });
+    let url = config.client.default_base_url.clone().or(from_servers).unwrap_or_else(|| "http://localhost".into());
+    url.trim_end_matches('/').to_string()
+}
+
+/// Boxes struct fields and union variants that lead back to their own type without going
+/// through a `Vec` or map (which already add indirection): exactly the edges inside one
+/// strongly connected component of the "contains directly" graph.
+fn mark_recursive_fields(types: &mut [super::TypeDef]) {
+    fn direct(ty: &TypeRef) -> Option<usize> {
+        match ty {
+            TypeRef::Named(id) => Some(id.0),
+            TypeRef::Nullable(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected_components(&edges);
+    for (index, def) in types.iter_mut().enumerate() {
+        let cyclic = |target: usize| component[target] == component[index];
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.boxed = direct(&field.ty).is_some_and(cyclic);
+                }
+            }
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    variant.boxed = direct(&variant.ty).is_some_and(cyclic);
+                }
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// Kosaraju's algorithm with explicit stacks (specs nest deeply enough to overflow recursion).
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    let count = edges.len();
+    let mut order = Vec::with_capacity(count);
+    let mut visited = vec![false; count];
+    for start in 0..count {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&target) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[target] {
+                    visited[target] = true;
+                    stack.push((target, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    let mut reverse = vec![Vec::new(); count];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            reverse[to].push(from);
+        }
+    }
+    let mut component = vec![usize::MAX; count];
+    for (label, &root) in order.iter().rev().enumerate() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = label;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &source in &reverse[node] {
+                if component[source] == usize::MAX {
+                    component[source] = label;
+                    stack.push(source);
+                }
+            }
+        }
+    }
+    component
+}

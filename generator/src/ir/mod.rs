@@ -1,0 +1,401 @@
+//! The intermediate model: a plain-data description of the API, with every name decided.
+//!
+//! Nothing here holds `openapiv3` values or tokens. Emitters read this and nothing else, so
+//! the `{:#?}` dump of an [`Api`] is the complete contract between lowering and emission.
+
+mod lower_ops;
+mod lower_types;
+pub mod naming;
+mod schema_view;
+
+use std::collections::BTreeMap;
+
+pub use lower_ops::lower;
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version` (documentation only).
+    pub spec_version: String,
+    /// The first server URL, with variables substituted by their defaults.
+    pub base_url: String,
+    /// Security schemes the operations use, in `components.securitySchemes` order.
+    pub security_schemes: Vec<SecuritySchemeDef>,
+    /// API-wide security alternatives: each entry lists schemes that must all be present.
+    pub security_alternatives: Vec<Vec<String>>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+    /// The resource tree the operations hang from.
+    pub resources: Resource,
+    /// Every named type; [`TypeId`] indexes this.
+    pub types: Vec<TypeDef>,
+    /// Things generated in simplified form or skipped, each with its reason.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Something the generator simplified or skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// JSON pointer of the node concerned.
+    pub pointer: String,
+    /// A short stable kind, for grouping in reports (e.g. `non-standard-type`).
+    pub kind: &'static str,
+    /// What was done instead.
+    pub message: String,
+}
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecuritySchemeDef {
+    /// The scheme's key in the spec.
+    pub name: String,
+    /// How the credential travels.
+    pub kind: SchemeKind,
+    /// Builder setter name.
+    pub setter: String,
+    /// Environment variable read by `from_env()`.
+    pub env: Option<String>,
+    /// The scheme's description.
+    pub description: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// An API key in the named header.
+    Header(String),
+    /// An API key in the named query parameter.
+    Query(String),
+    /// An API key in the named cookie.
+    Cookie(String),
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path when absent.
+    pub id: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The template split into literals and parameters, in URL order.
+    pub segments: Vec<PathSegment>,
+    /// Resource path (snake_case module names), e.g. `[zero_trust, access, users]`.
+    pub group: Vec<String>,
+    /// The method's Rust name, e.g. `get`.
+    pub method_name: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Lists drawn from configured extensions: (heading, items).
+    pub doc_lists: Vec<(String, Vec<String>)>,
+    /// Path parameters passed as positional arguments, in URL order.
+    pub positional: Vec<Param>,
+    /// The params struct, when the operation has non-positional inputs.
+    pub params: Option<ParamsStruct>,
+    /// What a successful call returns.
+    pub success: SuccessResponse,
+    /// The typed error body (from `4XX`, `4xx` codes or `default`), if documented.
+    pub error: Option<TypeRef>,
+    /// Security alternatives for this operation (empty: no authentication).
+    pub security: Vec<Vec<String>>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A parameter, by wire name.
+    Param(String),
+}
+
+/// An operation's inputs other than positional path parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamsStruct {
+    /// Rust type name, e.g. `ActiveSessionGetParams`.
+    pub name: String,
+    /// Path (configured), query and header parameters.
+    pub fields: Vec<Param>,
+    /// The request body, as the field `body`.
+    pub body: Option<RequestBody>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name (snake_case).
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Constraints checked before sending.
+    pub rules: Rules,
+    /// The spec's example value, if any (used in generated examples).
+    pub example: Option<serde_json::Value>,
+}
+
+/// Constraints on a parameter value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// Allowed string values (`enum`).
+    pub allowed: Vec<String>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+}
+
+impl Rules {
+    /// Whether any string rule is set.
+    pub fn has_string_rules(&self) -> bool {
+        self.max_length.is_some() || self.min_length.is_some() || self.pattern.is_some() || !self.allowed.is_empty()
+    }
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// Request body encodings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// `application/json` (or `+json`), typed.
+    Json { content_type: String, ty: TypeRef },
+    /// `application/x-www-form-urlencoded`, typed and flattened to pairs.
+    Form { ty: TypeRef },
+    /// `multipart/form-data`, typed; sent as a multipart form.
+    Multipart { ty: TypeRef },
+    /// `text/*`.
+    Text { content_type: String },
+    /// Anything else (octet-stream, ndjson, ...), sent as raw bytes.
+    Bytes { content_type: String },
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The status the spec lists first among successes (e.g. `200`, `2XX`).
+    pub status: String,
+    /// Decoding.
+    pub kind: ResponseKind,
+}
+
+/// How a success body is decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseKind {
+    /// JSON into `ty`; when `unwrap` is set, only that top-level field is decoded.
+    Json { ty: TypeRef, unwrap: Option<String> },
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// Index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// An integer of the given kind.
+    Integer(IntegerKind),
+    /// A float of the given kind.
+    Float(FloatKind),
+    /// Free-form JSON (`serde_json::Value`).
+    Json,
+    /// A named type.
+    Named(TypeId),
+    /// A JSON array.
+    Array(Box<TypeRef>),
+    /// A JSON object used as a map with string keys.
+    Map(Box<TypeRef>),
+    /// A value that may be `null`.
+    Nullable(Box<TypeRef>),
+}
+
+/// Integer widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegerKind {
+    /// `format: int32`.
+    I32,
+    /// `format: int64` or no format.
+    I64,
+    /// `format: uint32`.
+    U32,
+    /// `format: uint64`.
+    U64,
+}
+
+/// Float widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatKind {
+    /// `format: float`.
+    F32,
+    /// `format: double` or no format.
+    F64,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// JSON pointer of the defining schema.
+    pub pointer: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A string enum; unknown values decode into a catch-all variant.
+    Enum(EnumDef),
+    /// `oneOf`/`anyOf`: the first variant that decodes wins; anything else is kept as JSON.
+    Union(UnionDef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// Rust name of the map that keeps properties not listed in the spec.
+    pub extra_name: String,
+    /// Type of the values of unlisted properties (`Json` unless `additionalProperties` says).
+    pub extra_ty: TypeRef,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name.
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Type (without the `Option` added for optional fields).
+    pub ty: TypeRef,
+    /// Whether the spec requires the property.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Whether the type is boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// The spec's example value, if any.
+    pub example: Option<serde_json::Value>,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Known values.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the catch-all variant holding unknown values.
+    pub unknown_variant: String,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub rust_name: String,
+    /// Value on the wire.
+    pub wire: String,
+}
+
+/// A union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// Alternatives in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// Name of the catch-all variant holding JSON that matched no alternative.
+    pub unknown_variant: Option<String>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust name.
+    pub rust_name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// Whether the type is boxed to break a recursive cycle.
+    pub boxed: bool,
+}
+
+/// A node of the resource tree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resource {
+    /// Module and accessor name (snake_case); empty for the root.
+    pub name: String,
+    /// Handle type name (UpperCamelCase); empty for the root.
+    pub handle: String,
+    /// Indices into [`Api::operations`], in document order.
+    pub operations: Vec<usize>,
+    /// Sub-resources by name.
+    pub children: BTreeMap<String, Resource>,
+}
+
+impl Api {
+    /// The type behind an id.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}

@@ -1,0 +1,202 @@
+//! Every Rust name the generator produces is decided here: case, keywords, symbols, collisions.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords, 2021 edition).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Spells out symbols so that names like `==` or `>=` still give readable identifiers.
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '=' => " eq ",
+        '!' => " not ",
+        '>' => " gt ",
+        '<' => " lt ",
+        '+' => " plus ",
+        '*' => " star ",
+        '/' => " slash ",
+        '%' => " percent ",
+        '&' => " and ",
+        '|' => " or ",
+        '~' => " tilde ",
+        '^' => " caret ",
+        '@' => " at ",
+        '#' => " hash ",
+        '$' => " dollar ",
+        '?' => " question ",
+        _ => return None,
+    })
+}
+
+/// Breaks `raw` into words heck can case: separators become spaces, symbols become words.
+/// Symbols are spelled out only when the name has no letters or digits at all, so that
+/// `a.b-c` stays `a b c` but `>=` becomes `gt eq`.
+fn words(raw: &str) -> String {
+    let has_alphanumeric = raw.chars().any(char::is_alphanumeric);
+    let mut out = String::with_capacity(raw.len() + 8);
+    for c in raw.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !has_alphanumeric {
+            match symbol_word(c) {
+                Some(word) => out.push_str(word),
+                None if c == '-' => out.push_str(" minus "),
+                None if c == '.' => out.push_str(" dot "),
+                None => out.push(' '),
+            }
+        } else {
+            out.push(' ');
+        }
+    }
+    // heck keeps non-ASCII letters; Rust accepts them, but ASCII names are friendlier in
+    // every editor, so transliterate what we can and drop the rest.
+    out.chars().map(|c| if c.is_ascii() { c } else { ' ' }).collect()
+}
+
+/// A type or variant name: `UpperCamelCase`, never a keyword, never starting with a digit.
+pub fn camel(raw: &str, leading_digit_prefix: &str, empty: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = empty.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("{leading_digit_prefix}{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A type name.
+pub fn type_name(raw: &str) -> String {
+    camel(raw, "T", "Type")
+}
+
+/// An enum or union variant name.
+pub fn variant_name(raw: &str) -> String {
+    camel(raw, "V", "Empty")
+}
+
+/// A field, parameter, method or module name: `snake_case`, keywords get a trailing `_`.
+pub fn snake(raw: &str) -> String {
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("n{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A naive English singular, enough for resource names (`users` -> `user`, `policies` -> `policy`).
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        if stem.len() > 1 {
+            return format!("{stem}y");
+        }
+    }
+    for keep in ["ss", "us", "is", "sses"] {
+        if word.ends_with(keep) {
+            return word.to_string();
+        }
+    }
+    if let Some(stem) = word.strip_suffix("ses") {
+        if stem.ends_with("ss") {
+            return format!("{stem}s");
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 => stem.to_string(),
+        _ => word.to_string(),
+    }
+}
+
+/// A set of names in one scope; later claimants of a taken name get a numeric suffix.
+///
+/// Claims happen in document order, so the suffixes are deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope where `names` are already taken.
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Self { taken: names.iter().map(|n| n.to_string()).collect() }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims `name`, or `name2`, `name3`, ... (snake names get `name_2`).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_string()) {
+            return name.to_string();
+        }
+        let separator = if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) { "" } else { "_" };
+        let base = name.trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded counter always finds a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_survive_the_obstacle_course() {
+        assert_eq!(snake("devicePosture"), "device_posture");
+        assert_eq!(snake("isActive"), "is_active");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(snake("X-Auth-Email"), "x_auth_email");
+        assert_eq!(type_name("access_device_posture_rule-2"), "AccessDevicePostureRule2");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(variant_name("=="), "EqEq");
+        assert_eq!(variant_name(">="), "GtEq");
+        assert_eq!(variant_name("!="), "NotEq");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("-"), "Minus");
+        assert_eq!(variant_name("1h"), "V1h");
+        assert_eq!(singular("users"), "user");
+        assert_eq!(singular("active_sessions"), "active_session");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("access"), "access");
+        assert_eq!(singular("dns"), "dns");
+    }
+
+    #[test]
+    fn collisions_get_deterministic_suffixes() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("Foo"), "Foo");
+        assert_eq!(scope.claim("Foo"), "Foo2");
+        assert_eq!(scope.claim("foo"), "foo");
+        assert_eq!(scope.claim("foo"), "foo_2");
+        assert_eq!(scope.claim("type_"), "type_");
+        assert_eq!(scope.claim("type_"), "type_2");
+    }
+}

@@ -1,0 +1,135 @@
+//! Reading a spec file from disk into an `openapiv3::OpenAPI` (the only place that parses YAML/JSON).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// A spec as read from disk.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// Where it came from, for error messages.
+    pub path: PathBuf,
+    /// The parsed document.
+    pub document: openapiv3::OpenAPI,
+}
+
+/// Reads and parses a YAML or JSON OpenAPI 3.0/3.1 document.
+pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
+    let value = load_value(path)?;
+    let document = parse_document(value, path)?;
+    Ok(LoadedSpec { path: path.to_path_buf(), document })
+}
+
+/// Reads a file into a JSON value (keeping key order), checking that it is an OpenAPI 3 document.
+pub fn load_value(path: &Path) -> Result<Value> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    parse_value(&bytes, path)
+}
+
+/// Parses file contents (YAML or JSON, chosen by extension, else by the first character).
+pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
+    let text = std::str::from_utf8(bytes).map_err(|error| Error::Syntax {
+        path: path.to_path_buf(),
+        format: "UTF-8",
+        line: 0,
+        column: 0,
+        message: format!("the file is not UTF-8 text ({error})"),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(spec_error(path, "#", "the file is empty; expected an OpenAPI 3 document"));
+    }
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let is_json = match extension.as_str() {
+        "json" => true,
+        "yaml" | "yml" => false,
+        _ => text.trim_start().starts_with('{'),
+    };
+    let value: Value = if is_json {
+        serde_json::from_str(text).map_err(|error| Error::Syntax {
+            path: path.to_path_buf(),
+            format: "JSON",
+            line: error.line(),
+            column: error.column(),
+            message: strip_location(&error.to_string()),
+        })?
+    } else {
+        serde_yaml::from_str(text).map_err(|error| {
+            let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            Error::Syntax {
+                path: path.to_path_buf(),
+                format: "YAML",
+                line,
+                column,
+                message: strip_location(&error.to_string()),
+            }
+        })?
+    };
+    check_version(&value, path)?;
+    Ok(value)
+}
+
+/// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
+pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
+    let value = crate::normalize::normalize(value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let pointer = pointer_from_serde_path(error.path());
+        spec_error(path, &pointer, &error.inner().to_string())
+    })
+}
+
+fn check_version(value: &Value, path: &Path) -> Result<()> {
+    let Some(object) = value.as_object() else {
+        return Err(spec_error(path, "#", "expected a mapping at the top level of an OpenAPI document"));
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(spec_error(
+            path,
+            "#/swagger",
+            &format!(
+                "Swagger {} documents are not supported; convert it to OpenAPI 3 first (for example with swagger2openapi)",
+                swagger.as_str().unwrap_or("2.0")
+            ),
+        ));
+    }
+    match object.get("openapi") {
+        Some(Value::String(version)) if version.starts_with("3.0") || version.starts_with("3.1") => Ok(()),
+        Some(Value::String(version)) => Err(spec_error(
+            path,
+            "#/openapi",
+            &format!("OpenAPI version {version} is not supported; expected 3.0.x or 3.1.x"),
+        )),
+        Some(other) => Err(spec_error(path, "#/openapi", &format!("expected a version string, found {other}"))),
+        None => Err(spec_error(path, "#", "missing `openapi` version field; this is not an OpenAPI 3 document")),
+    }
+}
+
+/// Converts serde_path_to_error's `a.b[0].c` path into a JSON pointer `#/a/b/0/c`.
+fn pointer_from_serde_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } => pointer.push_str(&crate::error::pointer_token(key)),
+            Segment::Enum { variant } => pointer.push_str(&crate::error::pointer_token(variant)),
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+/// serde_json and serde_yaml append " at line X column Y"; we report those separately.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn spec_error(path: &Path, pointer: &str, message: &str) -> Error {
+    Error::Spec { path: path.to_path_buf(), pointer: pointer.to_string(), message: message.to_string() }
+}

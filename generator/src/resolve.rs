@@ -1,0 +1,134 @@
+//! `$ref` lookup: turns `ReferenceOr<T>` into the `T` it names, following chains.
+
+use std::borrow::Borrow;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+
+use crate::error::SpecProblem;
+
+/// The longest `$ref` chain followed before declaring a cycle.
+const MAX_REF_CHAIN: usize = 64;
+
+/// Resolves local references against one document's `components`.
+#[derive(Clone, Copy)]
+pub struct Resolver<'a> {
+    document: &'a OpenAPI,
+}
+
+/// A schema after resolution, with the component it came from (if any).
+#[derive(Clone, Copy)]
+pub struct ResolvedSchema<'a> {
+    /// The schema itself.
+    pub schema: &'a Schema,
+    /// The name in `components.schemas` when reached through a `$ref`.
+    pub component: Option<&'a str>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `document`.
+    pub fn new(document: &'a OpenAPI) -> Self {
+        Self { document }
+    }
+
+    /// Resolves a schema reference; `at` is the pointer of the node holding it.
+    pub fn schema<S: Borrow<Schema>>(&self, node: &'a ReferenceOr<S>, at: &str) -> Result<ResolvedSchema<'a>, SpecProblem> {
+        match node {
+            ReferenceOr::Item(schema) => Ok(ResolvedSchema { schema: schema.borrow(), component: None }),
+            ReferenceOr::Reference { reference } => {
+                let (name, schema) = self.schema_component(reference, at)?;
+                Ok(ResolvedSchema { schema, component: Some(name) })
+            }
+        }
+    }
+
+    /// Looks up `#/components/schemas/<name>`, following `$ref` chains between components.
+    pub fn schema_component(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), SpecProblem> {
+        let mut reference = reference;
+        for _ in 0..MAX_REF_CHAIN {
+            let name = component_name(reference, "schemas", at)?;
+            let components = self.document.components.as_ref();
+            let Some((key, node)) = components.and_then(|c| c.schemas.get_key_value(name.as_str())) else {
+                return Err(missing(reference, at));
+            };
+            match node {
+                ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(SpecProblem::new(at, format!("$ref chain starting at `{reference}` is circular")))
+    }
+
+    /// Resolves a parameter reference.
+    pub fn parameter(&self, node: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, SpecProblem> {
+        self.follow(node, "parameters", at, |c| &c.parameters)
+    }
+
+    /// Resolves a request-body reference.
+    pub fn request_body(&self, node: &'a ReferenceOr<RequestBody>, at: &str) -> Result<&'a RequestBody, SpecProblem> {
+        self.follow(node, "requestBodies", at, |c| &c.request_bodies)
+    }
+
+    /// Resolves a response reference.
+    pub fn response(&self, node: &'a ReferenceOr<Response>, at: &str) -> Result<&'a Response, SpecProblem> {
+        self.follow(node, "responses", at, |c| &c.responses)
+    }
+
+    fn follow<T>(
+        &self,
+        node: &'a ReferenceOr<T>,
+        section: &str,
+        at: &str,
+        map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<&'a T, SpecProblem> {
+        let mut node = node;
+        for _ in 0..MAX_REF_CHAIN {
+            match node {
+                ReferenceOr::Item(item) => return Ok(item),
+                ReferenceOr::Reference { reference } => {
+                    let name = component_name(reference, section, at)?;
+                    let components = self.document.components.as_ref();
+                    node = components.and_then(|c| map(c).get(name.as_str())).ok_or_else(|| missing(reference, at))?;
+                }
+            }
+        }
+        Err(SpecProblem::new(at, format!("$ref chain in `{section}` is circular")))
+    }
+}
+
+/// Extracts `<name>` from `#/components/<section>/<name>`, unescaping the pointer token.
+pub fn component_name(reference: &str, section: &str, at: &str) -> Result<String, SpecProblem> {
+    let at_ref = format!("{at}/$ref");
+    if !reference.starts_with('#') {
+        return Err(SpecProblem::new(at_ref, format!("external $ref `{reference}` is not supported; bundle the spec into one file first")));
+    }
+    let prefix = format!("#/components/{section}/");
+    let Some(token) = reference.strip_prefix(&prefix) else {
+        return Err(SpecProblem::new(at_ref, format!("$ref `{reference}` does not point into `#/components/{section}`")));
+    };
+    Ok(percent_decode(token).replace("~1", "/").replace("~0", "~"))
+}
+
+fn missing(reference: &str, at: &str) -> SpecProblem {
+    SpecProblem::new(format!("{at}/$ref"), format!("$ref `{reference}` points to nothing: no such component"))
+}
+
+/// References are URI fragments, so `%7B` etc. may appear; decode them.
+fn percent_decode(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            let high = (bytes[index + 1] as char).to_digit(16);
+            let low = (bytes[index + 2] as char).to_digit(16);
+            if let (Some(high), Some(low)) = (high, low) {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+                continue;
+            }
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

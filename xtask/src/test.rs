@@ -1,0 +1,29 @@
+//! `cargo xtask test`: installs what the tests need, then runs the whole suite.
+
+use std::process::Command;
+
+/// Installs Prism (pinned by `xtask/prism/package-lock.json`) and runs every test.
+pub fn run(extra: &[String]) -> Result<bool, String> {
+    let root = crate::project_root();
+    let prism_dir = root.join("xtask/prism");
+    if !prism_dir.join("node_modules/.bin/prism").exists() {
+        eprintln!("installing Prism (npm ci in xtask/prism)...");
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&prism_dir)
+            .status()
+            .map_err(|e| format!("cannot run npm: {e}"))?;
+        if !status.success() {
+            return Err("npm ci failed in xtask/prism".into());
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["test", "--workspace"])
+        .args(extra)
+        .env("SDKGEN_PRISM", prism_dir.join("node_modules/.bin/prism"))
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(status.success())
+}
