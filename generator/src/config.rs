@@ -22,6 +22,18 @@ pub struct Config {
     pub response: ResponseConfig,
     /// Extra documentation drawn from the spec.
     pub docs: DocsConfig,
+    /// How the generator treats problems in the spec.
+    pub generator: GeneratorConfig,
+}
+
+/// `[generator]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GeneratorConfig {
+    /// Turn problems confined to one operation or schema into skips and simplifications,
+    /// each listed with its reason, instead of stopping. Off by default: a clean spec
+    /// should stay clean.
+    pub lenient: bool,
 }
 
 /// `[package]`: the generated crate's `Cargo.toml`.

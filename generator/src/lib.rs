@@ -33,6 +33,8 @@ pub struct Options {
     pub provenance: Provenance,
     /// Give the crate its own `[workspace]` (when it is generated outside any workspace).
     pub standalone: bool,
+    /// Force lenient mode on (see [`config::GeneratorConfig::lenient`]).
+    pub lenient: bool,
 }
 
 /// The result of a run: the files and the model they came from.
@@ -46,6 +48,9 @@ pub struct Generated {
 
 /// Runs the pure part of the pipeline on an already-loaded spec.
 pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> Result<Generated> {
+    let mut config = config.clone();
+    config.generator.lenient |= options.lenient;
+    let config = &config;
     let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
     let context = emit::Context { api: &api, config, standalone: options.standalone };
     let emitted = emit::emit(&context);

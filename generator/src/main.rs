@@ -37,6 +37,9 @@ enum Command {
         /// List every simplification the generator made.
         #[arg(long)]
         verbose: bool,
+        /// Skip or simplify what is broken in one operation or schema (each listed) instead of stopping.
+        #[arg(long)]
+        lenient: bool,
     },
     /// Extract operations and everything they reference into a self-contained YAML document.
     Extract {
@@ -64,10 +67,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
     match cli.command {
-        Command::Generate { spec, config, out, check, standalone, verbose } => {
+        Command::Generate { spec, config, out, check, standalone, verbose, lenient } => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let provenance = Provenance { spec: spec.display().to_string(), command: strip_check(&command) };
-            let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &Options { provenance, standalone })?;
+            let options = Options { provenance, standalone, lenient };
+            let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &options)?;
             let api = &generated.api;
             eprintln!(
                 "{} operations, {} resources, {} types, {} files, {} lines",

@@ -1,6 +1,9 @@
 //! Project automation: `cargo xtask <command>`. Glue only; the work happens in `sdkgen`.
 
+mod bench;
+mod cloudflare;
 mod codegen;
+mod corpus;
 mod test;
 
 use std::process::ExitCode;
@@ -9,13 +12,21 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate generated-sdk/ from spec/ (--check: fail on any difference)
-  test                install test tools (Prism) and run the whole test suite";
+  test                install test tools (Prism) and run the whole test suite
+  cloudflare [--check-build]
+                      generate the SDK for Cloudflare's whole document into target/cloudflare-sdk
+                      (--check-build: also run `cargo check` on it and report time and memory)
+  corpus [...]        run the generator over the APIs.guru corpus and report (see xtask/src/corpus.rs)
+  bench               generation time and peak memory on the largest documents vs. their parse floor";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(args[1..].iter().any(|a| a == "--check")),
         Some("test") => test::run(&args[1..]),
+        Some("cloudflare") => cloudflare::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -18,7 +18,8 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Lowers a parsed document into the intermediate model.
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
-    let mut types = TypeLowerer::new(document, &config.naming.types);
+    let lenient = config.generator.lenient;
+    let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
     let mut operations = Vec::new();
     let mut diagnostics = Vec::new();
     for (path, item) in document.paths.paths.iter() {
@@ -36,7 +37,15 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{method}");
             let context = OperationContext { document, config, path, method, pointer: pointer.clone(), path_params: &item.parameters };
-            operations.push(context.lower(operation, &mut types, &mut diagnostics)?);
+            match context.lower(operation, &mut types, &mut diagnostics) {
+                Ok(lowered) => operations.push(lowered),
+                Err(problem) if lenient => diagnostics.push(Diagnostic {
+                    pointer: problem.pointer,
+                    kind: "skipped-operation",
+                    message: format!("operation skipped: {}", problem.message),
+                }),
+                Err(problem) => return Err(problem),
+            }
         }
     }
     resolve_method_collisions(&mut operations, &mut diagnostics);
@@ -111,14 +120,18 @@ impl<'a> OperationContext<'a> {
                 }
             }
         }
+        let mut unused = Vec::new();
         for (param, param_pointer) in &declared {
             if param.location == ParamLocation::Path && !template_params.contains(&param.wire_name.as_str()) {
-                return Err(SpecProblem::new(
-                    param_pointer.clone(),
-                    format!("path parameter `{}` does not appear in the path template `{}`", param.wire_name, self.path),
-                ));
+                let message = format!("path parameter `{}` does not appear in the path template `{}`", param.wire_name, self.path);
+                if !self.config.generator.lenient {
+                    return Err(SpecProblem::new(param_pointer.clone(), message));
+                }
+                diagnostics.push(Diagnostic { pointer: param_pointer.clone(), kind: "unused-path-parameter", message: format!("{message}; left out") });
+                unused.push(param_pointer.clone());
             }
         }
+        let declared: Vec<(Param, String)> = declared.into_iter().filter(|(_, at)| !unused.contains(at)).collect();
         let (in_struct, positional): (Vec<Param>, Vec<Param>) =
             path_params.into_iter().partition(|p| self.config.naming.params_in_struct.contains(&p.wire_name));
         let mut struct_fields = in_struct;

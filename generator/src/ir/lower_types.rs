@@ -23,13 +23,17 @@ pub struct TypeLowerer<'a> {
     in_progress: BTreeSet<String>,
     component_names: BTreeMap<String, String>,
     scope: Scope,
+    lenient: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> TypeLowerer<'a> {
     /// Reserves the names of all component schemas that become named types, in document
     /// order, so that a component's name never depends on which operations use it.
-    pub fn new(document: &'a OpenAPI, overrides: &'a BTreeMap<String, String>) -> Self {
+    ///
+    /// When `lenient`, a broken reference becomes `serde_json::Value` with a diagnostic
+    /// instead of an error, so one bad schema does not stop a whole document.
+    pub fn new(document: &'a OpenAPI, overrides: &'a BTreeMap<String, String>, lenient: bool) -> Self {
         let mut lowerer = TypeLowerer {
             resolver: Resolver::new(document),
             overrides,
@@ -38,6 +42,7 @@ impl<'a> TypeLowerer<'a> {
             in_progress: BTreeSet::new(),
             component_names: BTreeMap::new(),
             scope: Scope::new(),
+            lenient,
             diagnostics: Vec::new(),
         };
         if let Some(components) = &document.components {
@@ -80,10 +85,14 @@ impl<'a> TypeLowerer<'a> {
     ) -> Result<TypeRef, SpecProblem> {
         match node {
             ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), pointer, hint),
-            ReferenceOr::Reference { reference } => {
-                let (name, schema) = self.resolver.schema_component(reference, pointer)?;
-                self.lower_component(name, schema)
-            }
+            ReferenceOr::Reference { reference } => match self.resolver.schema_component(reference, pointer) {
+                Ok((name, schema)) => self.lower_component(name, schema),
+                Err(problem) if self.lenient => {
+                    self.diagnose(&problem.pointer, "broken-reference", &format!("{}; generated as serde_json::Value", problem.message));
+                    Ok(TypeRef::Json)
+                }
+                Err(problem) => Err(problem),
+            },
         }
     }
 
@@ -256,7 +265,7 @@ impl<'a> TypeLowerer<'a> {
         let member_view = SchemaView::of(member);
         for (index, nested) in member_view.all_of.iter().enumerate() {
             let nested_pointer = format!("{member_pointer}/allOf/{index}");
-            let resolved = self.resolver.schema(nested, &nested_pointer)?;
+            let Some(resolved) = self.resolve_or_skip(nested, &nested_pointer)? else { continue };
             let key = resolved.component.map(component_pointer).unwrap_or(nested_pointer);
             if visited.insert(key.clone()) {
                 self.collect_all_of(resolved.schema, &key, merged, visited)?;
@@ -286,7 +295,7 @@ impl<'a> TypeLowerer<'a> {
         let mut has_null = false;
         for (index, alternative) in alternatives.iter().enumerate() {
             let alternative_pointer = format!("{pointer}/{keyword}/{index}");
-            let resolved = self.resolver.schema(alternative, &alternative_pointer)?;
+            let Some(resolved) = self.resolve_or_skip(alternative, &alternative_pointer)? else { continue };
             let alternative_view = SchemaView::of(resolved.schema);
             if alternative_view.is_null_only() || alternative_view.typ == Some("null") {
                 has_null = true;
@@ -342,6 +351,22 @@ impl<'a> TypeLowerer<'a> {
         match self.resolver.schema(property, pointer) {
             Ok(resolved) => (SchemaView::of(resolved.schema).doc(), resolved.schema.schema_data.example.clone()),
             Err(_) => (None, None),
+        }
+    }
+
+    /// Resolves a schema; in lenient mode a broken reference is reported and skipped.
+    fn resolve_or_skip(
+        &mut self,
+        node: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<Option<crate::resolve::ResolvedSchema<'a>>, SpecProblem> {
+        match self.resolver.schema(node, pointer) {
+            Ok(resolved) => Ok(Some(resolved)),
+            Err(problem) if self.lenient => {
+                self.diagnose(&problem.pointer, "broken-reference", &format!("{}; left out", problem.message));
+                Ok(None)
+            }
+            Err(problem) => Err(problem),
         }
     }
 
