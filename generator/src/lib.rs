@@ -16,6 +16,7 @@ pub mod extract;
 pub mod format;
 pub mod ir;
 pub mod load;
+mod locate;
 mod normalize;
 pub mod resolve;
 pub mod write;

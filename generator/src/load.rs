@@ -74,9 +74,11 @@ pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
 /// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
 pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
     let value = crate::normalize::normalize(value);
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let pointer = pointer_from_serde_path(error.path());
-        spec_error(path, &pointer, &error.inner().to_string())
+    serde_path_to_error::deserialize(&value).map_err(|error| {
+        // Prefer the innermost failing piece; the whole-document path is often too shallow.
+        let (pointer, message) = crate::locate::locate(&value)
+            .unwrap_or_else(|| (pointer_from_serde_path(error.path()), error.inner().to_string()));
+        spec_error(path, &pointer, &message)
     })
 }
 

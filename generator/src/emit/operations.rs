@@ -164,9 +164,11 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
         }
     }
     let doc = format!(" Parameters for [`{handle}::{method}`].", method = operation.method_name);
+    // With nothing required, `new()` takes no arguments and `Default` is the same thing.
+    let default = required_args.is_empty().then(|| quote!(Default,));
     Some(quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

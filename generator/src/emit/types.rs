@@ -22,6 +22,7 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
             tokens: type_item(api, crate::ir::TypeId(index), def),
         });
     }
+    modules.sort();
     let declarations = modules.iter().map(|(module, name)| {
         let module = ident(module);
         let name = ident(name);

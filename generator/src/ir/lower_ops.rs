@@ -20,14 +20,21 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     let lenient = config.generator.lenient;
     let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
-    let mut operations = Vec::new();
     let mut diagnostics = Vec::new();
+    // First every operation's name, so collisions are settled before anything is named
+    // after the method (params structs, inline body and response types).
+    let mut pending = Vec::new();
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = format!("#/paths/{}", pointer_token(path));
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(SpecProblem::new(path_pointer, "path items given by $ref are not supported"));
+                let problem = SpecProblem::new(path_pointer, "path items given by $ref are not supported");
+                if !lenient {
+                    return Err(problem);
+                }
+                diagnostics.push(Diagnostic { pointer: problem.pointer, kind: "skipped-operation", message: problem.message });
+                continue;
             }
         };
         let entries = [
@@ -36,19 +43,25 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         for (method, operation) in METHODS.iter().zip(entries) {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{method}");
-            let context = OperationContext { document, config, path, method, pointer: pointer.clone(), path_params: &item.parameters };
-            match context.lower(operation, &mut types, &mut diagnostics) {
-                Ok(lowered) => operations.push(lowered),
-                Err(problem) if lenient => diagnostics.push(Diagnostic {
-                    pointer: problem.pointer,
-                    kind: "skipped-operation",
-                    message: format!("operation skipped: {}", problem.message),
-                }),
-                Err(problem) => return Err(problem),
-            }
+            let context = OperationContext { document, config, path, method, pointer, path_params: &item.parameters };
+            let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{method} {path}")));
+            let (group, method_name) = context.names(operation, &id);
+            pending.push((context, operation, OperationName { id, group, method_name }));
         }
     }
-    resolve_method_collisions(&mut operations, &mut diagnostics);
+    resolve_method_collisions(&mut pending, &mut diagnostics);
+    let mut operations = Vec::new();
+    for (context, operation, name) in pending {
+        match context.lower(operation, name, &mut types, &mut diagnostics) {
+            Ok(lowered) => operations.push(lowered),
+            Err(problem) if lenient => diagnostics.push(Diagnostic {
+                pointer: problem.pointer,
+                kind: "skipped-operation",
+                message: format!("operation skipped: {}", problem.message),
+            }),
+            Err(problem) => return Err(problem),
+        }
+    }
     let resources = build_resources(&operations);
     let (security_schemes, security_alternatives) = lower_security(document, config, &operations);
     let (mut type_defs, type_diagnostics) = types.finish();
@@ -68,6 +81,13 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     })
 }
 
+/// An operation's decided names.
+struct OperationName {
+    id: String,
+    group: Vec<String>,
+    method_name: String,
+}
+
 struct OperationContext<'a> {
     document: &'a OpenAPI,
     config: &'a Config,
@@ -81,11 +101,11 @@ impl<'a> OperationContext<'a> {
     fn lower(
         &self,
         operation: &'a openapiv3::Operation,
+        name: OperationName,
         types: &mut TypeLowerer<'a>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Operation, SpecProblem> {
-        let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{} {}", self.method, self.path)));
-        let (group, method_name) = self.names(operation, &id);
+        let OperationName { id, group, method_name } = name;
         let segments = parse_template(self.path, &self.pointer)?;
         let template_params: Vec<&str> =
             segments.iter().filter_map(|s| if let PathSegment::Param(p) = s { Some(p.as_str()) } else { None }).collect();
@@ -449,31 +469,31 @@ fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecPro
 
 /// Two operations wanting the same method on the same resource: the later one (in document
 /// order) takes its operationId as its name, so both stay reachable and names stay stable.
-fn resolve_method_collisions(operations: &mut [Operation], diagnostics: &mut Vec<Diagnostic>) {
+fn resolve_method_collisions<O>(operations: &mut [(OperationContext<'_>, O, OperationName)], diagnostics: &mut Vec<Diagnostic>) {
     let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
-    let groups: BTreeSet<Vec<String>> = operations.iter().map(|o| o.group.clone()).collect();
-    for operation in operations.iter_mut() {
+    let groups: BTreeSet<Vec<String>> = operations.iter().map(|(_, _, n)| n.group.clone()).collect();
+    for (context, _, name) in operations.iter_mut() {
         // A method must not shadow a sub-resource accessor of the same name.
-        let mut child_path = operation.group.clone();
-        child_path.push(operation.method_name.clone());
+        let mut child_path = name.group.clone();
+        child_path.push(name.method_name.clone());
         let shadows_child = groups.iter().any(|g| g.starts_with(&child_path));
-        let key = (operation.group.clone(), operation.method_name.clone());
+        let key = (name.group.clone(), name.method_name.clone());
         if !shadows_child && taken.insert(key) {
             continue;
         }
-        let base = naming::snake(&operation.id);
+        let base = naming::snake(&name.id);
         let mut candidate = base.clone();
         let mut counter = 2;
-        while !taken.insert((operation.group.clone(), candidate.clone())) {
+        while !taken.insert((name.group.clone(), candidate.clone())) {
             candidate = format!("{base}_{counter}");
             counter += 1;
         }
         diagnostics.push(Diagnostic {
-            pointer: operation.pointer.clone(),
+            pointer: context.pointer.clone(),
             kind: "method-name-collision",
-            message: format!("method `{}` is taken in `{}`; named `{candidate}`", operation.method_name, operation.group.join(".")),
+            message: format!("method `{}` is taken in `{}`; named `{candidate}`", name.method_name, name.group.join(".")),
         });
-        operation.method_name = candidate;
+        name.method_name = candidate;
     }
 }
 

@@ -311,6 +311,10 @@ impl<'a> TypeLowerer<'a> {
                 lowered.push((ty, label));
             }
         }
+        // Untagged decoding takes the first alternative that fits, and a struct whose fields
+        // are all optional fits any object; so alternatives with more required fields go
+        // first (a stable sort keeps the spec's order otherwise).
+        lowered.sort_by_key(|(ty, _)| std::cmp::Reverse(self.required_count(ty)));
         let result = match lowered.len() {
             0 => TypeRef::Json,
             1 => lowered.remove(0).0,
@@ -328,6 +332,16 @@ impl<'a> TypeLowerer<'a> {
             }
         };
         Ok(if has_null { nullable(result) } else { result })
+    }
+
+    fn required_count(&self, ty: &TypeRef) -> usize {
+        match ty {
+            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|d| &d.kind) {
+                Some(TypeKind::Struct(def)) => def.fields.iter().filter(|f| f.required).count(),
+                _ => 0,
+            },
+            _ => 0,
+        }
     }
 
     fn label(&self, ty: &TypeRef) -> String {

@@ -75,9 +75,18 @@ pub fn camel(raw: &str, leading_digit_prefix: &str, empty: &str) -> String {
     name
 }
 
+/// Prelude names that generated code uses unqualified; a type of that name would shadow
+/// them in its own file, so it takes a `Type` suffix instead.
+const PRELUDE_TYPES: &[&str] = &["Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err"];
+
 /// A type name.
 pub fn type_name(raw: &str) -> String {
-    camel(raw, "T", "Type")
+    let name = camel(raw, "T", "Type");
+    if PRELUDE_TYPES.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
 }
 
 /// An enum or union variant name.
@@ -107,14 +116,14 @@ pub fn singular(word: &str) -> String {
             return format!("{stem}y");
         }
     }
-    for keep in ["ss", "us", "is", "sses"] {
+    for keep in ["ss", "us", "is"] {
         if word.ends_with(keep) {
             return word.to_string();
         }
     }
-    if let Some(stem) = word.strip_suffix("ses") {
-        if stem.ends_with("ss") {
-            return format!("{stem}s");
+    for sibilant in ["ches", "shes", "xes", "sses", "zzes"] {
+        if let Some(stem) = word.strip_suffix(sibilant) {
+            return format!("{stem}{}", &sibilant[..sibilant.len() - 2]);
         }
     }
     match word.strip_suffix('s') {
@@ -176,6 +185,9 @@ mod tests {
         assert_eq!(type_name("access_device_posture_rule-2"), "AccessDevicePostureRule2");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(type_name("result"), "ResultType");
+        assert_eq!(type_name("Client"), "Client");
         assert_eq!(variant_name("=="), "EqEq");
         assert_eq!(variant_name(">="), "GtEq");
         assert_eq!(variant_name("!="), "NotEq");
@@ -187,6 +199,9 @@ mod tests {
         assert_eq!(singular("policies"), "policy");
         assert_eq!(singular("access"), "access");
         assert_eq!(singular("dns"), "dns");
+        assert_eq!(singular("matches"), "match");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("boxes"), "box");
     }
 
     #[test]

@@ -1,0 +1,40 @@
+//! Helpers shared by the generator's integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use sdkgen::{Config, Generated, Options, Provenance};
+
+/// `generator/tests/fixtures`.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Generates a fixture with its `<name>.toml` configuration when there is one.
+pub fn generate_fixture(name: &str, standalone: bool) -> Generated {
+    let spec = fixtures_dir().join(format!("{name}.yaml"));
+    let config_path = fixtures_dir().join(format!("{name}.toml"));
+    let config = if config_path.exists() {
+        Config::parse(&std::fs::read_to_string(&config_path).unwrap(), &config_path).unwrap()
+    } else {
+        let mut config = Config::default();
+        config.package.name = format!("fixture-{name}");
+        config
+    };
+    let loaded = sdkgen::load::load_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let options = Options {
+        provenance: Provenance { spec: format!("tests/fixtures/{name}.yaml"), command: "cargo test -p sdkgen".into() },
+        standalone,
+        lenient: false,
+    };
+    sdkgen::generate(&loaded, &config, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Writes a spec text to a fresh temporary file and returns its path.
+pub fn temp_spec(test: &str, file_name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdkgen-test-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file_name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
