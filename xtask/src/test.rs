@@ -22,6 +22,7 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
         .args(["test", "--workspace"])
         .args(extra)
         .env("SDKGEN_PRISM", prism_dir.join("node_modules/.bin/prism"))
+        .env("SDKGEN_REQUIRE_PRISM", "1")
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -1,0 +1,337 @@
+//! Contract tests against Prism (`@stoplight/prism-cli`, pinned in
+//! `xtask/prism/package-lock.json`), which mocks and validates
+//! `spec/cloudflare-active-session.yaml`.
+//!
+//! Prism is found through `SDKGEN_PRISM` or at
+//! `xtask/prism/node_modules/.bin/prism`. When it is absent the tests print a
+//! skip message and pass, unless `SDKGEN_REQUIRE_PRISM` is set (as
+//! `cargo xtask test` does), in which case they fail.
+//!
+//! Prism routes the spec's paths without the server's `/client/v4` prefix,
+//! so the base URL is the bare `http://127.0.0.1:<port>`.
+
+use std::fs::File;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cloudflare_sdk::resources::zero_trust::access::users::active_sessions::ActiveSessionGetParams;
+use cloudflare_sdk::types::{AccessApiResponseCommonFailure, ActiveSession};
+use cloudflare_sdk::{Client, Error};
+
+const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const USER_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+const NONCE: &str = "X1aXj1lFVcqqyoXF";
+
+/// Generous: Prism runs on node and shares the machine with the compiler.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the SDK crate sits in the repository").to_path_buf()
+}
+
+fn prism_required() -> bool {
+    std::env::var("SDKGEN_REQUIRE_PRISM").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The Prism executable, or `None` (after printing why) when the test
+/// should be skipped.
+fn prism_binary(test: &str) -> Option<PathBuf> {
+    let candidate = match std::env::var_os("SDKGEN_PRISM") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => repo_root().join("xtask/prism/node_modules/.bin/prism"),
+    };
+    if candidate.exists() {
+        return Some(candidate);
+    }
+    let why = format!(
+        "Prism not found at {} (set SDKGEN_PRISM, or run `npm ci` in xtask/prism, or use `cargo xtask test`)",
+        candidate.display()
+    );
+    if prism_required() {
+        panic!("{test}: SDKGEN_REQUIRE_PRISM is set but {why}");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+    None
+}
+
+/// A running `prism mock`; killed (and reaped) on drop.
+struct Prism {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl Prism {
+    /// Starts `prism mock` with `extra` arguments on a free port and waits
+    /// (bounded) until it accepts connections.
+    fn start(bin: &Path, extra: &[&str]) -> Prism {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+            l.local_addr().unwrap().port()
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let log = std::env::temp_dir().join(format!("sdkgen-prism-{}-{port}.log", std::process::id()));
+        let out = File::create(&log).expect("create the Prism log file");
+        let err = out.try_clone().unwrap();
+        let spec = repo_root().join("spec/cloudflare-active-session.yaml");
+        let child = Command::new(bin)
+            .arg("mock")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(extra)
+            .arg(&spec)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", bin.display()));
+        let mut prism = Prism { child, addr, log };
+        let started = Instant::now();
+        loop {
+            if let Some(status) = prism.child.try_wait().unwrap() {
+                panic!("Prism exited during startup ({status}); its output:\n{}", prism.output());
+            }
+            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                break;
+            }
+            if started.elapsed() > STARTUP_TIMEOUT {
+                panic!("Prism did not accept connections within {STARTUP_TIMEOUT:?}; its output:\n{}", prism.output());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        eprintln!("Prism {extra:?} ready on {addr} after {:?}", started.elapsed());
+        prism
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn token_client(&self) -> Client {
+        Client::builder()
+            .api_token("prism-token")
+            .base_url(self.base_url())
+            .timeout(CALL_TIMEOUT)
+            .max_retries(0)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+async fn get(
+    client: &Client,
+    user_id: &str,
+    nonce: &str,
+    account_id: &str,
+) -> Result<ActiveSession, Error<AccessApiResponseCommonFailure>> {
+    client
+        .zero_trust()
+        .access()
+        .users()
+        .active_sessions()
+        .get(user_id, nonce, &ActiveSessionGetParams::new(account_id))
+        .await
+}
+
+/// The examples of the spec, which static mode answers with.
+fn assert_spec_examples(s: &ActiveSession) {
+    assert_eq!(s.account_id.as_deref(), Some("1234567890"));
+    assert_eq!(s.auth_status.as_deref(), Some("NONE"));
+    assert_eq!(s.email.as_deref(), Some("test@cloudflare.com"));
+    assert_eq!(s.iat, Some(1694791905.0));
+    assert_eq!(s.ip.as_deref(), Some("127.0.0.0"));
+    assert_eq!(s.is_active, Some(true));
+    assert_eq!(s.user_uuid.as_deref(), Some("57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4"));
+    assert_eq!(s.version, Some(2.0));
+    assert_eq!(s.geo.as_ref().and_then(|g| g.country.as_deref()), Some("US"));
+}
+
+/// A raw request (no SDK), for what the SDK deliberately cannot send.
+async fn raw_get(prism: &Prism, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = reqwest::Client::new().get(format!("{}{path}", prism.base_url())).timeout(CALL_TIMEOUT);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("Prism answers")
+}
+
+#[tokio::test]
+async fn prism_static_contract() {
+    let Some(bin) = prism_binary("prism_static_contract") else { return };
+    let prism = Prism::start(&bin, &[]);
+
+    // 1. API token: 200, body decodes, `result` unwrapped.
+    let client = prism.token_client();
+    let session = get(&client, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_or_else(|e| {
+        panic!("token call failed: {e:?}\nPrism output:\n{}", prism.output())
+    });
+    assert_spec_examples(&session);
+    let raw = client
+        .zero_trust()
+        .access()
+        .users()
+        .active_sessions()
+        .get(USER_ID, NONCE, &ActiveSessionGetParams::new(ACCOUNT_ID))
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(raw.status.as_u16(), 200);
+    assert!(raw.header("sl-violations").is_none(), "Prism found the request valid");
+
+    // 2. Legacy email + key: 200.
+    let legacy = Client::builder()
+        .api_email("user@example.com")
+        .api_key("global-key")
+        .base_url(prism.base_url())
+        .timeout(CALL_TIMEOUT)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let session = get(&legacy, USER_ID, NONCE, ACCOUNT_ID).await.unwrap();
+    assert_spec_examples(&session);
+
+    // Percent-encoded values are decoded by Prism and routed to the same operation.
+    get(&client, "a/b?c d", "n#1", ACCOUNT_ID).await.expect("encoded segments stay one segment each");
+
+    // 3. No credentials -> 401. The SDK refuses to build a client without
+    //    credentials, so it can never send such a request itself...
+    let err = Client::builder().base_url(prism.base_url()).build().unwrap_err();
+    assert!(err.is_config(), "{err:?}");
+    //    ...so the credential-less request is sent raw, and its body is
+    //    checked against the SDK's failure type.
+    let path = format!("/accounts/{ACCOUNT_ID}/access/users/{USER_ID}/active_sessions/{NONCE}");
+    let resp = raw_get(&prism, &path, &[]).await;
+    assert_eq!(resp.status().as_u16(), 401);
+    let violations = resp.headers().get("sl-violations").map(|v| v.to_str().unwrap().to_owned());
+    let body: AccessApiResponseCommonFailure =
+        serde_json::from_slice(&resp.bytes().await.unwrap()).expect("Prism's 401 body is a failure envelope");
+    assert!(!body.success);
+    assert!(violations.unwrap_or_default().contains("security"));
+
+    //    Through the SDK, a 401 comes back as a typed `Error::Api` when the
+    //    credential is unusable: a per-call header replacing the bearer token
+    //    with another scheme, or an empty token (which the builder accepts).
+    let err = client
+        .zero_trust()
+        .access()
+        .users()
+        .active_sessions()
+        .get(USER_ID, NONCE, &ActiveSessionGetParams::new(ACCOUNT_ID))
+        .header("Authorization", "Basic dXNlcjpwYXNz")
+        .await
+        .unwrap_err();
+    assert_unauthorized(&err);
+    let empty_token = Client::builder()
+        .api_token("")
+        .base_url(prism.base_url())
+        .timeout(CALL_TIMEOUT)
+        .max_retries(0)
+        .build()
+        .expect("an explicit empty token is accepted by the builder");
+    assert_unauthorized(&get(&empty_token, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_err());
+
+    // 4. account_id over maxLength 32: the SDK refuses it before sending...
+    let long_account = "a".repeat(33);
+    let err = get(&client, USER_ID, NONCE, &long_account).await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.param == "account_id"), "{err:?}");
+    //    ...and Prism, sent the same request raw, answers 422 naming the
+    //    parameter, with a body of the SDK's failure type.
+    let path = format!("/accounts/{long_account}/access/users/{USER_ID}/active_sessions/{NONCE}");
+    let resp = raw_get(&prism, &path, &[("Authorization", "Bearer prism-token")]).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    let violations = resp.headers().get("sl-violations").unwrap().to_str().unwrap().to_owned();
+    assert!(violations.contains("account_id") && violations.contains("maxLength"), "{violations}");
+    let body: AccessApiResponseCommonFailure = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+    assert!(!body.success);
+    //    The same holds for user_id (maxLength 36).
+    let err = get(&client, &"u".repeat(37), NONCE, ACCOUNT_ID).await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.param == "user_id"), "{err:?}");
+    let path = format!("/accounts/{ACCOUNT_ID}/access/users/{}/active_sessions/{NONCE}", "u".repeat(37));
+    let resp = raw_get(&prism, &path, &[("Authorization", "Bearer prism-token")]).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    //    At the limits, Prism accepts what the SDK accepts.
+    get(&client, &"u".repeat(36), NONCE, &"a".repeat(32)).await.expect("values at maxLength are valid");
+}
+
+fn assert_unauthorized(err: &Error<AccessApiResponseCommonFailure>) {
+    assert!(err.is_unauthorized(), "expected a 401 Error::Api, got {err:?}");
+    let Error::Api(api) = err else { unreachable!() };
+    assert_eq!(api.status.as_u16(), 401);
+    let body = api.body.as_ref().expect("Prism's 401 body decodes as AccessApiResponseCommonFailure");
+    assert!(!body.success);
+    assert_eq!(body.result, None);
+}
+
+/// Runs `n` consecutive calls against a dynamic-mode Prism; every body must
+/// decode. Returns how many distinct bodies were seen and how many carried
+/// properties the spec does not list (kept in `extra`).
+async fn dynamic_calls(prism: &Prism, n: usize) -> (usize, usize) {
+    let client = prism.token_client();
+    let mut distinct = std::collections::HashSet::new();
+    let mut with_extra = 0;
+    for i in 0..n {
+        let session = get(&client, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_or_else(|e| {
+            panic!("call {i} of {n} failed: {e}\n{e:?}")
+        });
+        let json = serde_json::to_string(&session).unwrap();
+        if has_extra(&session) {
+            with_extra += 1;
+        }
+        distinct.insert(json);
+    }
+    (distinct.len(), with_extra)
+}
+
+/// Whether any struct of the decoded session kept unknown properties.
+fn has_extra(s: &ActiveSession) -> bool {
+    !s.extra.is_empty()
+        || s.geo.as_ref().is_some_and(|g| !g.extra.is_empty())
+        || s.idp.as_ref().is_some_and(|g| !g.extra.is_empty())
+        || s.mtls_auth.as_ref().is_some_and(|g| !g.extra.is_empty())
+        || s.device_sessions.iter().flatten().any(|(_, d)| !d.extra.is_empty())
+        || s.device_posture.iter().flatten().any(|(_, r)| {
+            !r.extra.is_empty() || r.check.as_ref().is_some_and(|c| !c.extra.is_empty())
+        })
+}
+
+#[tokio::test]
+async fn prism_dynamic_seeded_bodies_decode() {
+    let Some(bin) = prism_binary("prism_dynamic_seeded_bodies_decode") else { return };
+    let prism = Prism::start(&bin, &["-d", "--seed", "1"]);
+    let started = Instant::now();
+    let (distinct, with_extra) = dynamic_calls(&prism, 200).await;
+    eprintln!(
+        "dynamic --seed 1: 200 calls decoded in {:?}; {distinct} distinct bodies, {with_extra} with unknown properties",
+        started.elapsed()
+    );
+}
+
+/// With `--seed`, Prism 5 answers every request with the same generated body,
+/// so an unseeded run is what exercises variety; a failing body is printed
+/// in full by the decode error.
+#[tokio::test]
+async fn prism_dynamic_unseeded_bodies_decode() {
+    let Some(bin) = prism_binary("prism_dynamic_unseeded_bodies_decode") else { return };
+    let prism = Prism::start(&bin, &["-d"]);
+    let started = Instant::now();
+    let (distinct, with_extra) = dynamic_calls(&prism, 200).await;
+    eprintln!(
+        "dynamic unseeded: 200 calls decoded in {:?}; {distinct} distinct bodies, {with_extra} with unknown properties",
+        started.elapsed()
+    );
+    assert!(distinct > 1, "an unseeded dynamic Prism should vary its bodies");
+}
