@@ -1,0 +1,35 @@
+//! Every fixture's generated crate compiles with warnings denied and passes clippy.
+//!
+//! The crates are written under `target/fixture-crates/` as one workspace sharing
+//! `target/fixture-check/`, pinned to this repository's `Cargo.lock`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+const FIXTURES: [&str; 2] = ["schemas", "operations"];
+
+#[test]
+fn generated_fixture_crates_compile_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let workspace = root.join("target/fixture-crates");
+    std::fs::create_dir_all(&workspace).unwrap();
+    for fixture in FIXTURES {
+        let generated = common::generate_fixture(fixture, false);
+        sdkgen::write::write(&generated.files, &workspace.join(fixture)).unwrap();
+    }
+    let members = FIXTURES.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+    std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n")).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "generated fixture crates do not compile cleanly:\n{stderr}");
+}
