@@ -152,6 +152,39 @@ impl RequestParts {
         self.set_body("application/x-www-form-urlencoded", Bytes::from(encoded));
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body from a value's top-level fields
+    /// (see [`field_pairs`]); a value that is not an object becomes a validation error.
+    pub fn form_body_from<B: serde::Serialize>(&mut self, body: &B) {
+        match field_pairs(body) {
+            Ok(pairs) => self.form_body(pairs),
+            Err(reason) => self.errors.push(ValidationError::new("body", reason)),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body with one text part per top-level field of `body`
+    /// (see [`field_pairs`]).
+    pub fn multipart_body<B: serde::Serialize>(&mut self, body: &B) {
+        let pairs = match field_pairs(body) {
+            Ok(pairs) => pairs,
+            Err(reason) => return self.errors.push(ValidationError::new("body", reason)),
+        };
+        // A boundary that cannot occur in the parts: random, and checked anyway.
+        let boundary = loop {
+            let candidate = format!("sdk-boundary-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            if !pairs.iter().any(|(k, v)| k.contains(&candidate) || v.contains(&candidate)) {
+                break candidate;
+            }
+        };
+        let mut out = String::new();
+        for (name, value) in &pairs {
+            // Quotes and line breaks in a field name would end the header early.
+            let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+            out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        }
+        out.push_str(&format!("--{boundary}--\r\n"));
+        self.set_body(&format!("multipart/form-data; boundary={boundary}"), Bytes::from(out));
+    }
+
     /// Records a validation error; the call will fail without sending.
     pub fn validation_error(&mut self, e: ValidationError) {
         self.errors.push(e);
@@ -165,6 +198,31 @@ impl RequestParts {
     fn set_body(&mut self, content_type: &str, bytes: Bytes) {
         self.body = Some(Body { content_type: content_type.to_owned(), bytes });
     }
+}
+
+/// A value's top-level fields as name/value text pairs, for form and multipart bodies:
+/// strings as they are, numbers and booleans as JSON text, arrays as one pair per item,
+/// objects as JSON text, and `null` left out.
+pub fn field_pairs<B: serde::Serialize>(body: &B) -> Result<Vec<(String, String)>, String> {
+    let value = serde_json::to_value(body).map_err(|e| format!("cannot serialize: {e}"))?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err("a form body must be an object".to_owned());
+    };
+    fn text(value: &serde_json::Value) -> Option<String> {
+        match value {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+    let mut pairs = Vec::new();
+    for (name, value) in &fields {
+        match value {
+            serde_json::Value::Array(items) => pairs.extend(items.iter().filter_map(text).map(|v| (name.clone(), v))),
+            other => pairs.extend(text(other).map(|v| (name.clone(), v))),
+        }
+    }
+    Ok(pairs)
 }
 
 /// `application/x-www-form-urlencoded` byte serializer (WHATWG): keep

@@ -65,7 +65,7 @@ pub fn operation_method(context: &Context<'_>, operation: &Operation) -> TokenSt
         if let Some(body) = &params.body {
             let send = match &body.kind {
                 BodyKind::Json { .. } => quote!(parts.json_body(value);),
-                BodyKind::Form { .. } => quote!(parts.form_body(crate::runtime::request::form_pairs(value));),
+                BodyKind::Form { .. } => quote!(parts.form_body_from(value);),
                 BodyKind::Multipart { .. } => quote!(parts.multipart_body(value);),
                 BodyKind::Text { content_type } => quote!(parts.text_body(#content_type, value.clone());),
                 BodyKind::Bytes { content_type } => quote!(parts.bytes_body(#content_type, value.clone());),
