@@ -4,9 +4,16 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 mod api;
+
+#[rustfmt::skip]
 pub mod resources;
+
+#[rustfmt::skip]
 pub mod runtime;
+
+#[rustfmt::skip]
 pub mod types;
 pub use runtime::client::{Client, ClientBuilder, Config};
 pub use runtime::error::{ApiError, Error};

@@ -17,7 +17,10 @@ pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, Spec
     let wanted: BTreeSet<&str> = operation_ids.iter().map(String::as_str).collect();
     let mut found = BTreeSet::new();
     let mut paths = Map::new();
-    let source_paths = document.get("paths").and_then(Value::as_object).ok_or_else(|| SpecProblem::new("#/paths", "the document has no paths"))?;
+    let source_paths = document
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or_else(|| SpecProblem::new("#/paths", "the document has no paths"))?;
     let mut security_names = BTreeSet::new();
     for (path, item) in source_paths {
         let Some(item) = item.as_object() else { continue };
@@ -31,7 +34,8 @@ pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, Spec
                     kept.insert(key.clone(), value.clone());
                     let security = value.get("security").or_else(|| document.get("security"));
                     for requirement in security.and_then(Value::as_array).into_iter().flatten() {
-                        security_names.extend(requirement.as_object().into_iter().flatten().map(|(name, _)| name.clone()));
+                        security_names
+                            .extend(requirement.as_object().into_iter().flatten().map(|(name, _)| name.clone()));
                     }
                 }
             }
@@ -61,7 +65,10 @@ pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, Spec
         collect_refs(&node, &mut references);
         for reference in references {
             let Some(rest) = reference.strip_prefix("#/components/") else {
-                return Err(SpecProblem::new("#", format!("cannot extract `$ref: {reference}`: only references into #/components are supported")));
+                return Err(SpecProblem::new(
+                    "#",
+                    format!("cannot extract `$ref: {reference}`: only references into #/components are supported"),
+                ));
             };
             let Some((section, name)) = rest.split_once('/') else { continue };
             let name = name.replace("~1", "/").replace("~0", "~");
@@ -83,7 +90,8 @@ pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, Spec
         for (section, entries) in components {
             let Some(names) = needed.get(section) else { continue };
             let Some(entries) = entries.as_object() else { continue };
-            let kept: Map<String, Value> = entries.iter().filter(|(name, _)| names.contains(*name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let kept: Map<String, Value> =
+                entries.iter().filter(|(name, _)| names.contains(*name)).map(|(k, v)| (k.clone(), v.clone())).collect();
             if !kept.is_empty() {
                 out_components.insert(section.clone(), Value::Object(kept));
             }

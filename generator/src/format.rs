@@ -36,7 +36,8 @@ fn header(comment: &str, provenance: &Provenance) -> String {
 fn format_file(file: EmittedFile, provenance: &Provenance) -> Result<GeneratedFile> {
     let (path, contents) = match file {
         EmittedFile::Rust { path, module_doc, tokens } => {
-            let syntax: syn::File = syn::parse2(tokens).map_err(|error| Error::Internal { file: path.clone(), message: error.to_string() })?;
+            let syntax: syn::File = syn::parse2(tokens)
+                .map_err(|error| Error::Internal { file: path.clone(), message: error.to_string() })?;
             let mut text = header("//", provenance);
             text.push('\n');
             for line in &module_doc {
@@ -53,7 +54,9 @@ fn format_file(file: EmittedFile, provenance: &Provenance) -> Result<GeneratedFi
             (path, text)
         }
         EmittedFile::Verbatim { path, text } => (path, format!("{}\n{}", header("//", provenance), text)),
-        EmittedFile::Text { path, text, comment: Some(comment) } => (path, format!("{}\n{}", header(comment, provenance), text)),
+        EmittedFile::Text { path, text, comment: Some(comment) } => {
+            (path, format!("{}\n{}", header(comment, provenance), text))
+        }
         EmittedFile::Text { path, text, comment: None } => {
             let notice = header("", provenance).lines().map(str::trim).collect::<Vec<_>>().join(" ");
             (path, format!("<!-- {notice} -->\n\n{text}"))
@@ -69,15 +72,22 @@ fn space_items(text: &str) -> String {
     let mut previous: Option<&str> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let starts_item = ["///", "#[", "pub ", "pub(", "impl", "static ", "fn ", "mod ", "const ", "struct ", "enum ", "use "]
-            .iter()
-            .any(|prefix| trimmed.starts_with(prefix));
+        let starts_item =
+            ["///", "#[", "pub ", "pub(", "impl", "static ", "fn ", "mod ", "const ", "struct ", "enum ", "use "]
+                .iter()
+                .any(|prefix| trimmed.starts_with(prefix));
         if let Some(previous) = previous {
             let previous_trimmed = previous.trim_start();
             let same_indent = indent(previous) == indent(line);
             let ends_item = previous_trimmed == "}" || previous_trimmed == "};";
-            let after_imports = (previous_trimmed.starts_with("use ") || previous_trimmed.starts_with("mod ") || previous_trimmed.starts_with("pub mod ") || previous_trimmed.starts_with("pub use "))
-                && !(trimmed.starts_with("use ") || trimmed.starts_with("mod ") || trimmed.starts_with("pub mod ") || trimmed.starts_with("pub use "));
+            let after_imports = (previous_trimmed.starts_with("use ")
+                || previous_trimmed.starts_with("mod ")
+                || previous_trimmed.starts_with("pub mod ")
+                || previous_trimmed.starts_with("pub use "))
+                && !(trimmed.starts_with("use ")
+                    || trimmed.starts_with("mod ")
+                    || trimmed.starts_with("pub mod ")
+                    || trimmed.starts_with("pub use "));
             if starts_item && same_indent && (ends_item || after_imports) {
                 out.push('\n');
             }

@@ -69,8 +69,12 @@ fn fails<T: DeserializeOwned>(value: &Value, pointer: &str) -> Option<(String, S
 
 fn children<'a>(value: &'a Value, pointer: &str, key: &str) -> Vec<(&'a Value, String)> {
     match value.get(key) {
-        Some(Value::Object(map)) => map.iter().map(|(k, v)| (v, format!("{pointer}/{key}/{}", pointer_token(k)))).collect(),
-        Some(Value::Array(items)) => items.iter().enumerate().map(|(i, v)| (v, format!("{pointer}/{key}/{i}"))).collect(),
+        Some(Value::Object(map)) => {
+            map.iter().map(|(k, v)| (v, format!("{pointer}/{key}/{}", pointer_token(k)))).collect()
+        }
+        Some(Value::Array(items)) => {
+            items.iter().enumerate().map(|(i, v)| (v, format!("{pointer}/{key}/{i}"))).collect()
+        }
         _ => Vec::new(),
     }
 }

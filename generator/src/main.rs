@@ -103,8 +103,13 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
         }
         Command::Extract { spec, operations, out } => {
             let document = sdkgen::load::load_value(&spec)?;
-            let fragment = sdkgen::extract::extract(&document, &operations).map_err(|problem| problem.in_file(&spec))?;
-            let text = sdkgen::extract::to_yaml(&fragment, &spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), &operations);
+            let fragment =
+                sdkgen::extract::extract(&document, &operations).map_err(|problem| problem.in_file(&spec))?;
+            let text = sdkgen::extract::to_yaml(
+                &fragment,
+                &spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                &operations,
+            );
             match out {
                 Some(path) => std::fs::write(&path, text).map_err(|source| sdkgen::Error::Io { path, source })?,
                 None => print!("{text}"),

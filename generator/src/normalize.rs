@@ -57,7 +57,8 @@ fn rewrite_schema_keywords(object: &mut Map<String, Value>) {
             _ => {
                 // Several types: express as anyOf of single-typed schemas.
                 object.remove("type");
-                let alternatives = non_null.into_iter().map(|t| Value::Object(Map::from_iter([("type".to_string(), t)]))).collect();
+                let alternatives =
+                    non_null.into_iter().map(|t| Value::Object(Map::from_iter([("type".to_string(), t)]))).collect();
                 object.insert("anyOf".into(), Value::Array(alternatives));
             }
         }

@@ -31,7 +31,11 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a schema reference; `at` is the pointer of the node holding it.
-    pub fn schema<S: Borrow<Schema>>(&self, node: &'a ReferenceOr<S>, at: &str) -> Result<ResolvedSchema<'a>, SpecProblem> {
+    pub fn schema<S: Borrow<Schema>>(
+        &self,
+        node: &'a ReferenceOr<S>,
+        at: &str,
+    ) -> Result<ResolvedSchema<'a>, SpecProblem> {
         match node {
             ReferenceOr::Item(schema) => Ok(ResolvedSchema { schema: schema.borrow(), component: None }),
             ReferenceOr::Reference { reference } => {
@@ -99,11 +103,17 @@ impl<'a> Resolver<'a> {
 pub fn component_name(reference: &str, section: &str, at: &str) -> Result<String, SpecProblem> {
     let at_ref = format!("{at}/$ref");
     if !reference.starts_with('#') {
-        return Err(SpecProblem::new(at_ref, format!("external $ref `{reference}` is not supported; bundle the spec into one file first")));
+        return Err(SpecProblem::new(
+            at_ref,
+            format!("external $ref `{reference}` is not supported; bundle the spec into one file first"),
+        ));
     }
     let prefix = format!("#/components/{section}/");
     let Some(token) = reference.strip_prefix(&prefix) else {
-        return Err(SpecProblem::new(at_ref, format!("$ref `{reference}` does not point into `#/components/{section}`")));
+        return Err(SpecProblem::new(
+            at_ref,
+            format!("$ref `{reference}` does not point into `#/components/{section}`"),
+        ));
     };
     Ok(percent_decode(token).replace("~1", "/").replace("~0", "~"))
 }

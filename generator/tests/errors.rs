@@ -31,10 +31,7 @@ fn missing_schema_reference_names_file_and_pointer() {
     assert_eq!(code, 1);
     assert!(!wrote, "nothing may be written");
     assert!(stderr.contains("api.yaml"), "{stderr}");
-    assert!(
-        stderr.contains("#/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("#/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"), "{stderr}");
     assert!(stderr.contains("`#/components/schemas/Pet` points to nothing"), "{stderr}");
 }
 
@@ -89,7 +86,8 @@ fn invalid_json_reports_line_and_column() {
 
 #[test]
 fn swagger_2_is_refused_by_name() {
-    let (code, stderr, wrote) = run("swagger", "api.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    let (code, stderr, wrote) =
+        run("swagger", "api.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
     assert_eq!(code, 1);
     assert!(!wrote);
     assert!(stderr.contains("#/swagger"), "{stderr}");

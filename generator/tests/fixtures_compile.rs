@@ -20,7 +20,8 @@ fn generated_fixture_crates_compile_cleanly() {
         sdkgen::write::write(&generated.files, &workspace.join(fixture)).unwrap();
     }
     let members = FIXTURES.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
-    std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n")).unwrap();
+    std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"))
+        .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)

@@ -16,7 +16,11 @@ pub const COMMAND: &str = "cargo xtask codegen";
 /// Generates the committed SDK in memory.
 pub fn generate() -> Result<sdkgen::Generated, String> {
     let root = crate::project_root();
-    let options = Options { provenance: Provenance { spec: SPEC.into(), command: COMMAND.into() }, standalone: false, lenient: false };
+    let options = Options {
+        provenance: Provenance { spec: SPEC.into(), command: COMMAND.into() },
+        standalone: false,
+        lenient: false,
+    };
     sdkgen::generate_from_paths(&root.join(SPEC), Some(&root.join(CONFIG)), &options).map_err(|e| e.to_string())
 }
 

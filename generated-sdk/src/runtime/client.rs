@@ -266,9 +266,8 @@ impl ClientBuilder {
         for (name, value) in self.default_headers {
             let hn = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ConfigError::new(format!("invalid default header name `{name}`")))?;
-            let mut hv = HeaderValue::from_str(&value).map_err(|_| {
-                ConfigError::new(format!("invalid value for default header `{name}`"))
-            })?;
+            let mut hv = HeaderValue::from_str(&value)
+                .map_err(|_| ConfigError::new(format!("invalid value for default header `{name}`")))?;
             if looks_secret(hn.as_str()) || secret_headers.iter().any(|h| h.eq_ignore_ascii_case(hn.as_str())) {
                 hv.set_sensitive(true);
             }
@@ -299,10 +298,7 @@ impl ClientBuilder {
 /// cross-origin redirects, so following those could leak them.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
+        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
         if attempt.previous().len() >= 10 {
             attempt.error("too many redirects")
         } else if same_origin {
@@ -330,9 +326,7 @@ fn check_spec(spec: &ApiSpec) -> Result<(), ConfigError> {
 /// Header names whose values should never be printed.
 pub(crate) fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["auth", "key", "token", "secret", "cookie", "password", "signature", "session"]
-        .iter()
-        .any(|w| n.contains(w))
+    ["auth", "key", "token", "secret", "cookie", "password", "signature", "session"].iter().any(|w| n.contains(w))
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, String> {

@@ -73,10 +73,8 @@ impl PathBuilder {
         if value.is_empty() {
             self.errors.push(ValidationError::new(name, "path parameter must not be empty"));
         } else if value == "." || value == ".." {
-            self.errors.push(ValidationError::new(
-                name,
-                "path parameter must not be `.` or `..` (it would change the route)",
-            ));
+            self.errors
+                .push(ValidationError::new(name, "path parameter must not be `.` or `..` (it would change the route)"));
         } else {
             self.path.extend(utf8_percent_encode(value, SEGMENT));
         }
@@ -144,11 +142,8 @@ impl RequestParts {
 
     /// Sets an `application/x-www-form-urlencoded` body.
     pub fn form_body(&mut self, pairs: Vec<(String, String)>) {
-        let encoded = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let encoded =
+            pairs.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
         self.set_body("application/x-www-form-urlencoded", Bytes::from(encoded));
     }
 
@@ -179,7 +174,9 @@ impl RequestParts {
         for (name, value) in &pairs {
             // Quotes and line breaks in a field name would end the header early.
             let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
-            out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+            out.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
         }
         out.push_str(&format!("--{boundary}--\r\n"));
         self.set_body(&format!("multipart/form-data; boundary={boundary}"), Bytes::from(out));
@@ -364,14 +361,10 @@ pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static st
             Ok(value)
         }
         Some(field) => {
-            let top: serde_json::Value = serde_json::from_slice(body)
-                .map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+            let top: serde_json::Value =
+                serde_json::from_slice(body).map_err(|e| DecodeError::new(None, e.to_string(), body))?;
             let serde_json::Value::Object(mut map) = top else {
-                return Err(DecodeError::new(
-                    None,
-                    format!("expected a JSON object with field `{field}`"),
-                    body,
-                ));
+                return Err(DecodeError::new(None, format!("expected a JSON object with field `{field}`"), body));
             };
             let inner = map.remove(field).unwrap_or(serde_json::Value::Null);
             serde_path_to_error::deserialize(inner).map_err(|e| path_error(Some(field), e, body))
@@ -601,12 +594,7 @@ where
                         retries += 1;
                         continue;
                     }
-                    return Err(Error::Timeout(TimeoutError::new(
-                        timeout,
-                        retries + 1,
-                        method.to_string(),
-                        shown_url,
-                    )));
+                    return Err(Error::Timeout(TimeoutError::new(timeout, retries + 1, method.to_string(), shown_url)));
                 }
                 Attempt::Failed(e) => {
                     if can_retry {

@@ -24,12 +24,7 @@ pub struct ApiResponse<T> {
 impl<T> ApiResponse<T> {
     /// Creates a response. `request_id_header` is the API's request-id
     /// header name (e.g. `cf-ray`), if it has one.
-    pub fn new(
-        status: StatusCode,
-        headers: HeaderMap,
-        body: T,
-        request_id_header: Option<&'static str>,
-    ) -> Self {
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T, request_id_header: Option<&'static str>) -> Self {
         ApiResponse { status, headers, body, request_id_header }
     }
 

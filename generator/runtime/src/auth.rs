@@ -168,13 +168,7 @@ impl Credentials {
 
     /// Names of the schemes that have a credential.
     pub fn present(&self) -> Vec<&'static str> {
-        self.spec
-            .schemes
-            .iter()
-            .zip(&self.values)
-            .filter(|(_, v)| v.is_some())
-            .map(|(s, _)| s.name)
-            .collect()
+        self.spec.schemes.iter().zip(&self.values).filter(|(_, v)| v.is_some()).map(|(s, _)| s.name).collect()
     }
 
     /// Whether every scheme of `alt` has a credential.
@@ -196,10 +190,7 @@ impl Credentials {
         }
         let present = self.present();
         if present.is_empty() {
-            return Err(ConfigError::new(format!(
-                "no credentials: set {}",
-                self.spec.describe_alternatives(alts)
-            )));
+            return Err(ConfigError::new(format!("no credentials: set {}", self.spec.describe_alternatives(alts))));
         }
         for name in &present {
             let complete = alts.iter().any(|a| a.contains(name) && self.satisfies(a));
@@ -240,11 +231,8 @@ impl Credentials {
     /// is otherwise fully configured.
     pub(crate) fn drop_incomplete(&mut self, candidates: &[&'static str]) {
         let alts = self.spec.alternatives;
-        let orphans: Vec<&str> = candidates
-            .iter()
-            .copied()
-            .filter(|n| !alts.iter().any(|a| a.contains(n) && self.satisfies(a)))
-            .collect();
+        let orphans: Vec<&str> =
+            candidates.iter().copied().filter(|n| !alts.iter().any(|a| a.contains(n) && self.satisfies(a))).collect();
         // Only drop them if something else remains complete; otherwise keep
         // them so `check` can name what is missing.
         if alts.iter().any(|a| !a.is_empty() && a.iter().all(|n| !orphans.contains(n)) && self.satisfies(a)) {
@@ -279,10 +267,8 @@ impl Credentials {
             };
             match scheme.kind {
                 SchemeKind::Bearer => {
-                    headers.insert(
-                        reqwest::header::AUTHORIZATION,
-                        sensitive(&format!("Bearer {value}")).ok_or_else(bad)?,
-                    );
+                    headers
+                        .insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {value}")).ok_or_else(bad)?);
                 }
                 SchemeKind::Basic => {
                     headers.insert(
@@ -291,9 +277,8 @@ impl Credentials {
                     );
                 }
                 SchemeKind::Header(h) => {
-                    let name = HeaderName::from_bytes(h.as_bytes()).map_err(|_| {
-                        ConfigError::new(format!("invalid header name `{h}` in security scheme"))
-                    })?;
+                    let name = HeaderName::from_bytes(h.as_bytes())
+                        .map_err(|_| ConfigError::new(format!("invalid header name `{h}` in security scheme")))?;
                     headers.insert(name, sensitive(value).ok_or_else(bad)?);
                 }
                 SchemeKind::Query(q) => query.push((q.to_owned(), value.to_owned())),

@@ -266,12 +266,7 @@ impl<E> fmt::Display for ApiError<E> {
         }
         // Show a short, single-line excerpt so logs stay readable; the full
         // (bounded) snippet is in `raw_body`.
-        let excerpt: String = self
-            .raw_body
-            .chars()
-            .take(300)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let excerpt: String = self.raw_body.chars().take(300).map(|c| if c.is_control() { ' ' } else { c }).collect();
         if !excerpt.trim().is_empty() {
             write!(f, ": {}", excerpt.trim())?;
         }
@@ -358,13 +353,7 @@ impl DecodeError {
     /// Creates a decode error for `body` (status and request id are filled in
     /// later by the runtime).
     pub fn new(path: Option<String>, message: impl Into<String>, body: &[u8]) -> Self {
-        DecodeError {
-            status: None,
-            request_id: None,
-            path,
-            message: message.into(),
-            body_snippet: body_snippet(body),
-        }
+        DecodeError { status: None, request_id: None, path, message: message.into(), body_snippet: body_snippet(body) }
     }
 }
 

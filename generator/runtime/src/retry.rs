@@ -53,9 +53,7 @@ impl RetryPolicy {
     /// Delay before retry number `retry` after a response with `headers`:
     /// the server's `retry-after-ms` / `Retry-After` if sane, else backoff.
     pub fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
-        headers
-            .and_then(retry_after)
-            .unwrap_or_else(|| self.backoff(retry))
+        headers.and_then(retry_after).unwrap_or_else(|| self.backoff(retry))
     }
 }
 

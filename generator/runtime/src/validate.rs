@@ -55,7 +55,13 @@ pub fn string_violation(value: &str, rules: &StringRules) -> Option<String> {
 
 /// Checks `value` against inclusive bounds, recording a validation error on
 /// failure (NaN always fails when a bound is given).
-pub fn check_number(parts: &mut RequestParts, name: &'static str, value: f64, minimum: Option<f64>, maximum: Option<f64>) {
+pub fn check_number(
+    parts: &mut RequestParts,
+    name: &'static str,
+    value: f64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+) {
     if let Some(reason) = number_violation(value, minimum, maximum) {
         parts.validation_error(ValidationError::new(name, reason));
     }
@@ -78,7 +84,13 @@ pub fn number_violation(value: f64, minimum: Option<f64>, maximum: Option<f64>) 
 }
 
 /// Checks the number of items of an array parameter.
-pub fn check_items(parts: &mut RequestParts, name: &'static str, count: usize, min_items: Option<usize>, max_items: Option<usize>) {
+pub fn check_items(
+    parts: &mut RequestParts,
+    name: &'static str,
+    count: usize,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+) {
     if let Some(min) = min_items {
         if count < min {
             parts.validation_error(ValidationError::new(name, format!("must have at least {min} items (got {count})")));

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::*;
-use sdk_runtime::auth::{base64, ApiSpec, SchemeKind, SecurityScheme, Secret};
+use sdk_runtime::auth::{base64, ApiSpec, SchemeKind, Secret, SecurityScheme};
 use sdk_runtime::client::ClientBuilder;
 use sdk_runtime::error::Error;
 
@@ -38,9 +38,8 @@ fn half_a_pair_names_what_is_missing() {
     let msg = config_message(ClientBuilder::new(&SPEC).credential("api_email", EMAIL).build());
     assert!(msg.contains("TEST_EMAIL") && msg.contains("TEST_API_KEY is missing"), "{msg}");
     // Even with a complete alternative, an explicit half pair is an error.
-    let msg = config_message(
-        ClientBuilder::new(&SPEC).credential("api_token", TOKEN).credential("api_key", KEY).build(),
-    );
+    let msg =
+        config_message(ClientBuilder::new(&SPEC).credential("api_token", TOKEN).credential("api_key", KEY).build());
     assert!(msg.contains("TEST_EMAIL is missing"), "{msg}");
     assert!(!msg.contains(KEY) && !msg.contains(TOKEN));
 }
@@ -49,7 +48,14 @@ fn half_a_pair_names_what_is_missing() {
 fn unknown_scheme_and_bad_urls_are_config_errors() {
     let msg = config_message(ClientBuilder::new(&SPEC).credential("nope", "x").build());
     assert!(msg.contains("unknown security scheme `nope`"), "{msg}");
-    for url in ["not a url", "ftp://example.com/x", "https://example.com/v4?x=1", "http://", "  ", "https://user:pw-SECRET@example.com/v4"] {
+    for url in [
+        "not a url",
+        "ftp://example.com/x",
+        "https://example.com/v4?x=1",
+        "http://",
+        "  ",
+        "https://user:pw-SECRET@example.com/v4",
+    ] {
         let msg = config_message(ClientBuilder::new(&SPEC).credential("api_token", TOKEN).base_url(url).build());
         assert!(msg.contains("invalid base URL"), "{url}: {msg}");
         assert!(!msg.contains("pw-SECRET"), "{msg}");
@@ -165,7 +171,8 @@ fn secret_and_debug_redaction() {
     let s = Secret::new("hunter2");
     assert_eq!(format!("{s:?} {s}"), "[redacted] [redacted]");
     assert_eq!(s.expose(), "hunter2");
-    let b = ClientBuilder::new(&SPEC).credential("api_token", TOKEN).default_header("authorization-extra", "HDR-SECRET");
+    let b =
+        ClientBuilder::new(&SPEC).credential("api_token", TOKEN).default_header("authorization-extra", "HDR-SECRET");
     let shown = format!("{b:?}");
     assert!(!shown.contains(TOKEN) && !shown.contains("HDR-SECRET"), "{shown}");
     let c = b.build().unwrap();

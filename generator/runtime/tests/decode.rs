@@ -67,10 +67,11 @@ fn form_and_multipart_fields_flatten_the_top_level() {
     let mut pairs = sdk_runtime::request::field_pairs(&body).unwrap();
     // Key order depends on serde_json's `preserve_order` feature, which the workspace may unify.
     pairs.sort();
-    let expected: Vec<(String, String)> = [("n", "2"), ("name", "a b"), ("obj", "{\"k\":1}"), ("tags", "x"), ("tags", "y")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let expected: Vec<(String, String)> =
+        [("n", "2"), ("name", "a b"), ("obj", "{\"k\":1}"), ("tags", "x"), ("tags", "y")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     assert_eq!(pairs, expected);
     assert!(sdk_runtime::request::field_pairs(&"text").is_err());
 }

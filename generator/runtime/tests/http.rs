@@ -211,11 +211,8 @@ async fn retries_retryable_statuses_with_retry_count_header() {
         let c = token_client(&base(&server));
         let zone = get_zone(&c, "abc").await.unwrap_or_else(|e| panic!("{status}: {e:?}"));
         assert_eq!(zone.name, "example.com");
-        let counts: Vec<String> = requests(&server)
-            .await
-            .iter()
-            .map(|r| hdr(r, "x-sdk-retry-count").unwrap_or("").to_owned())
-            .collect();
+        let counts: Vec<String> =
+            requests(&server).await.iter().map(|r| hdr(r, "x-sdk-retry-count").unwrap_or("").to_owned()).collect();
         assert_eq!(counts, ["0", "1", "2"], "status {status}");
     }
 }
@@ -322,16 +319,12 @@ async fn max_retries_per_client_and_per_request() {
 async fn json_error_envelope_becomes_typed_api_error() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("cf-ray", "8abc-SJC")
-                .set_body_json(serde_json::json!({
-                    "success": false,
-                    "errors": [{"code": 9109, "message": "Invalid access token"}],
-                    "messages": [],
-                    "result": null
-                })),
-        )
+        .respond_with(ResponseTemplate::new(403).insert_header("cf-ray", "8abc-SJC").set_body_json(serde_json::json!({
+            "success": false,
+            "errors": [{"code": 9109, "message": "Invalid access token"}],
+            "messages": [],
+            "result": null
+        })))
         .mount(&server)
         .await;
     let c = token_client(&base(&server));
@@ -352,7 +345,9 @@ async fn html_502_is_api_error_without_body_and_is_retried() {
     let server = MockServer::start().await;
     let html = format!("<html><body>Bad gateway</body></html>{}", "x".repeat(10_000));
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(502).set_body_raw(html.into_bytes(), "text/html").insert_header("cf-ray", "r2"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_raw(html.into_bytes(), "text/html").insert_header("cf-ray", "r2"),
+        )
         .mount(&server)
         .await;
     let c = token_client(&base(&server));
@@ -436,11 +431,7 @@ async fn per_request_headers_and_query_and_bodies() {
         .expect(1)
         .mount(&server)
         .await;
-    let c = builder(&base(&server))
-        .credential("api_token", TOKEN)
-        .default_header("x-team", "default")
-        .build()
-        .unwrap();
+    let c = builder(&base(&server)).credential("api_token", TOKEN).default_header("x-team", "default").build().unwrap();
     let mut parts = RequestParts::new(PathBuilder::new().literal("/zones"));
     parts.query("page", 2);
     parts.query("tag", "x");
@@ -494,10 +485,7 @@ async fn invalid_per_request_header_is_a_validation_error() {
 #[tokio::test]
 async fn secrets_never_appear_in_debug_or_errors() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(401).set_body_string("nope"))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(401).set_body_string("nope")).mount(&server).await;
     let b = builder(&base(&server))
         .credential("api_token", TOKEN)
         .credential("api_email", EMAIL)
@@ -513,7 +501,8 @@ async fn secrets_never_appear_in_debug_or_errors() {
     texts.push(err.to_string());
 
     // Query credential in a connection error's URL must be redacted.
-    let qc = builder("http://127.0.0.1:9/client/v4").credential("query_key", "QUERY-SECRET").max_retries(0).build().unwrap();
+    let qc =
+        builder("http://127.0.0.1:9/client/v4").credential("query_key", "QUERY-SECRET").max_retries(0).build().unwrap();
     let err = get_zone(&qc, "abc").await.unwrap_err();
     assert!(err.is_connection(), "{err:?}");
     texts.push(format!("{err:?}"));

@@ -106,7 +106,9 @@ fn wrap_bare_urls(line: &str) -> String {
     }) {
         let before = &rest[..start];
         let after = &rest[start..];
-        let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == ']' || c == '"' || c == '`').unwrap_or(after.len());
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == ']' || c == '"' || c == '`')
+            .unwrap_or(after.len());
         let mut url = &after[..end];
         // Trailing punctuation belongs to the sentence.
         while url.ends_with(['.', ',', ';', ':']) {

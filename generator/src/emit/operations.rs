@@ -49,8 +49,12 @@ pub fn operation_method(context: &Context<'_>, operation: &Operation) -> TokenSt
             let mut body = checks(field, value.clone(), false);
             let wire = &field.wire_name;
             match field.location {
-                crate::ir::ParamLocation::Query => body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.query(#wire, #v);))),
-                crate::ir::ParamLocation::Header => body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.header(#wire, #v);))),
+                crate::ir::ParamLocation::Query => {
+                    body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.query(#wire, #v);)))
+                }
+                crate::ir::ParamLocation::Header => {
+                    body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.header(#wire, #v);)))
+                }
                 crate::ir::ParamLocation::Path => {}
             }
             if body.is_empty() {
@@ -124,7 +128,13 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
     for field in &params.fields {
         let field_name = ident(&field.rust_name);
         let ty = rust_type(api, &field.ty);
-        let docs = doc_attrs(&field.doc.as_deref().map(prose).unwrap_or_else(|| vec![format!("The {} parameter.", code(&field.wire_name))]));
+        let docs = doc_attrs(
+            &field
+                .doc
+                .as_deref()
+                .map(prose)
+                .unwrap_or_else(|| vec![format!("The {} parameter.", code(&field.wire_name))]),
+        );
         if field.required {
             fields.push(quote!(#docs pub #field_name: #ty,));
             required_args.push(quote!(#field_name: impl Into<#ty>));
@@ -328,7 +338,9 @@ fn send_value(api: &Api, ty: &TypeRef, value: &TokenStream, send: &dyn Fn(TokenS
             let each = send_value(api, inner, &quote!(value), send);
             quote!(if let Some(value) = #value { #each })
         }
-        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => send(value.clone()),
+        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {
+            send(value.clone())
+        }
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => send(value.clone()),
         TypeRef::Named(_) | TypeRef::Map(_) => send(quote!(serde_json::to_string(#value).unwrap_or_default())),
     }
@@ -340,7 +352,9 @@ fn success(api: &Api, kind: &ResponseKind) -> (TokenStream, TokenStream) {
         ResponseKind::Json { ty, unwrap: Some(field) } => {
             (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field(#field)))
         }
-        ResponseKind::Json { ty, unwrap: None } => (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json())),
+        ResponseKind::Json { ty, unwrap: None } => {
+            (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json()))
+        }
         ResponseKind::Text => (quote!(String), quote!(crate::runtime::request::Decoder::text())),
         ResponseKind::Bytes => (quote!(bytes::Bytes), quote!(crate::runtime::request::Decoder::bytes())),
         ResponseKind::Empty => (quote!(()), quote!(crate::runtime::request::Decoder::empty())),

@@ -146,7 +146,10 @@ impl ExampleCall {
             text.push_str(&format!("use {library}::{path};\n"));
         }
         text.push_str("\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
-        let build = format!("    let client = Client::builder()\n{}        {build_from}", self.credentials.iter().map(|c| format!("        {c}\n")).collect::<String>());
+        let build = format!(
+            "    let client = Client::builder()\n{}        {build_from}",
+            self.credentials.iter().map(|c| format!("        {c}\n")).collect::<String>()
+        );
         text.push_str(&build.replace(build_from, build_to));
         text.push_str(";\n");
         let mut arguments = self.arguments.clone();
@@ -230,7 +233,9 @@ fn example_value(api: &Api, param: &Param, positional: bool) -> Option<String> {
         TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
-        TypeRef::Named(_) if !positional && has_default(api, &param.ty, &mut Vec::new()) => "Default::default()".to_string(),
+        TypeRef::Named(_) if !positional && has_default(api, &param.ty, &mut Vec::new()) => {
+            "Default::default()".to_string()
+        }
         _ => return None,
     })
 }

@@ -28,7 +28,12 @@ pub fn resource_files(context: &Context<'_>) -> Vec<EmittedFile> {
 }
 
 /// One resource: its handle, its operations, its params structs, and its sub-modules.
-fn resource_module(context: &Context<'_>, resource: &Resource, parents: &mut Vec<String>, files: &mut Vec<EmittedFile>) {
+fn resource_module(
+    context: &Context<'_>,
+    resource: &Resource,
+    parents: &mut Vec<String>,
+    files: &mut Vec<EmittedFile>,
+) {
     parents.push(resource.name.clone());
     let dotted = parents.join(".");
     let path = if resource.children.is_empty() {

@@ -61,9 +61,14 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        // The generator formats its output with prettyplease; rustfmt would only reflow it.
+        #[rustfmt::skip]
         mod api;
+        #[rustfmt::skip]
         pub mod resources;
+        #[rustfmt::skip]
         pub mod runtime;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use runtime::client::{Client, ClientBuilder, Config};

@@ -66,7 +66,13 @@ fn type_item(api: &Api, id: crate::ir::TypeId, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_item(api: &Api, id: crate::ir::TypeId, body: &StructDef, docs: TokenStream, name: proc_macro2::Ident) -> TokenStream {
+fn struct_item(
+    api: &Api,
+    id: crate::ir::TypeId,
+    body: &StructDef,
+    docs: TokenStream,
+    name: proc_macro2::Ident,
+) -> TokenStream {
     let fields = body.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let (base, nullable) = match &field.ty {

@@ -33,13 +33,16 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
                 if !lenient {
                     return Err(problem);
                 }
-                diagnostics.push(Diagnostic { pointer: problem.pointer, kind: "skipped-operation", message: problem.message });
+                diagnostics.push(Diagnostic {
+                    pointer: problem.pointer,
+                    kind: "skipped-operation",
+                    message: problem.message,
+                });
                 continue;
             }
         };
-        let entries = [
-            &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
-        ];
+        let entries =
+            [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
         for (method, operation) in METHODS.iter().zip(entries) {
             let Some(operation) = operation else { continue };
             let pointer = format!("{path_pointer}/{method}");
@@ -107,8 +110,10 @@ impl<'a> OperationContext<'a> {
     ) -> Result<Operation, SpecProblem> {
         let OperationName { id, group, method_name } = name;
         let segments = parse_template(self.path, &self.pointer)?;
-        let template_params: Vec<&str> =
-            segments.iter().filter_map(|s| if let PathSegment::Param(p) = s { Some(p.as_str()) } else { None }).collect();
+        let template_params: Vec<&str> = segments
+            .iter()
+            .filter_map(|s| if let PathSegment::Param(p) = s { Some(p.as_str()) } else { None })
+            .collect();
 
         let params_name = format!(
             "{}{}Params",
@@ -125,7 +130,9 @@ impl<'a> OperationContext<'a> {
                     diagnostics.push(Diagnostic {
                         pointer: self.pointer.to_string(),
                         kind: "undeclared-path-parameter",
-                        message: format!("path parameter `{name}` is in the template but not declared; generated as a string"),
+                        message: format!(
+                            "path parameter `{name}` is in the template but not declared; generated as a string"
+                        ),
                     });
                     path_params.push(Param {
                         rust_name: naming::snake(name),
@@ -143,11 +150,18 @@ impl<'a> OperationContext<'a> {
         let mut unused = Vec::new();
         for (param, param_pointer) in &declared {
             if param.location == ParamLocation::Path && !template_params.contains(&param.wire_name.as_str()) {
-                let message = format!("path parameter `{}` does not appear in the path template `{}`", param.wire_name, self.path);
+                let message = format!(
+                    "path parameter `{}` does not appear in the path template `{}`",
+                    param.wire_name, self.path
+                );
                 if !self.config.generator.lenient {
                     return Err(SpecProblem::new(param_pointer.clone(), message));
                 }
-                diagnostics.push(Diagnostic { pointer: param_pointer.clone(), kind: "unused-path-parameter", message: format!("{message}; left out") });
+                diagnostics.push(Diagnostic {
+                    pointer: param_pointer.clone(),
+                    kind: "unused-path-parameter",
+                    message: format!("{message}; left out"),
+                });
                 unused.push(param_pointer.clone());
             }
         }
@@ -184,7 +198,13 @@ impl<'a> OperationContext<'a> {
             .extensions
             .iter()
             .filter_map(|(extension, heading)| {
-                let items: Vec<String> = operation.extensions.get(extension)?.as_array()?.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                let items: Vec<String> = operation
+                    .extensions
+                    .get(extension)?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect();
                 (!items.is_empty()).then(|| (heading.clone(), items))
             })
             .collect();
@@ -254,7 +274,8 @@ impl<'a> OperationContext<'a> {
             let parameter = resolver.parameter(node, &at)?;
             let data = parameter.parameter_data_ref();
             let same = |(p, _): &(&Parameter, String)| {
-                p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
             };
             match merged.iter_mut().find(|existing| same(existing)) {
                 Some(existing) => *existing = (parameter, at),
@@ -271,13 +292,20 @@ impl<'a> OperationContext<'a> {
                     diagnostics.push(Diagnostic {
                         pointer: at,
                         kind: "cookie-parameter",
-                        message: format!("cookie parameter `{}` is not supported and was left out", parameter.parameter_data_ref().name),
+                        message: format!(
+                            "cookie parameter `{}` is not supported and was left out",
+                            parameter.parameter_data_ref().name
+                        ),
                     });
                     continue;
                 }
             };
             let data = parameter.parameter_data_ref();
-            let hint = format!("{}{}", params_name.strip_suffix("Params").unwrap_or(params_name), naming::type_name(&data.name));
+            let hint = format!(
+                "{}{}",
+                params_name.strip_suffix("Params").unwrap_or(params_name),
+                naming::type_name(&data.name)
+            );
             let (ty, rules, schema_doc, example) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let ty = types.lower(schema, &format!("{at}/schema"), &hint)?;
@@ -434,7 +462,9 @@ fn is_json(content_type: &str) -> bool {
 }
 
 /// JSON first, then the first listed type.
-fn preferred_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+fn preferred_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
     content
         .iter()
         .find(|(ct, _)| is_json(ct) && !ct.contains("merge-patch") && !ct.contains("json-patch"))
@@ -469,7 +499,10 @@ fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecPro
 
 /// Two operations wanting the same method on the same resource: the later one (in document
 /// order) takes its operationId as its name, so both stay reachable and names stay stable.
-fn resolve_method_collisions<O>(operations: &mut [(OperationContext<'_>, O, OperationName)], diagnostics: &mut Vec<Diagnostic>) {
+fn resolve_method_collisions<O>(
+    operations: &mut [(OperationContext<'_>, O, OperationName)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
     let groups: BTreeSet<Vec<String>> = operations.iter().map(|(_, _, n)| n.group.clone()).collect();
     for (context, _, name) in operations.iter_mut() {
@@ -491,7 +524,11 @@ fn resolve_method_collisions<O>(operations: &mut [(OperationContext<'_>, O, Oper
         diagnostics.push(Diagnostic {
             pointer: context.pointer.clone(),
             kind: "method-name-collision",
-            message: format!("method `{}` is taken in `{}`; named `{candidate}`", name.method_name, name.group.join(".")),
+            message: format!(
+                "method `{}` is taken in `{}`; named `{candidate}`",
+                name.method_name,
+                name.group.join(".")
+            ),
         });
         name.method_name = candidate;
     }
@@ -513,8 +550,13 @@ fn build_resources(operations: &[Operation]) -> Resource {
     root
 }
 
-fn lower_security(document: &OpenAPI, config: &Config, operations: &[Operation]) -> (Vec<SecuritySchemeDef>, Vec<Vec<String>>) {
-    let used: BTreeSet<&str> = operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
+fn lower_security(
+    document: &OpenAPI,
+    config: &Config,
+    operations: &[Operation],
+) -> (Vec<SecuritySchemeDef>, Vec<Vec<String>>) {
+    let used: BTreeSet<&str> =
+        operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
     let mut schemes = Vec::new();
     if let Some(components) = &document.components {
         for (name, scheme) in &components.security_schemes {

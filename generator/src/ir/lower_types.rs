@@ -88,7 +88,11 @@ impl<'a> TypeLowerer<'a> {
             ReferenceOr::Reference { reference } => match self.resolver.schema_component(reference, pointer) {
                 Ok((name, schema)) => self.lower_component(name, schema),
                 Err(problem) if self.lenient => {
-                    self.diagnose(&problem.pointer, "broken-reference", &format!("{}; generated as serde_json::Value", problem.message));
+                    self.diagnose(
+                        &problem.pointer,
+                        "broken-reference",
+                        &format!("{}; generated as serde_json::Value", problem.message),
+                    );
                     Ok(TypeRef::Json)
                 }
                 Err(problem) => Err(problem),
@@ -104,7 +108,11 @@ impl<'a> TypeLowerer<'a> {
         if !self.in_progress.insert(pointer.clone()) {
             // An alias that refers back to itself (e.g. `A: {type: array, items: {$ref: A}}`)
             // has no finite Rust spelling without a named type; keep it as JSON.
-            self.diagnose(&pointer, "recursive-alias", "a schema that is an alias of itself is generated as serde_json::Value");
+            self.diagnose(
+                &pointer,
+                "recursive-alias",
+                "a schema that is an alias of itself is generated as serde_json::Value",
+            );
             return Ok(TypeRef::Json);
         }
         let hint = self.component_names.get(name).cloned().unwrap_or_else(|| naming::type_name(name));
@@ -121,7 +129,13 @@ impl<'a> TypeLowerer<'a> {
         Ok(if view.nullable { nullable(lowered) } else { lowered })
     }
 
-    fn lower_view(&mut self, schema: &'a Schema, view: &SchemaView<'a>, pointer: &str, hint: &str) -> Result<TypeRef, SpecProblem> {
+    fn lower_view(
+        &mut self,
+        schema: &'a Schema,
+        view: &SchemaView<'a>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecProblem> {
         if view.is_null_only() {
             return Ok(nullable(TypeRef::Json));
         }
@@ -152,10 +166,16 @@ impl<'a> TypeLowerer<'a> {
                 _ => FloatKind::F64,
             })),
             Some("array") => self.lower_array(view, pointer, hint),
-            Some("object") | None if view.has_properties() => self.lower_struct(view, view.properties.clone(), &view.required, pointer, hint),
+            Some("object") | None if view.has_properties() => {
+                self.lower_struct(view, view.properties.clone(), &view.required, pointer, hint)
+            }
             Some("object") | None => self.lower_map_or_json(view, pointer, hint),
             Some(other) => {
-                self.diagnose(pointer, "non-standard-type", &format!("`type: {other}` is not an OpenAPI type; generated as serde_json::Value"));
+                self.diagnose(
+                    pointer,
+                    "non-standard-type",
+                    &format!("`type: {other}` is not an OpenAPI type; generated as serde_json::Value"),
+                );
                 Ok(TypeRef::Json)
             }
         }
@@ -172,7 +192,8 @@ impl<'a> TypeLowerer<'a> {
     fn lower_map_or_json(&mut self, view: &SchemaView<'a>, pointer: &str, hint: &str) -> Result<TypeRef, SpecProblem> {
         match view.additional {
             Some(AdditionalProperties::Schema(values)) => {
-                let value = self.lower(values.as_ref(), &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))?;
+                let value =
+                    self.lower(values.as_ref(), &format!("{pointer}/additionalProperties"), &format!("{hint}Value"))?;
                 Ok(TypeRef::Map(Box::new(value)))
             }
             Some(AdditionalProperties::Any(true)) => Ok(TypeRef::Map(Box::new(TypeRef::Json))),
@@ -239,7 +260,13 @@ impl<'a> TypeLowerer<'a> {
     }
 
     /// `allOf` merges the members' properties into one struct; a lone member is that member.
-    fn lower_all_of(&mut self, schema: &'a Schema, view: &SchemaView<'a>, pointer: &str, hint: &str) -> Result<TypeRef, SpecProblem> {
+    fn lower_all_of(
+        &mut self,
+        schema: &'a Schema,
+        view: &SchemaView<'a>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecProblem> {
         if view.all_of.len() == 1 && !view.has_properties() {
             return self.lower(&view.all_of[0], &format!("{pointer}/allOf/0"), hint);
         }
@@ -272,7 +299,11 @@ impl<'a> TypeLowerer<'a> {
             }
         }
         if !member_view.one_of.is_empty() || !member_view.any_of.is_empty() {
-            self.diagnose(member_pointer, "allof-union", "an allOf member with oneOf/anyOf is merged by its listed properties only");
+            self.diagnose(
+                member_pointer,
+                "allof-union",
+                "an allOf member with oneOf/anyOf is merged by its listed properties only",
+            );
         }
         for (name, property) in member_view.properties {
             match merged.properties.iter_mut().find(|(existing, _)| *existing == name) {
@@ -387,16 +418,17 @@ impl<'a> TypeLowerer<'a> {
     fn reserve(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
         let id = TypeId(self.types.len());
         self.types.push(None);
-        let name = if let Some(component) = pointer.strip_prefix("#/components/schemas/").filter(|rest| !rest.contains('/')) {
-            let component = component.replace("~1", "/").replace("~0", "~");
-            match self.component_names.get(&component) {
-                Some(reserved) => reserved.clone(),
-                None => self.scope.claim(hint),
-            }
-        } else {
-            let wanted = self.overrides.get(pointer).cloned().unwrap_or_else(|| hint.to_string());
-            self.scope.claim(&wanted)
-        };
+        let name =
+            if let Some(component) = pointer.strip_prefix("#/components/schemas/").filter(|rest| !rest.contains('/')) {
+                let component = component.replace("~1", "/").replace("~0", "~");
+                match self.component_names.get(&component) {
+                    Some(reserved) => reserved.clone(),
+                    None => self.scope.claim(hint),
+                }
+            } else {
+                let wanted = self.overrides.get(pointer).cloned().unwrap_or_else(|| hint.to_string());
+                self.scope.claim(&wanted)
+            };
         // Recursion through this type returns the id before its fields are lowered.
         self.by_pointer.insert(pointer.to_string(), TypeRef::Named(id));
         (id, name)
@@ -409,7 +441,6 @@ impl<'a> TypeLowerer<'a> {
     fn diagnose(&mut self, pointer: &str, kind: &'static str, message: &str) {
         self.diagnostics.push(Diagnostic { pointer: pointer.to_string(), kind, message: message.to_string() });
     }
-
 }
 
 /// Properties gathered from an `allOf`.

@@ -50,19 +50,11 @@ pub static GET_ZONE: OperationSpec = OperationSpec {
     security: ALL_AUTH,
 };
 
-pub static CREATE_ZONE: OperationSpec = OperationSpec {
-    operation_id: "zones-post",
-    method: Method::POST,
-    path_template: "/zones",
-    security: ALL_AUTH,
-};
+pub static CREATE_ZONE: OperationSpec =
+    OperationSpec { operation_id: "zones-post", method: Method::POST, path_template: "/zones", security: ALL_AUTH };
 
-pub static PUBLIC_OP: OperationSpec = OperationSpec {
-    operation_id: "ips",
-    method: Method::GET,
-    path_template: "/ips",
-    security: &[],
-};
+pub static PUBLIC_OP: OperationSpec =
+    OperationSpec { operation_id: "ips", method: Method::GET, path_template: "/ips", security: &[] };
 
 #[derive(Debug, Deserialize, PartialEq)]
 pub struct Message {
