@@ -1,6 +1,244 @@
-//! `cargo xtask bench`: not written yet.
+//! `cargo xtask bench [--runs N] [--check-github]`: generation time and peak memory on the
+//! largest documents, beside their parse floor.
+//!
+//! Documents: the largest `github.com/` document of the corpus (`api.github.com`), the largest
+//! `stripe.com` one, the largest `kubernetes.io` one (all from the corpus that
+//! `cargo xtask corpus` installs), and Cloudflare's whole document from
+//! `/work/shared/specs/cloudflare-openapi.json` (read in place, never copied).
+//!
+//! For each document:
+//! - **parse floor**: read the file and deserialize it into `openapiv3::OpenAPI` with serde_json
+//!   (or serde_yaml) and nothing else; median of N runs (default 3).
+//! - **generate**: `sdkgen::load::load_spec` + `sdkgen::generate` in process, no disk writes;
+//!   median of N runs. `ratio` = generate / floor.
+//! - **peak RSS**: the release `sdkgen generate --standalone --lenient` binary on the document
+//!   (writing into `target/bench/out`), in its own process. Its peak resident set is the kernel's
+//!   high-water mark `VmHWM` from `/proc/<pid>/status`, polled every millisecond until the
+//!   process exits. `VmHWM` only grows, so the last reading is the peak up to that instant; what
+//!   could be missed is growth in the final millisecond, while the binary writes files (which
+//!   allocates little). This needs no `/usr/bin/time` and no `libc` (Linux only).
+//! - **lines**: lines of all generated files.
+//!
+//! Timings are meaningless in a debug build, so when `cargo xtask` (a debug build) runs this,
+//! it re-runs itself as `cargo run --release -p xtask -- bench ...`.
+//!
+//! `--check-github` also writes the GitHub crate to `target/bench/github-sdk` and times
+//! `cargo check` on it with its own target directory `target/bench-check`: once as it comes
+//! (which includes compiling dependencies the first time), then again after touching
+//! `src/lib.rs` (the crate alone).
 
-/// Not written yet.
-pub fn run(_args: &[String]) -> Result<bool, String> {
-    Err("`cargo xtask bench` is not implemented yet".into())
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sdkgen::{Options, Provenance};
+
+/// Cloudflare's whole document (shared, read-only).
+const CLOUDFLARE: &str = "/work/shared/specs/cloudflare-openapi.json";
+
+/// One benchmarked document.
+struct Row {
+    name: String,
+    bytes: u64,
+    floor_ms: Option<f64>,
+    floor_note: String,
+    generate_ms: f64,
+    peak_rss_mb: Option<f64>,
+    lines: usize,
+}
+
+/// `cargo xtask bench ...`.
+pub fn run(args: &[String]) -> Result<bool, String> {
+    let mut runs = 3usize;
+    let mut check_github = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--runs" => runs = iter.next().and_then(|v| v.parse().ok()).ok_or("--runs takes a number")?,
+            "--check-github" => check_github = true,
+            other => {
+                return Err(format!("unknown argument `{other}`; usage: cargo xtask bench [--runs N] [--check-github]"))
+            }
+        }
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("re-running in release (timings of a debug build mean nothing)...");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+            .args(args)
+            .current_dir(crate::project_root())
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        return Ok(status.success());
+    }
+
+    let api = crate::corpus::install()?;
+    let docs = crate::corpus::documents(&api)?;
+    let largest = |prefix: &str| -> Result<PathBuf, String> {
+        docs.iter()
+            .filter(|d| d.starts_with(prefix))
+            .map(|d| api.join(d))
+            .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .ok_or_else(|| format!("no `{prefix}` document in the corpus"))
+    };
+    let mut targets = vec![largest("github.com/")?, largest("stripe.com")?, largest("kubernetes.io")?];
+    if Path::new(CLOUDFLARE).is_file() {
+        targets.push(PathBuf::from(CLOUDFLARE));
+    } else {
+        eprintln!("note: {CLOUDFLARE} is absent; skipping Cloudflare");
+    }
+    let bin = crate::corpus::generator_binary()?;
+    let out_root = crate::project_root().join("target/bench");
+    std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
+
+    let mut rows = Vec::new();
+    for path in &targets {
+        let name =
+            path.strip_prefix(&api).map(|p| p.display().to_string()).unwrap_or_else(|_| path.display().to_string());
+        eprintln!("{name}...");
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let (floor_ms, floor_note) = match median_ms(runs, || parse_floor(path)) {
+            Ok(ms) => (Some(ms), String::new()),
+            Err(error) => (None, error),
+        };
+        let options = Options {
+            provenance: Provenance { spec: name.clone(), command: "cargo xtask bench".into() },
+            standalone: true,
+            lenient: true,
+        };
+        let mut lines = 0;
+        let generate_ms = median_ms(runs, || {
+            let spec = sdkgen::load::load_spec(path).map_err(|e| e.to_string())?;
+            let generated = sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())?;
+            lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+            Ok(())
+        })?;
+        let peak_rss_mb = peak_rss(&bin, path, &out_root.join("out"))?;
+        rows.push(Row { name, bytes, floor_ms, floor_note, generate_ms, peak_rss_mb, lines });
+    }
+
+    println!("\n| document | size MB | parse floor ms | generate ms | ratio | peak RSS MB | lines generated |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for row in &rows {
+        let floor = row.floor_ms.map(|ms| format!("{ms:.0}")).unwrap_or_else(|| "n/a".into());
+        let ratio = row.floor_ms.map(|ms| format!("{:.1}x", row.generate_ms / ms)).unwrap_or_else(|| "n/a".into());
+        let rss = row.peak_rss_mb.map(|mb| format!("{mb:.0}")).unwrap_or_else(|| "n/a".into());
+        println!(
+            "| {} | {:.1} | {floor} | {:.0} | {ratio} | {rss} | {} |",
+            row.name,
+            row.bytes as f64 / 1e6,
+            row.generate_ms,
+            row.lines
+        );
+    }
+    for row in rows.iter().filter(|r| !r.floor_note.is_empty()) {
+        println!("parse floor n/a for {}: {}", row.name, row.floor_note);
+    }
+    println!("\n(median of {runs} in-process runs; peak RSS = VmHWM of the release binary, polled from /proc)");
+
+    if check_github {
+        check_github_crate(&targets[0], &out_root)?;
+    }
+    Ok(true)
+}
+
+/// Reads the file and deserializes it into `openapiv3::OpenAPI`, nothing more.
+fn parse_floor(path: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+    let document: openapiv3::OpenAPI = if is_yaml {
+        serde_yaml::from_slice(&bytes).map_err(|e| format!("not a 3.0 document for openapiv3: {e}"))?
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| format!("not a 3.0 document for openapiv3: {e}"))?
+    };
+    std::hint::black_box(document);
+    Ok(())
+}
+
+/// Runs `f` `runs` times; the median wall time in milliseconds.
+fn median_ms(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<f64, String> {
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+/// Peak resident set (MB) of the release binary generating `spec`, from `VmHWM` polling.
+fn peak_rss(bin: &Path, spec: &Path, out: &Path) -> Result<Option<f64>, String> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut child = Command::new(bin)
+        .args(["generate", "--spec"])
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .args(["--standalone", "--lenient"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb: Option<u64> = None;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+            }
+        }
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let _ = std::fs::remove_dir_all(out);
+    if !status.success() {
+        eprintln!("  note: the binary exited with {status} on {}", spec.display());
+    }
+    Ok(peak_kb.map(|kb| kb as f64 / 1024.0))
+}
+
+/// Writes the GitHub crate and times `cargo check` on it (as it comes, then the crate alone).
+fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
+    let dir = out_root.join("github-sdk");
+    let options = Options {
+        provenance: Provenance { spec: spec.display().to_string(), command: "cargo xtask bench --check-github".into() },
+        standalone: true,
+        lenient: true,
+    };
+    let generated = sdkgen::generate_from_paths(spec, None, &options).map_err(|e| e.to_string())?;
+    sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = crate::project_root().join("target/bench-check");
+    let check = || -> Result<(f64, bool), String> {
+        let start = Instant::now();
+        let status = Command::new(&cargo)
+            .args(["check", "--quiet"])
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&dir)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        Ok((start.elapsed().as_secs_f64(), status.success()))
+    };
+    eprintln!("cargo check on {} ...", dir.display());
+    let (first, ok_first) = check()?;
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+    let (second, ok_second) = check()?;
+    println!(
+        "\ncargo check of the GitHub crate ({} files, {} lines): {first:.1}s as it came (dependencies included if not yet built){}, {second:.1}s for the crate alone{}",
+        generated.files.len(),
+        generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
+        if ok_first { "" } else { " — FAILED" },
+        if ok_second { "" } else { " — FAILED" }
+    );
+    Ok(())
 }

