@@ -10,14 +10,19 @@
 //!   (validation, URL building, headers, retry loop, decode of `result`);
 //! - `reqwest`: a bare GET with the same bearer header, body read as bytes;
 //! - `reqwest+serde`: the bare GET plus `serde_json::from_slice` of the whole
-//!   envelope into the generated type (the work a hand-written client does).
+//!   envelope into the generated type (the work a hand-written client does);
+//! - `reqwest+steps`: the bare GET doing the runtime's two costly steps by
+//!   hand: a `tokio::time::timeout` around the attempt, and decoding via a
+//!   `serde_json::Value` whose `result` field goes through
+//!   `serde_path_to_error` (for error paths). It shows how much of the SDK's
+//!   overhead those two steps explain.
 //!
 //! Run: `cargo run --release -p cloudflare-sdk --example overhead`
 
 use std::time::{Duration, Instant};
 
 use cloudflare_sdk::resources::zero_trust::access::users::active_sessions::ActiveSessionGetParams;
-use cloudflare_sdk::types::AccessActiveSessionResponse;
+use cloudflare_sdk::types::{AccessActiveSessionResponse, ActiveSession};
 use cloudflare_sdk::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -70,9 +75,10 @@ enum Variant {
     Sdk,
     Reqwest,
     ReqwestSerde,
+    ReqwestSteps,
 }
 
-const VARIANTS: [Variant; 3] = [Variant::Sdk, Variant::Reqwest, Variant::ReqwestSerde];
+const VARIANTS: [Variant; 4] = [Variant::Sdk, Variant::Reqwest, Variant::ReqwestSerde, Variant::ReqwestSteps];
 
 impl Variant {
     fn name(self) -> &'static str {
@@ -80,6 +86,7 @@ impl Variant {
             Variant::Sdk => "sdk",
             Variant::Reqwest => "reqwest",
             Variant::ReqwestSerde => "reqwest+serde",
+            Variant::ReqwestSteps => "reqwest+steps",
         }
     }
 }
@@ -132,6 +139,29 @@ impl Bench {
                 let e: AccessActiveSessionResponse = serde_json::from_slice(&bytes).expect("decode");
                 std::hint::black_box(e.result.expect("result"));
             }
+            Variant::ReqwestSteps => {
+                let attempt = async {
+                    let r = self
+                        .http
+                        .get(&self.url)
+                        .header("authorization", "Bearer bench-token")
+                        .header("accept", "application/json")
+                        .send()
+                        .await?;
+                    let status = r.status();
+                    Ok::<_, reqwest::Error>((status, r.bytes().await?))
+                };
+                let (status, bytes) = tokio::time::timeout(Duration::from_secs(60), attempt)
+                    .await
+                    .expect("no timeout")
+                    .expect("reqwest call");
+                assert!(status.is_success());
+                let top: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+                let serde_json::Value::Object(mut map) = top else { panic!("not an object") };
+                let inner = map.remove("result").unwrap_or(serde_json::Value::Null);
+                let s: ActiveSession = serde_path_to_error::deserialize(inner).expect("decode");
+                std::hint::black_box(s);
+            }
         }
     }
 
@@ -163,7 +193,7 @@ async fn main() {
     }
 
     let per_round = N / ROUNDS;
-    let mut totals = [Duration::ZERO; 3];
+    let mut totals = [Duration::ZERO; VARIANTS.len()];
     for round in 0..ROUNDS {
         // Rotate the order so no variant always runs first.
         for k in 0..VARIANTS.len() {
@@ -185,6 +215,7 @@ async fn main() {
     let sdk = mean_us(totals[0]);
     let bare = mean_us(totals[1]);
     let typed = mean_us(totals[2]);
+    let steps = mean_us(totals[3]);
     println!(
         "  sdk / reqwest       = {:.2}x  (+{:.1} µs/call)",
         sdk / bare,
@@ -194,5 +225,10 @@ async fn main() {
         "  sdk / reqwest+serde = {:.2}x  (+{:.1} µs/call)",
         sdk / typed,
         sdk - typed
+    );
+    println!(
+        "  sdk / reqwest+steps = {:.2}x  (+{:.1} µs/call)",
+        sdk / steps,
+        sdk - steps
     );
 }
