@@ -216,19 +216,7 @@ async fn main() {
     let bare = mean_us(totals[1]);
     let typed = mean_us(totals[2]);
     let steps = mean_us(totals[3]);
-    println!(
-        "  sdk / reqwest       = {:.2}x  (+{:.1} µs/call)",
-        sdk / bare,
-        sdk - bare
-    );
-    println!(
-        "  sdk / reqwest+serde = {:.2}x  (+{:.1} µs/call)",
-        sdk / typed,
-        sdk - typed
-    );
-    println!(
-        "  sdk / reqwest+steps = {:.2}x  (+{:.1} µs/call)",
-        sdk / steps,
-        sdk - steps
-    );
+    println!("  sdk / reqwest       = {:.2}x  (+{:.1} µs/call)", sdk / bare, sdk - bare);
+    println!("  sdk / reqwest+serde = {:.2}x  (+{:.1} µs/call)", sdk / typed, sdk - typed);
+    println!("  sdk / reqwest+steps = {:.2}x  (+{:.1} µs/call)", sdk / steps, sdk - steps);
 }

@@ -42,10 +42,7 @@ fn failure_body() -> serde_json::Value {
 /// A server answering every request with the small success envelope.
 async fn ok_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(ok_body())).mount(&server).await;
     server
 }
 
@@ -104,11 +101,7 @@ async fn get_sends_method_and_full_path_with_base_prefix() {
 #[tokio::test]
 async fn base_url_with_trailing_slash_keeps_the_prefix() {
     let server = ok_server().await;
-    let client = Client::builder()
-        .api_token("t")
-        .base_url(format!("{}/client/v4/", server.uri()))
-        .build()
-        .unwrap();
+    let client = Client::builder().api_token("t").base_url(format!("{}/client/v4/", server.uri())).build().unwrap();
     client
         .zero_trust()
         .access()
@@ -154,12 +147,8 @@ async fn legacy_email_and_key_are_sent_as_headers_without_authorization() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_email("user@example.com")
-        .api_key("global-key")
-        .base_url(base(&server))
-        .build()
-        .unwrap();
+    let client =
+        Client::builder().api_email("user@example.com").api_key("global-key").base_url(base(&server)).build().unwrap();
     client
         .zero_trust()
         .access()
@@ -203,7 +192,12 @@ async fn path_parameters_are_percent_encoded_as_one_segment() {
     let client = token_client(&server);
     // (user_id, nonce, account_id) -> the raw path the server must see.
     let cases = [
-        ("a/b?c d", "n#1%", "acc 1/2", "/client/v4/accounts/acc%201%2F2/access/users/a%2Fb%3Fc%20d/active_sessions/n%231%25"),
+        (
+            "a/b?c d",
+            "n#1%",
+            "acc 1/2",
+            "/client/v4/accounts/acc%201%2F2/access/users/a%2Fb%3Fc%20d/active_sessions/n%231%25",
+        ),
         ("../x", "..x", "a+b&c=d", "/client/v4/accounts/a%2Bb%26c%3Dd/access/users/..%2Fx/active_sessions/..x"),
         ("ünï~._-", "é", "AZaz09", "/client/v4/accounts/AZaz09/access/users/%C3%BCn%C3%AF~._-/active_sessions/%C3%A9"),
     ];
@@ -231,9 +225,7 @@ async fn api_error_carries_typed_failure_envelope_and_cf_ray() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(failure_body())
-                .insert_header("cf-ray", "8c1f2a3b4d5e6f70-LIS"),
+            ResponseTemplate::new(404).set_body_json(failure_body()).insert_header("cf-ray", "8c1f2a3b4d5e6f70-LIS"),
         )
         .expect(1)
         .mount(&server)

@@ -176,9 +176,9 @@ async fn prism_static_contract() {
 
     // 1. API token: 200, body decodes, `result` unwrapped.
     let client = prism.token_client();
-    let session = get(&client, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_or_else(|e| {
-        panic!("token call failed: {e:?}\nPrism output:\n{}", prism.output())
-    });
+    let session = get(&client, USER_ID, NONCE, ACCOUNT_ID)
+        .await
+        .unwrap_or_else(|e| panic!("token call failed: {e:?}\nPrism output:\n{}", prism.output()));
     assert_spec_examples(&session);
     let raw = client
         .zero_trust()
@@ -284,9 +284,9 @@ async fn dynamic_calls(prism: &Prism, n: usize) -> (usize, usize) {
     let mut distinct = std::collections::HashSet::new();
     let mut with_extra = 0;
     for i in 0..n {
-        let session = get(&client, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_or_else(|e| {
-            panic!("call {i} of {n} failed: {e}\n{e:?}")
-        });
+        let session = get(&client, USER_ID, NONCE, ACCOUNT_ID)
+            .await
+            .unwrap_or_else(|e| panic!("call {i} of {n} failed: {e}\n{e:?}"));
         let json = serde_json::to_string(&session).unwrap();
         if has_extra(&session) {
             with_extra += 1;
@@ -303,9 +303,10 @@ fn has_extra(s: &ActiveSession) -> bool {
         || s.idp.as_ref().is_some_and(|g| !g.extra.is_empty())
         || s.mtls_auth.as_ref().is_some_and(|g| !g.extra.is_empty())
         || s.device_sessions.iter().flatten().any(|(_, d)| !d.extra.is_empty())
-        || s.device_posture.iter().flatten().any(|(_, r)| {
-            !r.extra.is_empty() || r.check.as_ref().is_some_and(|c| !c.extra.is_empty())
-        })
+        || s.device_posture
+            .iter()
+            .flatten()
+            .any(|(_, r)| !r.extra.is_empty() || r.check.as_ref().is_some_and(|c| !c.extra.is_empty()))
 }
 
 #[tokio::test]

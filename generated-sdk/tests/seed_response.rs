@@ -216,9 +216,7 @@ fn required_envelope_fields_are_required() {
 async fn seed_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(format!(
-            "/client/v4/accounts/{ACCOUNT_ID}/access/users/{USER_ID}/active_sessions/{NONCE}"
-        )))
+        .and(path(format!("/client/v4/accounts/{ACCOUNT_ID}/access/users/{USER_ID}/active_sessions/{NONCE}")))
         .respond_with(ResponseTemplate::new(200).set_body_raw(SEED_BODY, "application/json"))
         .mount(&server)
         .await;
@@ -285,10 +283,7 @@ async fn sdk_success_without_result_is_a_decode_error_at_result() {
         json!({"success": true, "errors": [], "messages": [], "result": null}),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(&body))
-            .mount(&server)
-            .await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
         let err = client_for(&server)
             .zero_trust()
             .access()

@@ -10,9 +10,7 @@ use cloudflare_sdk::{ApiResponse, Call, Client, Error};
 
 /// README: the first example.
 async fn readme_quickstart() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::builder()
-        .api_token(std::env::var("CLOUDFLARE_API_TOKEN")?)
-        .build()?;
+    let client = Client::builder().api_token(std::env::var("CLOUDFLARE_API_TOKEN")?).build()?;
     let result = client
         .zero_trust()
         .access()
@@ -30,9 +28,7 @@ async fn readme_quickstart() -> Result<(), Box<dyn std::error::Error>> {
 
 /// README: "Errors".
 async fn readme_errors() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::builder()
-        .api_token(std::env::var("CLOUDFLARE_API_TOKEN")?)
-        .build()?;
+    let client = Client::builder().api_token(std::env::var("CLOUDFLARE_API_TOKEN")?).build()?;
     let outcome = client
         .zero_trust()
         .access()
@@ -50,10 +46,7 @@ async fn readme_errors() -> Result<(), Box<dyn std::error::Error>> {
         Err(error) if error.is_rate_limited() => println!("slow down"),
         Err(error) => {
             if let Some(api_error) = error.api_error() {
-                println!(
-                    "status {} request {:?}: {:?}",
-                    api_error.status, api_error.request_id, api_error.body
-                );
+                println!("status {} request {:?}: {:?}", api_error.status, api_error.request_id, api_error.body);
             }
             return Err(error.into());
         }
@@ -88,9 +81,7 @@ async fn readme_retries_and_timeouts() -> Result<(), Box<dyn std::error::Error>>
 
 /// README: "Raw responses".
 async fn readme_raw() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::builder()
-        .api_token(std::env::var("CLOUDFLARE_API_TOKEN")?)
-        .build()?;
+    let client = Client::builder().api_token(std::env::var("CLOUDFLARE_API_TOKEN")?).build()?;
     let result = client
         .zero_trust()
         .access()
@@ -103,51 +94,30 @@ async fn readme_raw() -> Result<(), Box<dyn std::error::Error>> {
         )
         .send_raw()
         .await?;
-    println!(
-        "{} {:?} {:?}",
-        result.status,
-        result.request_id(),
-        result.body
-    );
+    println!("{} {:?} {:?}", result.status, result.request_id(), result.body);
     Ok(())
 }
 
 /// README: "Authentication" (legacy pair and environment).
 fn readme_authentication() -> Result<(), Error> {
-    let _legacy = Client::builder()
-        .api_email("user@example.com")
-        .api_key("global-api-key")
-        .build()?;
+    let _legacy = Client::builder().api_email("user@example.com").api_key("global-api-key").build()?;
     let _from_env = Client::from_env()?;
-    let _prefixed = Client::builder()
-        .api_token("token")
-        .base_url("http://127.0.0.1:4010/client/v4")
-        .build()?;
+    let _prefixed = Client::builder().api_token("token").base_url("http://127.0.0.1:4010/client/v4").build()?;
     Ok(())
 }
 
 /// The exact types behind the README's calls.
 fn pinned_types(client: &Client) {
     let params = ActiveSessionGetParams::new("023e105f4ecef8ad9ca31a8372d0c353");
-    let call: Call<'_, ActiveSession, AccessApiResponseCommonFailure> = client
-        .zero_trust()
-        .access()
-        .users()
-        .active_sessions()
-        .get("user", "nonce", &params);
+    let call: Call<'_, ActiveSession, AccessApiResponseCommonFailure> =
+        client.zero_trust().access().users().active_sessions().get("user", "nonce", &params);
     let _future = async move {
         let result: Result<ActiveSession, Error<AccessApiResponseCommonFailure>> = call.await;
         result
     };
     let raw = async {
-        let r: Result<ApiResponse<ActiveSession>, Error<AccessApiResponseCommonFailure>> = client
-            .zero_trust()
-            .access()
-            .users()
-            .active_sessions()
-            .get("user", "nonce", &params)
-            .send_raw()
-            .await;
+        let r: Result<ApiResponse<ActiveSession>, Error<AccessApiResponseCommonFailure>> =
+            client.zero_trust().access().users().active_sessions().get("user", "nonce", &params).send_raw().await;
         r
     };
     drop(raw);
