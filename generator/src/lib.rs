@@ -53,7 +53,7 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     config.generator.lenient |= options.lenient;
     let config = &config;
     let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
-    let context = emit::Context { api: &api, config, standalone: options.standalone };
+    let context = emit::Context::new(&api, config, options.standalone);
     let emitted = emit::emit(&context);
     let mut files = format::format_files(emitted, &options.provenance)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -2,7 +2,7 @@
 
 mod bench;
 mod cloudflare;
-mod codegen;
+pub mod codegen;
 mod corpus;
 mod test;
 

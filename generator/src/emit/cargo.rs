@@ -37,10 +37,21 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     text.push_str(&format!("\n[lib]\nname = {}\n\n", toml_string(&context.config.library_name())));
     text.push_str(DEPENDENCIES);
     text.push_str("\n[dev-dependencies]\n");
-    text.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    // The README's examples (doctests) need an async runtime; the configuration may ask for more.
+    if !package.dev_dependencies.contains_key("tokio") {
+        text.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    }
     for (name, value) in &package.dev_dependencies {
-        if name != "tokio" {
-            text.push_str(&format!("{name} = {value}\n"));
+        text.push_str(&format!("{name} = {value}\n"));
+    }
+    if context.features.is_some() {
+        let names: Vec<String> =
+            context.api.resources.children.keys().map(|name| super::features::feature_name(name)).collect();
+        text.push_str("\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n");
+        text.push_str("default = [\"full\"]\n");
+        text.push_str(&format!("full = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
+        for name in &names {
+            text.push_str(&format!("{} = []\n", toml_key(name)));
         }
     }
     if context.standalone {
@@ -51,4 +62,12 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
 
 fn toml_string(value: &str) -> String {
     toml::Value::String(value.to_string()).to_string()
+}
+
+fn toml_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
 }

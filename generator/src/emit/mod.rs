@@ -2,6 +2,7 @@
 
 mod cargo;
 mod docs;
+pub mod features;
 mod operations;
 mod readme;
 mod resources;
@@ -52,6 +53,36 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Whether the crate gets its own `[workspace]` (for crates generated outside a workspace).
     pub standalone: bool,
+    /// Cargo features per top-level resource, when the API has more than one.
+    pub features: Option<features::Features>,
+}
+
+impl<'a> Context<'a> {
+    /// A context; features are computed here, once.
+    pub fn new(api: &'a Api, config: &'a Config, standalone: bool) -> Self {
+        let features = (api.resources.children.len() > 1).then(|| features::Features::compute(api));
+        Context { api, config, standalone, features }
+    }
+
+    /// `#[cfg(feature = "...")]` for a top-level resource, when features are on.
+    pub fn resource_gate(&self, top_level: &str) -> Option<TokenStream> {
+        self.features.as_ref().map(|_| {
+            let feature = features::feature_name(top_level);
+            quote!(#[cfg(feature = #feature)])
+        })
+    }
+
+    /// `#[cfg(any(feature = ...))]` for a type: the resources that use it.
+    pub fn type_gate(&self, id: crate::ir::TypeId) -> Option<TokenStream> {
+        let features = self.features.as_ref()?;
+        let users = features.type_users(id);
+        if users.is_empty() {
+            // Reached by no operation (e.g. only through a skipped one): compiled with `full`.
+            return Some(quote!(#[cfg(feature = "full")]));
+        }
+        let names = users.iter().map(|u| features::feature_name(u));
+        Some(quote!(#[cfg(any(#(feature = #names),*))]))
+    }
 }
 
 /// Emits every file of the SDK crate.

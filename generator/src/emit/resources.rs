@@ -14,7 +14,8 @@ pub fn resource_files(context: &Context<'_>) -> Vec<EmittedFile> {
     let root = &context.api.resources;
     let modules = root.children.keys().map(|name| {
         let module = ident(name);
-        quote!(pub mod #module;)
+        let gate = context.resource_gate(name);
+        quote!(#gate pub mod #module;)
     });
     files.push(EmittedFile::Rust {
         path: "src/resources/mod.rs".into(),

@@ -46,8 +46,10 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         let module = ident(&child.name);
         let handle = ident(&child.handle);
         let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
+        let gate = context.resource_gate(&child.name);
         quote! {
             #doc
+            #gate
             pub fn #module(&self) -> resources::#module::#handle<'_> {
                 resources::#module::#handle::new(self)
             }

@@ -15,7 +15,7 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
     let mut modules = Vec::with_capacity(api.types.len());
     for (index, def) in api.types.iter().enumerate() {
         let module = module_name(&def.name);
-        modules.push((module.clone(), def.name.clone()));
+        modules.push((module.clone(), def.name.clone(), index));
         files.push(EmittedFile::Rust {
             path: format!("src/types/{module}.rs"),
             module_doc: vec![format!("The {} type.", code(&def.name))],
@@ -23,11 +23,14 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
         });
     }
     modules.sort();
-    let declarations = modules.iter().map(|(module, name)| {
+    let declarations = modules.iter().map(|(module, name, index)| {
         let module = ident(module);
         let name = ident(name);
+        let gate = context.type_gate(crate::ir::TypeId(*index));
         quote! {
+            #gate
             mod #module;
+            #gate
             pub use #module::#name;
         }
     });
