@@ -17,12 +17,17 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
             return Err("npm ci failed in xtask/prism".into());
         }
     }
+    // The quick corpus test (xtask/src/corpus.rs) needs the pinned corpus and the release generator.
+    crate::corpus::install()?;
+    let sdkgen_bin = crate::corpus::generator_binary()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["test", "--workspace"])
         .args(extra)
         .env("SDKGEN_PRISM", prism_dir.join("node_modules/.bin/prism"))
         .env("SDKGEN_REQUIRE_PRISM", "1")
+        .env("SDKGEN_BIN", sdkgen_bin)
+        .env("SDKGEN_REQUIRE_CORPUS", "1")
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
