@@ -224,7 +224,7 @@ async fn prism_static_contract() {
 
     //    Through the SDK, a 401 comes back as a typed `Error::Api` when the
     //    credential is unusable: a per-call header replacing the bearer token
-    //    with another scheme, or an empty token (which the builder accepts).
+    //    with another scheme.
     let err = client
         .zero_trust()
         .access()
@@ -235,14 +235,9 @@ async fn prism_static_contract() {
         .await
         .unwrap_err();
     assert_unauthorized(&err);
-    let empty_token = Client::builder()
-        .api_token("")
-        .base_url(prism.base_url())
-        .timeout(CALL_TIMEOUT)
-        .max_retries(0)
-        .build()
-        .expect("an explicit empty token is accepted by the builder");
-    assert_unauthorized(&get(&empty_token, USER_ID, NONCE, ACCOUNT_ID).await.unwrap_err());
+    //    An explicit empty token is refused when the client is built, before any request.
+    let err = Client::builder().api_token("").base_url(prism.base_url()).build().unwrap_err();
+    assert!(matches!(&err, Error::Config(c) if c.message.contains("api_token")), "{err:?}");
 
     // 4. account_id over maxLength 32: the SDK refuses it before sending...
     let long_account = "a".repeat(33);

@@ -277,22 +277,40 @@ async fn sdk_decode_error_names_the_json_path() {
 /// `result` (or with `result: null`) is reported as a decode error at
 /// `result`. Pinned here so a change of that behaviour is noticed.
 #[tokio::test]
-async fn sdk_success_without_result_is_a_decode_error_at_result() {
+async fn sdk_success_without_result_gives_an_empty_session() {
+    // `result` is optional in the spec; a success without it (or with `null`) must not fail
+    // the call: the caller gets an empty `ActiveSession` whose fields are all `None`.
     for body in [
         json!({"success": true, "errors": [], "messages": []}),
         json!({"success": true, "errors": [], "messages": [], "result": null}),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
-        let err = client_for(&server)
+        let session = client_for(&server)
             .zero_trust()
             .access()
             .users()
             .active_sessions()
             .get(USER_ID, NONCE, &ActiveSessionGetParams::new(ACCOUNT_ID))
             .await
-            .unwrap_err();
-        let Error::Decode(d) = &err else { panic!("expected Error::Decode, got {err:?}") };
-        assert_eq!(d.path.as_deref(), Some("result"), "{body}: {err}");
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+        assert_eq!(session, ActiveSession::default(), "{body}");
     }
+}
+
+#[tokio::test]
+async fn sdk_result_of_the_wrong_shape_is_a_decode_error_at_result() {
+    let server = MockServer::start().await;
+    let body = json!({"success": true, "errors": [], "messages": [], "result": "not an object"});
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
+    let err = client_for(&server)
+        .zero_trust()
+        .access()
+        .users()
+        .active_sessions()
+        .get(USER_ID, NONCE, &ActiveSessionGetParams::new(ACCOUNT_ID))
+        .await
+        .unwrap_err();
+    let Error::Decode(d) = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(d.path.as_deref(), Some("result"), "{err}");
 }

@@ -146,10 +146,7 @@ fn content(value: &Value, pointer: &str) -> Option<(String, String)> {
 
 fn schema(value: &Value, pointer: &str) -> Option<(String, String)> {
     fails::<ReferenceOr<Schema>>(value, pointer)?;
-    let mut nested = Vec::new();
-    for key in ["properties"] {
-        nested.extend(children(value, pointer, key));
-    }
+    let mut nested = children(value, pointer, "properties");
     for key in ["allOf", "oneOf", "anyOf"] {
         nested.extend(children(value, pointer, key));
     }

@@ -234,6 +234,11 @@ impl ClientBuilder {
         let mut credentials = Credentials::new(spec);
         let mut from_env = Vec::new();
         for (name, value, source) in self.credentials {
+            // An empty value would be sent as `Authorization: Bearer ` and fail on the
+            // server; say so here. (Empty environment variables never get this far.)
+            if value.expose().is_empty() {
+                return Err(ConfigError::new(format!("the credential for `{name}` is empty")).into());
+            }
             credentials.set(&name, value)?;
             if source == Source::Env {
                 if let Some(i) = spec.scheme_index(&name) {

@@ -322,6 +322,13 @@ impl<T: DeserializeOwned> Decoder<T> {
     }
 }
 
+impl<T: DeserializeOwned + Default> Decoder<T> {
+    /// Like [`Decoder::json_field`], but an absent or `null` field gives `T::default()`.
+    pub const fn json_field_or_default(field: &'static str) -> Self {
+        Decoder::new(decode_json_or_default::<T>, Some(field))
+    }
+}
+
 impl Decoder<()> {
     /// Ignores the body.
     pub const fn empty() -> Self {
@@ -358,13 +365,90 @@ pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static st
             Ok(value)
         }
         Some(field) => {
-            let top: serde_json::Value =
-                serde_json::from_slice(body).map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-            let serde_json::Value::Object(mut map) = top else {
-                return Err(DecodeError::new(None, format!("expected a JSON object with field `{field}`"), body));
-            };
-            let inner = map.remove(field).unwrap_or(serde_json::Value::Null);
-            serde_path_to_error::deserialize(inner).map_err(|e| path_error(Some(field), e, body))
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let mut track = serde_path_to_error::Track::new();
+            let seed = FieldSeed::<T> { field, or_default: None, _marker: PhantomData };
+            let value = serde::de::DeserializeSeed::deserialize(
+                seed,
+                serde_path_to_error::Deserializer::new(&mut de, &mut track),
+            )
+            .map_err(|e| field_error(field, track.path(), e, body))?;
+            de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+            Ok(value)
+        }
+    }
+}
+
+/// A failure inside the unwrapped field names its path (`result.geo.country`); the field
+/// itself missing names the field.
+fn field_error(field: &str, path: serde_path_to_error::Path, e: serde_json::Error, body: &[u8]) -> DecodeError {
+    let at_root = path.iter().next().is_none();
+    if at_root && e.to_string().starts_with("missing field") {
+        return DecodeError::new(Some(field.to_owned()), e.to_string(), body);
+    }
+    path_error(None, serde_path_to_error::Error::new(path, e), body)
+}
+
+/// Like [`decode_json`] with an unwrap field, but an absent or `null` field decodes as
+/// `T::default()`: an envelope whose `result` is missing still gives the caller a value
+/// instead of failing the whole call.
+pub fn decode_json_or_default<T: DeserializeOwned + Default>(
+    body: &Bytes,
+    unwrap: Option<&'static str>,
+) -> Result<T, DecodeError> {
+    let Some(field) = unwrap else { return decode_json(body, None) };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let seed = FieldSeed::<T> { field, or_default: Some(T::default), _marker: PhantomData };
+    let value =
+        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .map_err(|e| field_error(field, track.path(), e, body))?;
+    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+    Ok(value)
+}
+
+/// Decodes one field of a JSON object straight from the bytes, skipping the other fields
+/// without building them (no intermediate `serde_json::Value` tree).
+struct FieldSeed<T> {
+    field: &'static str,
+    or_default: Option<fn() -> T>,
+    _marker: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for FieldSeed<T> {
+    type Value = T;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON object with field `{}`", self.field)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut found: Option<Option<T>> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.field && found.is_none() {
+                found = Some(match self.or_default {
+                    // `null` means "no value" here, as an absent field does.
+                    Some(_) => map.next_value::<Option<T>>()?,
+                    None => Some(map.next_value::<T>()?),
+                });
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        match (found.flatten(), self.or_default) {
+            (Some(value), _) => Ok(value),
+            (None, Some(default)) => Ok(default()),
+            // An absent field decodes as JSON `null` (fine for `Option` and unit types).
+            (None, None) => T::deserialize(serde::de::value::UnitDeserializer::new())
+                .map_err(|_: serde::de::value::Error| serde::de::Error::missing_field(self.field)),
         }
     }
 }

@@ -349,6 +349,14 @@ fn send_value(api: &Api, ty: &TypeRef, value: &TokenStream, send: &dyn Fn(TokenS
 /// The success type and the decoder expression.
 fn success(api: &Api, kind: &ResponseKind) -> (TokenStream, TokenStream) {
     match kind {
+        // An envelope whose field is missing or null still yields a value when the type has
+        // a natural empty value (a struct of optional fields): one odd response must not fail
+        // a call the caller could otherwise use.
+        ResponseKind::Json { ty, unwrap: Some(field) }
+            if super::has_default(api, ty, &mut Vec::new()) && matches!(ty, TypeRef::Named(_)) =>
+        {
+            (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field_or_default(#field)))
+        }
         ResponseKind::Json { ty, unwrap: Some(field) } => {
             (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field(#field)))
         }

@@ -92,7 +92,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
          unions keep unmatched values as JSON, and `null` is accepted wherever a field is optional.\n\n",
     );
     text.push_str("## Regenerating\n\n");
-    text.push_str("Everything in this crate except `tests/` is generated; run `cargo xtask codegen` from the repository root to regenerate it.\n");
+    text.push_str("`Cargo.toml`, this README and everything under `src/` are generated (other folders, such as `tests/`, are not); run `cargo xtask codegen` from the repository root to regenerate them.\n");
     EmittedFile::Text { path: "README.md".into(), text, comment: None }
 }
 

@@ -65,7 +65,7 @@ impl<'a> ActiveSessions<'a> {
             self.client,
             &GET,
             parts,
-            crate::runtime::request::Decoder::json_field("result"),
+            crate::runtime::request::Decoder::json_field_or_default("result"),
         )
     }
 }
