@@ -314,3 +314,15 @@ async fn sdk_result_of_the_wrong_shape_is_a_decode_error_at_result() {
     let Error::Decode(d) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(d.path.as_deref(), Some("result"), "{err}");
 }
+
+#[test]
+fn an_odd_optional_value_does_not_fail_the_session() {
+    // `iat` is documented as a number and `geo` as an object; a server that sends something
+    // else for them still gives the caller the rest of the session.
+    let result = json!({"account_id": "1234567890", "iat": "yesterday", "geo": "US", "isActive": true});
+    let session: ActiveSession = serde_json::from_value(result).unwrap();
+    assert_eq!(session.account_id.as_deref(), Some("1234567890"));
+    assert_eq!(session.iat, None);
+    assert_eq!(session.geo, None);
+    assert_eq!(session.is_active, Some(true));
+}

@@ -16,7 +16,11 @@ pub struct AccessActiveSessionResponse {
     /// Example: `true`
     pub success: bool,
     /// The `result` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub result: Option<crate::types::ActiveSession>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

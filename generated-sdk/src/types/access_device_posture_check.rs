@@ -8,10 +8,18 @@
 #[non_exhaustive]
 pub struct AccessDevicePostureCheck {
     /// The `exists` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub exists: Option<bool>,
     /// The `path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub path: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

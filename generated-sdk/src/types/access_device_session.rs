@@ -8,7 +8,11 @@
 #[non_exhaustive]
 pub struct AccessDeviceSession {
     /// The `last_authenticated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub last_authenticated: Option<f64>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

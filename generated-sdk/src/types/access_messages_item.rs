@@ -10,12 +10,20 @@ pub struct AccessMessagesItem {
     /// The `code` property.
     pub code: i64,
     /// The `documentation_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub documentation_url: Option<String>,
     /// The `message` property.
     pub message: String,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub source: Option<crate::types::AccessMessagesItemSource>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

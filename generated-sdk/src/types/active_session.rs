@@ -10,93 +10,169 @@ pub struct ActiveSession {
     /// The `account_id` property.
     ///
     /// Example: `"1234567890"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub account_id: Option<String>,
     /// The `auth_status` property.
     ///
     /// Example: `"NONE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub auth_status: Option<String>,
     /// The `common_name` property.
     ///
     /// Example: `""`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub common_name: Option<String>,
     /// The `device_id` property.
     ///
     /// Example: `""`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub device_id: Option<String>,
     /// The `device_sessions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub device_sessions: Option<
         std::collections::BTreeMap<String, crate::types::AccessDeviceSession>,
     >,
     /// The `devicePosture` property.
     #[serde(rename = "devicePosture")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub device_posture: Option<
         std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>,
     >,
     /// The `email` property.
     ///
     /// Example: `"test@cloudflare.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub email: Option<String>,
     /// The `geo` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub geo: Option<crate::types::AccessGeo>,
     /// The `iat` property.
     ///
     /// Example: `1694791905`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub iat: Option<f64>,
     /// The `idp` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub idp: Option<crate::types::ActiveSessionIdp>,
     /// The `ip` property.
     ///
     /// Example: `"127.0.0.0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub ip: Option<String>,
     /// The `is_gateway` property.
     ///
     /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub is_gateway: Option<bool>,
     /// The `is_warp` property.
     ///
     /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub is_warp: Option<bool>,
     /// The `mtls_auth` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub mtls_auth: Option<crate::types::ActiveSessionMtlsAuth>,
     /// The `service_token_id` property.
     ///
     /// Example: `""`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub service_token_id: Option<String>,
     /// The `service_token_status` property.
     ///
     /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub service_token_status: Option<bool>,
     /// The `user_uuid` property.
     ///
     /// Example: `"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub user_uuid: Option<String>,
     /// The `version` property.
     ///
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub version: Option<f64>,
     /// The `isActive` property.
     ///
     /// Example: `true`
     #[serde(rename = "isActive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub is_active: Option<bool>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

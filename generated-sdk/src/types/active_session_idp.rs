@@ -8,11 +8,19 @@
 #[non_exhaustive]
 pub struct ActiveSessionIdp {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub id: Option<String>,
     /// The `type` property.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub type_: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

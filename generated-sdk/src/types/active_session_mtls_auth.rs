@@ -8,19 +8,39 @@
 #[non_exhaustive]
 pub struct ActiveSessionMtlsAuth {
     /// The `auth_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub auth_status: Option<String>,
     /// The `cert_issuer_dn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub cert_issuer_dn: Option<String>,
     /// The `cert_issuer_ski` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub cert_issuer_ski: Option<String>,
     /// The `cert_presented` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub cert_presented: Option<bool>,
     /// The `cert_serial` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::response::lenient_optional"
+    )]
     pub cert_serial: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     #[serde(flatten)]

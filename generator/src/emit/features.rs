@@ -73,7 +73,12 @@ fn collect_ids(ty: &TypeRef, out: &mut Vec<TypeId>) {
     }
 }
 
-/// The Cargo feature of a top-level resource: its module name.
+/// The Cargo feature of a top-level resource: its module name (`default` and `full` are
+/// taken by the crate's own features).
 pub fn feature_name(resource: &str) -> String {
-    resource.trim_end_matches('_').to_string()
+    let name = resource.trim_end_matches('_');
+    match name {
+        "default" | "full" => format!("{name}_resource"),
+        _ => name.to_string(),
+    }
 }

@@ -100,7 +100,11 @@ fn struct_item(
             quote! {
                 #docs
                 #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
+                #[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    deserialize_with = "crate::runtime::response::lenient_optional"
+                )]
                 pub #field_name: #ty,
             }
         }

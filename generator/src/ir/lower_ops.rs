@@ -180,7 +180,7 @@ impl<'a> OperationContext<'a> {
             ParamsStruct { name: params_name.clone(), fields: struct_fields, body }
         });
         let mut positional = positional;
-        let mut scope = Scope::with_reserved(&["params", "self"]);
+        let mut scope = Scope::with_reserved(&["params", "self", "path", "parts", "value", "item"]);
         for param in &mut positional {
             param.rust_name = scope.claim(&param.rust_name);
         }
@@ -237,7 +237,7 @@ impl<'a> OperationContext<'a> {
         let method_ext = extension(&self.config.naming.method_extension);
         let group: Vec<String> = match &group_ext {
             Some(dotted) => dotted.split('.').map(naming::snake).collect(),
-            None => vec![naming::snake(operation.tags.first().map(String::as_str).unwrap_or("default"))],
+            None => vec![naming::snake(operation.tags.first().map(String::as_str).unwrap_or("other"))],
         };
         let method = match method_ext {
             Some(method) => naming::snake(&method),
