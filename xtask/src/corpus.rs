@@ -421,6 +421,13 @@ fn normalize_message(message: &str) -> String {
                     out.pop();
                 }
             }
+            '/' if out.is_empty() || out.ends_with(' ') => {
+                // An absolute file path (I/O errors): up to the next `: `.
+                out.push_str("<path>");
+                while chars.peek().is_some_and(|c| *c != ':') {
+                    chars.next();
+                }
+            }
             c if c.is_ascii_digit() => {
                 out.push('N');
                 while chars.peek().is_some_and(|c| c.is_ascii_digit() || *c == '.') {
@@ -872,6 +879,7 @@ mod tests {
             "unknown variant `_`, expected one of `_`, `_`"
         );
         assert_eq!(error_kind("12:7: invalid JSON: trailing comma"), "invalid JSON: trailing comma");
+        assert_eq!(error_kind("/a/b/c.rs.tmp: File name too long (os error 36)"), "<path>: File name too long (os error N)");
         assert!(is_located("#/components/schemas/Pet: bad"));
         assert!(is_located("#: the file is empty"));
         assert!(is_located("3:14: invalid YAML: mapping values are not allowed"));
