@@ -55,13 +55,19 @@ pub struct Context<'a> {
     pub standalone: bool,
     /// Cargo features per top-level resource, when the API has more than one.
     pub features: Option<features::Features>,
+    defaultable: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
     /// A context; features are computed here, once.
     pub fn new(api: &'a Api, config: &'a Config, standalone: bool) -> Self {
         let features = (api.resources.children.len() > 1).then(|| features::Features::compute(api));
-        Context { api, config, standalone, features }
+        Context { api, config, standalone, features, defaultable: defaultable_types(api) }
+    }
+
+    /// Whether `Default::default()` exists for a type.
+    pub fn has_default(&self, ty: &TypeRef) -> bool {
+        type_has_default(&self.defaultable, ty)
     }
 
     /// `#[cfg(feature = "...")]` for a top-level resource, when features are on.
@@ -80,7 +86,11 @@ impl<'a> Context<'a> {
             // Reached by no operation (e.g. only through a skipped one): compiled with `full`.
             return Some(quote!(#[cfg(feature = "full")]));
         }
-        let names = users.iter().map(|u| features::feature_name(u));
+        let mut names: Vec<String> = users.iter().map(|u| features::feature_name(u)).collect();
+        if names.len() == 1 {
+            let name = names.remove(0);
+            return Some(quote!(#[cfg(feature = #name)]));
+        }
         Some(quote!(#[cfg(any(#(feature = #names),*))]))
     }
 }
@@ -125,24 +135,31 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// Whether `Default::default()` exists for the type (named structs whose required fields all
-/// have defaults; never enums or unions, which have no natural default).
-pub fn has_default(api: &Api, ty: &TypeRef, visiting: &mut Vec<usize>) -> bool {
-    match ty {
-        TypeRef::Named(id) => {
-            if visiting.contains(&id.0) {
-                return true;
-            }
-            match &api.type_def(*id).kind {
-                TypeKind::Struct(def) => {
-                    visiting.push(id.0);
-                    let all = def.fields.iter().all(|f| !f.required || has_default(api, &f.ty, visiting));
-                    visiting.pop();
-                    all
+/// For each type, whether `Default::default()` exists for it: structs whose required fields
+/// all have defaults (found as a fixed point, so recursive structs work); never enums or
+/// unions, which have no natural default.
+fn defaultable_types(api: &Api) -> Vec<bool> {
+    let mut defaultable: Vec<bool> = api.types.iter().map(|def| matches!(def.kind, TypeKind::Struct(_))).collect();
+    loop {
+        let mut changed = false;
+        for (index, def) in api.types.iter().enumerate() {
+            if let TypeKind::Struct(body) = &def.kind {
+                let all = body.fields.iter().all(|f| !f.required || type_has_default(&defaultable, &f.ty));
+                if defaultable[index] && !all {
+                    defaultable[index] = false;
+                    changed = true;
                 }
-                TypeKind::Enum(_) | TypeKind::Union(_) => false,
             }
         }
+        if !changed {
+            return defaultable;
+        }
+    }
+}
+
+fn type_has_default(defaultable: &[bool], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => defaultable[id.0],
         _ => true,
     }
 }

@@ -81,7 +81,7 @@ pub fn operation_method(context: &Context<'_>, operation: &Operation) -> TokenSt
             }
         }
     }
-    let (success_ty, decoder) = success(api, &operation.success.kind);
+    let (success_ty, decoder) = success(context, &operation.success.kind);
     let error_ty = operation.error.as_ref().map(|e| rust_type(api, e)).unwrap_or_else(|| quote!(serde_json::Value));
     let spec = static_name(operation);
     let mutable = (!statements.is_empty()).then(|| quote!(mut));
@@ -347,13 +347,14 @@ fn send_value(api: &Api, ty: &TypeRef, value: &TokenStream, send: &dyn Fn(TokenS
 }
 
 /// The success type and the decoder expression.
-fn success(api: &Api, kind: &ResponseKind) -> (TokenStream, TokenStream) {
+fn success(context: &Context<'_>, kind: &ResponseKind) -> (TokenStream, TokenStream) {
+    let api = context.api;
     match kind {
         // An envelope whose field is missing or null still yields a value when the type has
         // a natural empty value (a struct of optional fields): one odd response must not fail
         // a call the caller could otherwise use.
         ResponseKind::Json { ty, unwrap: Some(field) }
-            if super::has_default(api, ty, &mut Vec::new()) && matches!(ty, TypeRef::Named(_)) =>
+            if context.has_default(ty) && matches!(ty, TypeRef::Named(_)) =>
         {
             (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field_or_default(#field)))
         }

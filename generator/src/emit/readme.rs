@@ -1,8 +1,8 @@
 //! The generated crate's `README.md`, which is also its crate documentation (so every
 //! example in it is compiled as a doctest).
 
-use super::{has_default, Context, EmittedFile};
-use crate::ir::{Api, Operation, Param, TypeRef};
+use super::{Context, EmittedFile};
+use crate::ir::{Operation, Param, TypeRef};
 
 /// `README.md`.
 pub fn readme(context: &Context<'_>) -> EmittedFile {
@@ -177,13 +177,13 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
     }?;
     let mut arguments = Vec::new();
     for param in &operation.positional {
-        arguments.push(example_value(api, param, true)?);
+        arguments.push(example_value(context, param, true)?);
     }
     let mut params_arguments = Vec::new();
     let params_path = match &operation.params {
         Some(params) => {
             for field in params.fields.iter().filter(|f| f.required) {
-                params_arguments.push(example_value(api, field, false)?);
+                params_arguments.push(example_value(context, field, false)?);
             }
             if params.body.as_ref().is_some_and(|b| b.required) {
                 // Bodies are too varied for a literal; the example shows a call without one.
@@ -223,7 +223,7 @@ fn is_callable(operation: &Operation) -> bool {
 }
 
 /// A Rust literal for a parameter, from its example when it has one.
-fn example_value(api: &Api, param: &Param, positional: bool) -> Option<String> {
+fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Option<String> {
     let example = param.example.as_ref();
     Some(match &param.ty {
         TypeRef::String => {
@@ -233,7 +233,7 @@ fn example_value(api: &Api, param: &Param, positional: bool) -> Option<String> {
         TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
-        TypeRef::Named(_) if !positional && has_default(api, &param.ty, &mut Vec::new()) => {
+        TypeRef::Named(_) if !positional && context.has_default(&param.ty) => {
             "Default::default()".to_string()
         }
         _ => return None,

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_attrs, prose};
-use super::{has_default, ident, rust_type, Context, EmittedFile};
+use super::{ident, rust_type, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// The files under `src/types/`.
@@ -19,7 +19,7 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
         files.push(EmittedFile::Rust {
             path: format!("src/types/{module}.rs"),
             module_doc: vec![format!("The {} type.", code(&def.name))],
-            tokens: type_item(api, crate::ir::TypeId(index), def),
+            tokens: type_item(context, crate::ir::TypeId(index), def),
         });
     }
     modules.sort();
@@ -54,7 +54,8 @@ pub fn module_name(type_name: &str) -> String {
     }
 }
 
-fn type_item(api: &Api, id: crate::ir::TypeId, def: &TypeDef) -> TokenStream {
+fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> TokenStream {
+    let api = context.api;
     let mut doc_lines = def.doc.as_deref().map(prose).unwrap_or_default();
     if !doc_lines.is_empty() {
         doc_lines.push(String::new());
@@ -63,19 +64,20 @@ fn type_item(api: &Api, id: crate::ir::TypeId, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&doc_lines);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(body) => struct_item(api, id, body, docs, name),
+        TypeKind::Struct(body) => struct_item(context, id, body, docs, name),
         TypeKind::Enum(body) => enum_item(body, docs, name),
         TypeKind::Union(body) => union_item(api, body, docs, name),
     }
 }
 
 fn struct_item(
-    api: &Api,
+    context: &Context<'_>,
     id: crate::ir::TypeId,
     body: &StructDef,
     docs: TokenStream,
     name: proc_macro2::Ident,
 ) -> TokenStream {
+    let api = context.api;
     let fields = body.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let (base, nullable) = match &field.ty {
@@ -111,7 +113,7 @@ fn struct_item(
     });
     let extra_name = ident(&body.extra_name);
     let extra_ty = rust_type(api, &body.extra_ty);
-    let derive_default = has_default(api, &TypeRef::Named(id), &mut Vec::new());
+    let derive_default = context.has_default(&TypeRef::Named(id));
     let default = derive_default.then(|| quote!(Default,));
     quote! {
         #docs
