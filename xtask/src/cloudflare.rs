@@ -112,9 +112,13 @@ fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<CheckRun, St
         .map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let errors = stderr.lines().filter(|l| l.contains(": error")).count();
+    let is_error = |l: &&str| l.contains(": error") || l.starts_with("error");
+    let mut errors = stderr.lines().filter(is_error).count();
+    if !output.status.success() && errors == 0 {
+        errors = 1;
+    }
     let warnings = stderr.lines().filter(|l| l.contains(": warning")).count();
-    for line in stderr.lines().filter(|l| l.contains(": error")).take(20) {
+    for line in stderr.lines().filter(is_error).take(20) {
         eprintln!("  {line}");
     }
     Ok(CheckRun { seconds, peak_rss_mib: peak_child_rss_kib() as f64 / 1024.0, errors, warnings })

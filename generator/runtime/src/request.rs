@@ -194,6 +194,16 @@ impl RequestParts {
     }
 }
 
+/// The text of a structured parameter value (a union or object in a path, query or header):
+/// a JSON string's contents, anything else as compact JSON.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A value's top-level fields as name/value text pairs, for form and multipart bodies:
 /// strings as they are, numbers and booleans as JSON text, arrays as one pair per item,
 /// objects as JSON text, and `null` left out.

@@ -128,13 +128,7 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
     for field in &params.fields {
         let field_name = ident(&field.rust_name);
         let ty = rust_type(api, &field.ty);
-        let docs = doc_attrs(
-            &field
-                .doc
-                .as_deref()
-                .map(prose)
-                .unwrap_or_else(|| vec![format!("The {} parameter.", code(&field.wire_name))]),
-        );
+        let docs = doc_attrs(&prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name))));
         if field.required {
             fields.push(quote!(#docs pub #field_name: #ty,));
             required_args.push(quote!(#field_name: impl Into<#ty>));
@@ -155,7 +149,7 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
     }
     if let Some(body) = &params.body {
         let ty = body_type(api, &body.kind);
-        let docs = doc_attrs(&body.doc.as_deref().map(prose).unwrap_or_else(|| vec!["The request body.".to_string()]));
+        let docs = doc_attrs(&prose_or(body.doc.as_deref(), || "The request body.".to_string()));
         if body.required {
             fields.push(quote!(#docs pub body: #ty,));
             required_args.push(quote!(body: impl Into<#ty>));
@@ -196,6 +190,16 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
             #(#setters)*
         }
     })
+}
+
+/// Spec prose, or a fallback line when the spec says nothing (or only whitespace).
+fn prose_or(text: Option<&str>, fallback: impl FnOnce() -> String) -> Vec<String> {
+    let lines = text.map(prose).unwrap_or_default();
+    if lines.is_empty() {
+        vec![fallback()]
+    } else {
+        lines
+    }
 }
 
 fn static_name(operation: &Operation) -> proc_macro2::Ident {
@@ -261,7 +265,10 @@ fn as_str(api: &Api, ty: &TypeRef, value: TokenStream, by_value: bool) -> TokenS
         TypeRef::String if by_value => value,
         TypeRef::String => quote!(&#value),
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str()),
-        _ => quote!(&#value.to_string()),
+        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => quote!(&#value.to_string()),
+        // Unions, objects and arrays have no `Display`; they travel as their JSON text.
+        _ if by_value => quote!(&crate::runtime::request::param_text(#value)),
+        _ => quote!(&crate::runtime::request::param_text(&#value)),
     }
 }
 
@@ -342,7 +349,7 @@ fn send_value(api: &Api, ty: &TypeRef, value: &TokenStream, send: &dyn Fn(TokenS
             send(value.clone())
         }
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => send(value.clone()),
-        TypeRef::Named(_) | TypeRef::Map(_) => send(quote!(serde_json::to_string(#value).unwrap_or_default())),
+        TypeRef::Named(_) | TypeRef::Map(_) => send(quote!(crate::runtime::request::param_text(#value))),
     }
 }
 

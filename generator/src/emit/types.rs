@@ -47,10 +47,11 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
 /// suffix below settles).
 pub fn module_name(type_name: &str) -> String {
     let snake = type_name.to_snake_case();
-    // `r#` names are not valid file stems; keywords cannot appear since type names are camel.
-    match snake.as_str() {
-        "mod" | "self" | "super" | "crate" => format!("{snake}_type"),
-        _ => snake,
+    // A type `Type` or `Match` would give `mod type;`: keywords take a suffix.
+    if crate::ir::naming::is_keyword(&snake) {
+        format!("{snake}_type")
+    } else {
+        snake
     }
 }
 

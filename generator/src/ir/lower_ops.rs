@@ -14,6 +14,9 @@ use super::{
 use crate::config::Config;
 use crate::error::{pointer_token, SpecProblem};
 
+/// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
+
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Lowers a parsed document into the intermediate model.
@@ -239,6 +242,13 @@ impl<'a> OperationContext<'a> {
             Some(dotted) => dotted.split('.').map(naming::snake).collect(),
             None => vec![naming::snake(operation.tags.first().map(String::as_str).unwrap_or("other"))],
         };
+        let mut group = group;
+        if let Some(first) = group.first_mut() {
+            // Top-level resources become methods on `Client`, beside the runtime's own.
+            if CLIENT_METHODS.contains(&first.as_str()) {
+                *first = format!("{first}_resource");
+            }
+        }
         let method = match method_ext {
             Some(method) => naming::snake(&method),
             None => {

@@ -14,6 +14,10 @@ use super::{
 use crate::error::{pointer_token, SpecProblem};
 use crate::resolve::Resolver;
 
+/// How deeply inline schemas may nest before the rest is kept as JSON; far beyond any
+/// real schema, and well within the stack.
+const MAX_DEPTH: usize = 96;
+
 /// Lowers schemas, memoized by the JSON pointer of the schema that defines each type.
 pub struct TypeLowerer<'a> {
     resolver: Resolver<'a>,
@@ -24,6 +28,7 @@ pub struct TypeLowerer<'a> {
     component_names: BTreeMap<String, String>,
     scope: Scope,
     lenient: bool,
+    depth: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -43,6 +48,7 @@ impl<'a> TypeLowerer<'a> {
             component_names: BTreeMap::new(),
             scope: Scope::new(),
             lenient,
+            depth: 0,
             diagnostics: Vec::new(),
         };
         if let Some(components) = &document.components {
@@ -84,7 +90,11 @@ impl<'a> TypeLowerer<'a> {
         hint: &str,
     ) -> Result<TypeRef, SpecProblem> {
         match node {
-            ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), pointer, hint),
+            ReferenceOr::Item(schema) => match self.by_pointer.get(pointer) {
+                // An inline schema reached again (through an `allOf` merge) is the same type.
+                Some(done) => Ok(done.clone()),
+                None => self.lower_schema(schema.borrow(), pointer, hint),
+            },
             ReferenceOr::Reference { reference } => match self.resolver.schema_component(reference, pointer) {
                 Ok((name, schema)) => self.lower_component(name, schema),
                 Err(problem) if self.lenient => {
@@ -124,8 +134,15 @@ impl<'a> TypeLowerer<'a> {
     }
 
     fn lower_schema(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> Result<TypeRef, SpecProblem> {
+        if self.depth >= MAX_DEPTH {
+            self.diagnose(pointer, "too-deep", "schemas nested deeper than this are generated as serde_json::Value");
+            return Ok(TypeRef::Json);
+        }
         let view = SchemaView::of(schema);
-        let lowered = self.lower_view(schema, &view, pointer, hint)?;
+        self.depth += 1;
+        let lowered = self.lower_view(schema, &view, pointer, hint);
+        self.depth -= 1;
+        let lowered = lowered?;
         Ok(if view.nullable { nullable(lowered) } else { lowered })
     }
 
@@ -167,7 +184,8 @@ impl<'a> TypeLowerer<'a> {
             })),
             Some("array") => self.lower_array(view, pointer, hint),
             Some("object") | None if view.has_properties() => {
-                self.lower_struct(view, view.properties.clone(), &view.required, pointer, hint)
+                let properties = view.properties.iter().map(|(name, schema)| (*name, *schema, None)).collect();
+                self.lower_struct(view, properties, &view.required, pointer, hint)
             }
             Some("object") | None => self.lower_map_or_json(view, pointer, hint),
             Some(other) => {
@@ -225,7 +243,7 @@ impl<'a> TypeLowerer<'a> {
     fn lower_struct(
         &mut self,
         view: &SchemaView<'a>,
-        properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
+        properties: Vec<Property<'a>>,
         required: &[&str],
         pointer: &str,
         hint: &str,
@@ -233,9 +251,14 @@ impl<'a> TypeLowerer<'a> {
         let (id, name) = self.reserve(pointer, hint);
         let mut scope = Scope::new();
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire_name, property) in properties {
-            let property_pointer = format!("{pointer}/properties/{}", pointer_token(wire_name));
-            let property_hint = format!("{name}{}", naming::type_name(wire_name));
+        for (wire_name, property, owner) in properties {
+            // A property merged in from an `allOf` member is lowered where it is defined, so
+            // that every struct merging it shares one type (and recursion through `allOf`
+            // meets the memo instead of nesting forever).
+            let owner_pointer = owner.as_deref().unwrap_or(pointer);
+            let property_pointer = format!("{owner_pointer}/properties/{}", pointer_token(wire_name));
+            let owner_name = owner.as_deref().and_then(|o| self.component_type_name(o)).unwrap_or_else(|| name.clone());
+            let property_hint = format!("{owner_name}{}", naming::type_name(wire_name));
             let ty = self.lower(property, &property_pointer, &property_hint)?;
             let (doc, example) = self.property_doc(property, &property_pointer);
             fields.push(Field {
@@ -267,12 +290,22 @@ impl<'a> TypeLowerer<'a> {
         pointer: &str,
         hint: &str,
     ) -> Result<TypeRef, SpecProblem> {
-        if view.all_of.len() == 1 && !view.has_properties() {
-            return self.lower(&view.all_of[0], &format!("{pointer}/allOf/0"), hint);
+        // `allOf: [{$ref: X}, {description: ...}]` is the common way to annotate a reference;
+        // members that only annotate do not change the type, so one substantive member is
+        // that member.
+        let substantive: Vec<usize> = (0..view.all_of.len())
+            .filter(|&index| match &view.all_of[index] {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(member) => !is_annotation_only(&SchemaView::of(member)),
+            })
+            .collect();
+        if substantive.len() == 1 && !view.has_properties() {
+            let index = substantive[0];
+            return self.lower(&view.all_of[index], &format!("{pointer}/allOf/{index}"), hint);
         }
         let mut merged = Merged::default();
         let mut visited = BTreeSet::new();
-        self.collect_all_of(schema, pointer, &mut merged, &mut visited)?;
+        self.collect_all_of(schema, pointer, true, &mut merged, &mut visited)?;
         let Merged { properties, required } = merged;
         if properties.is_empty() {
             return Ok(TypeRef::Json);
@@ -286,6 +319,7 @@ impl<'a> TypeLowerer<'a> {
         &mut self,
         member: &'a Schema,
         member_pointer: &str,
+        is_outer: bool,
         merged: &mut Merged<'a>,
         visited: &mut BTreeSet<String>,
     ) -> Result<(), SpecProblem> {
@@ -295,7 +329,7 @@ impl<'a> TypeLowerer<'a> {
             let Some(resolved) = self.resolve_or_skip(nested, &nested_pointer)? else { continue };
             let key = resolved.component.map(component_pointer).unwrap_or(nested_pointer);
             if visited.insert(key.clone()) {
-                self.collect_all_of(resolved.schema, &key, merged, visited)?;
+                self.collect_all_of(resolved.schema, &key, false, merged, visited)?;
             }
         }
         if !member_view.one_of.is_empty() || !member_view.any_of.is_empty() {
@@ -305,10 +339,14 @@ impl<'a> TypeLowerer<'a> {
                 "an allOf member with oneOf/anyOf is merged by its listed properties only",
             );
         }
+        let owner = (!is_outer).then(|| member_pointer.to_string());
         for (name, property) in member_view.properties {
-            match merged.properties.iter_mut().find(|(existing, _)| *existing == name) {
-                Some(existing) => existing.1 = property,
-                None => merged.properties.push((name, property)),
+            match merged.properties.iter_mut().find(|(existing, _, _)| *existing == name) {
+                Some(existing) => {
+                    existing.1 = property;
+                    existing.2 = owner.clone();
+                }
+                None => merged.properties.push((name, property, owner.clone())),
             }
         }
         merged.required.extend(member_view.required);
@@ -393,10 +431,27 @@ impl<'a> TypeLowerer<'a> {
     fn property_doc(&self, property: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> (Option<String>, Option<Value>) {
         // `$ref` siblings are ignored by OpenAPI 3.0, so a referenced property takes the
         // description of the schema it points to.
-        match self.resolver.schema(property, pointer) {
-            Ok(resolved) => (SchemaView::of(resolved.schema).doc(), resolved.schema.schema_data.example.clone()),
-            Err(_) => (None, None),
-        }
+        let Ok(resolved) = self.resolver.schema(property, pointer) else { return (None, None) };
+        let view = SchemaView::of(resolved.schema);
+        // An `allOf` that annotates a reference documents the property in its annotation.
+        let annotation = view.all_of.iter().find_map(|member| match member {
+            ReferenceOr::Item(member) if is_annotation_only(&SchemaView::of(member)) => SchemaView::of(member).doc(),
+            _ => None,
+        });
+        let referenced = || {
+            view.all_of.iter().find_map(|member| {
+                self.resolver.schema(member, pointer).ok().and_then(|r| SchemaView::of(r.schema).doc())
+            })
+        };
+        let doc = view.doc().or(annotation).or_else(referenced);
+        (doc, resolved.schema.schema_data.example.clone())
+    }
+
+    /// The type name of a component schema, from its pointer.
+    fn component_type_name(&self, pointer: &str) -> Option<String> {
+        let token = pointer.strip_prefix("#/components/schemas/").filter(|rest| !rest.contains('/'))?;
+        let name = token.replace("~1", "/").replace("~0", "~");
+        Some(self.component_names.get(&name).cloned().unwrap_or_else(|| naming::type_name(&name)))
     }
 
     /// Resolves a schema; in lenient mode a broken reference is reported and skipped.
@@ -423,10 +478,12 @@ impl<'a> TypeLowerer<'a> {
                 let component = component.replace("~1", "/").replace("~0", "~");
                 match self.component_names.get(&component) {
                     Some(reserved) => reserved.clone(),
-                    None => self.scope.claim(hint),
+                    None => self.scope.claim(&naming::cap_length(hint.to_string())),
                 }
             } else {
-                let wanted = self.overrides.get(pointer).cloned().unwrap_or_else(|| hint.to_string());
+                // Derived names grow with nesting; cap them (they become file names too).
+                let wanted =
+                    self.overrides.get(pointer).cloned().unwrap_or_else(|| naming::cap_length(hint.to_string()));
                 self.scope.claim(&wanted)
             };
         // Recursion through this type returns the id before its fields are lowered.
@@ -446,8 +503,25 @@ impl<'a> TypeLowerer<'a> {
 /// Properties gathered from an `allOf`.
 #[derive(Default)]
 struct Merged<'a> {
-    properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
+    properties: Vec<Property<'a>>,
     required: Vec<&'a str>,
+}
+
+/// A property to lower: its name, its schema, and the pointer of the schema that defines
+/// it when that is not the struct being lowered (an `allOf` member).
+type Property<'a> = (&'a str, &'a ReferenceOr<Box<Schema>>, Option<String>);
+
+/// A schema that only documents (description, title, example, ...) and constrains nothing
+/// a type can express.
+fn is_annotation_only(view: &SchemaView<'_>) -> bool {
+    view.typ.is_none()
+        && !view.has_properties()
+        && view.items.is_none()
+        && view.additional.is_none()
+        && view.enumeration.is_empty()
+        && view.all_of.is_empty()
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
 }
 
 /// Wraps in `Nullable` once.

@@ -79,9 +79,28 @@ pub fn camel(raw: &str, leading_digit_prefix: &str, empty: &str) -> String {
 /// them in its own file, so it takes a `Type` suffix instead.
 const PRELUDE_TYPES: &[&str] = &["Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err"];
 
+/// Whether a word is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// The longest type name we emit; longer derived names (which become file names too) are
+/// cut and given a hash of the full name, so distinct names stay distinct.
+const MAX_TYPE_NAME: usize = 72;
+
+pub fn cap_length(name: String) -> String {
+    if name.len() <= MAX_TYPE_NAME {
+        return name;
+    }
+    // FNV-1a: tiny, stable across platforms and releases.
+    let hash = name.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let cut: String = name.chars().take(MAX_TYPE_NAME - 9).collect();
+    format!("{cut}H{:08x}", hash as u32)
+}
+
 /// A type name.
 pub fn type_name(raw: &str) -> String {
-    let name = camel(raw, "T", "Type");
+    let name = cap_length(camel(raw, "T", "Type"));
     if PRELUDE_TYPES.contains(&name.as_str()) {
         format!("{name}Type")
     } else {
@@ -188,6 +207,9 @@ mod tests {
         assert_eq!(type_name("Option"), "OptionType");
         assert_eq!(type_name("result"), "ResultType");
         assert_eq!(type_name("Client"), "Client");
+        let long = type_name(&"very_long_segment_".repeat(10));
+        assert!(long.len() <= 72, "{long}");
+        assert_ne!(long, type_name(&"very_long_segment_".repeat(11)));
         assert_eq!(variant_name("=="), "EqEq");
         assert_eq!(variant_name(">="), "GtEq");
         assert_eq!(variant_name("!="), "NotEq");
