@@ -45,6 +45,8 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// The model (for reports: counts and diagnostics).
     pub api: ir::Api,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Runs the pure part of the pipeline on an already-loaded spec.
@@ -52,12 +54,19 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     let mut config = config.clone();
     config.generator.lenient |= options.lenient;
     let config = &config;
+    let mut timings = Vec::new();
+    let started = std::time::Instant::now();
     let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
+    timings.push(("lower", started.elapsed()));
+    let started = std::time::Instant::now();
     let context = emit::Context::new(&api, config, options.standalone);
     let emitted = emit::emit(&context);
+    timings.push(("emit", started.elapsed()));
+    let started = std::time::Instant::now();
     let mut files = format::format_files(emitted, &options.provenance)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, api })
+    timings.push(("format", started.elapsed()));
+    Ok(Generated { files, api, timings })
 }
 
 /// Loads the spec and the optional configuration from disk, then generates.
@@ -70,6 +79,10 @@ pub fn generate_from_paths(spec_path: &Path, config_path: Option<&Path>, options
         }
         None => Config::default(),
     };
+    let started = std::time::Instant::now();
     let spec = load::load_spec(spec_path)?;
-    generate(&spec, &config, options)
+    let load_time = started.elapsed();
+    let mut generated = generate(&spec, &config, options)?;
+    generated.timings.insert(0, ("load", load_time));
+    Ok(generated)
 }
