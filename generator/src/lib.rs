@@ -60,12 +60,31 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     timings.push(("lower", started.elapsed()));
     let started = std::time::Instant::now();
     let context = emit::Context::new(&api, config, options.standalone);
-    let emitted = emit::emit(&context);
-    timings.push(("emit", started.elapsed()));
-    let started = std::time::Instant::now();
-    let mut files = format::format_files(emitted, &options.provenance)?;
+    let jobs = emit::jobs(&context);
+    // Emission and formatting of one file depend on nothing but the model, so the jobs are
+    // spread over the cores; the sort afterwards makes the result independent of scheduling.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let results: Vec<Result<Vec<GeneratedFile>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (context, jobs, provenance) = (&context, &jobs, &options.provenance);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for job in jobs.iter().skip(worker).step_by(workers) {
+                        out.extend(format::format_files(emit::emit_job(context, job), provenance)?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut files = Vec::with_capacity(jobs.len());
+    for result in results {
+        files.extend(result?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    timings.push(("format", started.elapsed()));
+    timings.push(("emit and format", started.elapsed()));
     Ok(Generated { files, api, timings })
 }
 

@@ -95,13 +95,49 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Emits every file of the SDK crate.
+/// One independent unit of emission; jobs can run on different threads.
+pub enum Job<'a> {
+    /// `Cargo.toml`.
+    Cargo,
+    /// `README.md`.
+    Readme,
+    /// `lib.rs`, `api.rs` and the runtime.
+    Root,
+    /// `types/mod.rs`.
+    TypesMod,
+    /// One type's file.
+    Type(usize),
+    /// `resources/mod.rs`.
+    ResourcesMod,
+    /// One resource's module, with its path of module names.
+    Resource(&'a crate::ir::Resource, Vec<String>),
+}
+
+/// Every job of the SDK crate.
+pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
+    let api = context.api;
+    let mut jobs = vec![Job::Cargo, Job::Readme, Job::Root, Job::TypesMod, Job::ResourcesMod];
+    jobs.extend((0..api.types.len()).map(Job::Type));
+    jobs.extend(resources::all_resources(&api.resources).into_iter().map(|(r, path)| Job::Resource(r, path)));
+    jobs
+}
+
+/// Runs one job.
+pub fn emit_job(context: &Context<'_>, job: &Job<'_>) -> Vec<EmittedFile> {
+    match job {
+        Job::Cargo => vec![cargo::cargo_toml(context)],
+        Job::Readme => vec![readme::readme(context)],
+        Job::Root => root::root_files(context),
+        Job::TypesMod => vec![types::types_mod(context)],
+        Job::Type(index) => vec![types::type_file(context, *index)],
+        Job::ResourcesMod => vec![resources::resources_mod(context)],
+        Job::Resource(resource, path) => vec![resources::resource_module(context, resource, path)],
+    }
+}
+
+/// Emits every file of the SDK crate, in one thread.
 pub fn emit(context: &Context<'_>) -> Vec<EmittedFile> {
-    let mut files = vec![cargo::cargo_toml(context), readme::readme(context)];
-    files.extend(root::root_files(context));
-    files.extend(types::type_files(context));
-    files.extend(resources::resource_files(context));
-    files
+    jobs(context).iter().flat_map(|job| emit_job(context, job)).collect()
 }
 
 /// The Rust spelling of a type use (`Option` for optional fields is added by callers).

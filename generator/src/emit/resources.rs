@@ -8,34 +8,38 @@ use super::operations::{operation_method, operation_statics, params_struct};
 use super::{ident, Context, EmittedFile};
 use crate::ir::Resource;
 
-/// The files under `src/resources/`.
-pub fn resource_files(context: &Context<'_>) -> Vec<EmittedFile> {
-    let mut files = Vec::new();
-    let root = &context.api.resources;
-    let modules = root.children.keys().map(|name| {
+/// `src/resources/mod.rs`: the top-level resource modules.
+pub fn resources_mod(context: &Context<'_>) -> EmittedFile {
+    let modules = context.api.resources.children.keys().map(|name| {
         let module = ident(name);
         let gate = context.resource_gate(name);
         quote!(#gate pub mod #module;)
     });
-    files.push(EmittedFile::Rust {
+    EmittedFile::Rust {
         path: "src/resources/mod.rs".into(),
         module_doc: vec!["The API's resources; start from the accessors on [`Client`](crate::Client).".into()],
         tokens: quote!(#(#modules)*),
-    });
-    for child in root.children.values() {
-        resource_module(context, child, &mut Vec::new(), &mut files);
     }
-    files
 }
 
-/// One resource: its handle, its operations, its params structs, and its sub-modules.
-fn resource_module(
-    context: &Context<'_>,
-    resource: &Resource,
-    parents: &mut Vec<String>,
-    files: &mut Vec<EmittedFile>,
-) {
-    parents.push(resource.name.clone());
+/// Every resource below the root with its path of module names, depth first.
+pub fn all_resources(root: &Resource) -> Vec<(&Resource, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Resource, Vec<String>)> =
+        root.children.values().rev().map(|child| (child, vec![child.name.clone()])).collect();
+    while let Some((resource, path)) = stack.pop() {
+        for child in resource.children.values().rev() {
+            let mut child_path = path.clone();
+            child_path.push(child.name.clone());
+            stack.push((child, child_path));
+        }
+        out.push((resource, path));
+    }
+    out
+}
+
+/// One resource's module: its handle, its operations, its params structs, its sub-modules.
+pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[String]) -> EmittedFile {
     let dotted = parents.join(".");
     let path = if resource.children.is_empty() {
         format!("src/resources/{}.rs", parents.join("/"))
@@ -76,11 +80,7 @@ fn resource_module(
 
         #(#statics)*
     };
-    files.push(EmittedFile::Rust { path, module_doc: vec![format!("The {} resource.", code(&dotted))], tokens });
-    for child in resource.children.values() {
-        resource_module(context, child, parents, files);
-    }
-    parents.pop();
+    EmittedFile::Rust { path, module_doc: vec![format!("The {} resource.", code(&dotted))], tokens }
 }
 
 /// `pub fn users(&self) -> users::Users<'a>`, used on handles and (with `'_`) on the client.

@@ -8,20 +8,20 @@ use super::docs::{code, doc_attrs, prose};
 use super::{ident, rust_type, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
-/// The files under `src/types/`.
-pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
-    let api = context.api;
-    let mut files = Vec::with_capacity(api.types.len() + 1);
-    let mut modules = Vec::with_capacity(api.types.len());
-    for (index, def) in api.types.iter().enumerate() {
-        let module = module_name(&def.name);
-        modules.push((module.clone(), def.name.clone(), index));
-        files.push(EmittedFile::Rust {
-            path: format!("src/types/{module}.rs"),
-            module_doc: vec![format!("The {} type.", code(&def.name))],
-            tokens: type_item(context, crate::ir::TypeId(index), def),
-        });
+/// `src/types/<module>.rs` for one type.
+pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
+    let def = &context.api.types[index];
+    EmittedFile::Rust {
+        path: format!("src/types/{}.rs", module_name(&def.name)),
+        module_doc: vec![format!("The {} type.", code(&def.name))],
+        tokens: type_item(context, crate::ir::TypeId(index), def),
     }
+}
+
+/// `src/types/mod.rs`: every type module, declared and re-exported in name order.
+pub fn types_mod(context: &Context<'_>) -> EmittedFile {
+    let mut modules: Vec<(String, &str, usize)> =
+        context.api.types.iter().enumerate().map(|(index, def)| (module_name(&def.name), def.name.as_str(), index)).collect();
     modules.sort();
     let declarations = modules.iter().map(|(module, name, index)| {
         let module = ident(module);
@@ -34,12 +34,11 @@ pub fn type_files(context: &Context<'_>) -> Vec<EmittedFile> {
             pub use #module::#name;
         }
     });
-    files.push(EmittedFile::Rust {
+    EmittedFile::Rust {
         path: "src/types/mod.rs".into(),
         module_doc: vec!["Types of request and response bodies, from the spec's schemas.".into()],
         tokens: quote!(#(#declarations)*),
-    });
-    files
+    }
 }
 
 /// The file/module name of a type: its snake_case name (type names are unique, and distinct
