@@ -7,7 +7,7 @@
 //!           --format--> GeneratedFile (text) --write::write / write::check--> disk
 //! ```
 //!
-//! Only [`load`] and [`write`] touch the filesystem; every other stage is a pure function.
+//! Only [`load`] and [`write`](mod@write) touch the filesystem; every other stage is a pure function.
 
 pub mod config;
 pub mod emit;
@@ -77,7 +77,10 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
                 })
             })
             .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
     let mut files = Vec::with_capacity(jobs.len());
     for result in results {

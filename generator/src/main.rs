@@ -82,8 +82,11 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
                 generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>()
             );
             if verbose {
-                let stages: Vec<String> =
-                    generated.timings.iter().map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0)).collect();
+                let stages: Vec<String> = generated
+                    .timings
+                    .iter()
+                    .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
+                    .collect();
                 eprintln!("timings: {}", stages.join(", "));
                 for diagnostic in &api.diagnostics {
                     eprintln!("note: {} [{}]: {}", diagnostic.pointer, diagnostic.kind, diagnostic.message);

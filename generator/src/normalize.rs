@@ -95,12 +95,19 @@ fn walk_schema(value: &mut Value) {
                             map.values_mut().for_each(walk_schema);
                         }
                     }
-                    "items" | "not" | "additionalProperties" | "contains" | "propertyNames" | "if" | "then" | "else"
-                    | "unevaluatedProperties" | "unevaluatedItems" | "additionalItems" => {
-                        if !child.is_boolean() || key != "additionalProperties" {
-                            walk_schema(child);
-                        }
-                    }
+                    // `additionalProperties: true/false` is a 3.0 form openapiv3 reads as is.
+                    "additionalProperties" if child.is_boolean() => {}
+                    "items"
+                    | "not"
+                    | "additionalProperties"
+                    | "contains"
+                    | "propertyNames"
+                    | "if"
+                    | "then"
+                    | "else"
+                    | "unevaluatedProperties"
+                    | "unevaluatedItems"
+                    | "additionalItems" => walk_schema(child),
                     "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                         if let Value::Array(list) = child {
                             list.iter_mut().for_each(walk_schema);
@@ -149,7 +156,8 @@ fn rewrite_schema_keywords(object: &mut Map<String, Value>) {
     if let Some(Value::Array(tuple)) = object.remove("prefixItems") {
         if !object.contains_key("items") {
             // A tuple has no 3.0 spelling; one item schema per position is the closest we can say.
-            let items = if tuple.len() == 1 { tuple.into_iter().next().unwrap_or_default() } else { Value::Object(Map::new()) };
+            let items =
+                if tuple.len() == 1 { tuple.into_iter().next().unwrap_or_default() } else { Value::Object(Map::new()) };
             object.insert("items".into(), items);
         }
     }
@@ -199,7 +207,9 @@ fn rewrite_type(object: &mut Map<String, Value>) {
 
 /// Repairs or drops schema keywords whose JSON type `openapiv3` would reject.
 fn repair_keywords(object: &mut Map<String, Value>) {
-    for keyword in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems", "exclusiveMinimum", "exclusiveMaximum"] {
+    for keyword in
+        ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems", "exclusiveMinimum", "exclusiveMaximum"]
+    {
         repair(object, keyword, |value| match value {
             Value::Bool(_) => Some(value.clone()),
             Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
@@ -261,7 +271,9 @@ fn repair_keywords(object: &mut Map<String, Value>) {
     });
     for keyword in ["allOf", "oneOf", "anyOf"] {
         repair(object, keyword, |value| match value {
-            Value::Array(list) => Some(Value::Array(list.iter().filter(|s| s.is_object() || s.is_boolean()).cloned().collect())),
+            Value::Array(list) => {
+                Some(Value::Array(list.iter().filter(|s| s.is_object() || s.is_boolean()).cloned().collect()))
+            }
             Value::Object(_) => Some(Value::Array(vec![value.clone()])),
             _ => None,
         });
@@ -274,7 +286,8 @@ fn repair_keywords(object: &mut Map<String, Value>) {
         if let Some(mapping) = object.get("mapping") {
             match mapping.as_object() {
                 Some(mapping) => {
-                    let kept = mapping.iter().filter(|(_, v)| v.is_string()).map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let kept =
+                        mapping.iter().filter(|(_, v)| v.is_string()).map(|(k, v)| (k.clone(), v.clone())).collect();
                     repaired.insert("mapping".into(), Value::Object(kept));
                 }
                 None => {
@@ -327,12 +340,17 @@ mod tests {
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
         );
         assert_eq!(schema(json!({"properties": {"a": true, "b": false}})), json!({"properties": {"a": {}}}));
-        assert_eq!(schema(json!({"type": "array", "prefixItems": [{"type": "string"}]})), json!({"type": "array", "items": {"type": "string"}}));
+        assert_eq!(
+            schema(json!({"type": "array", "prefixItems": [{"type": "string"}]})),
+            json!({"type": "array", "items": {"type": "string"}})
+        );
     }
 
     #[test]
     fn property_names_and_data_are_not_keywords() {
-        let s = schema(json!({"properties": {"const": {"type": "string"}, "type": {"type": ["string", "null"]}}, "example": {"const": 1}}));
+        let s = schema(
+            json!({"properties": {"const": {"type": "string"}, "type": {"type": ["string", "null"]}}, "example": {"const": 1}}),
+        );
         assert_eq!(
             s,
             json!({"properties": {"const": {"type": "string"}, "type": {"type": "string", "nullable": true}}, "example": {"const": 1}})
@@ -356,10 +374,15 @@ mod tests {
             "paths": {"/a": {"get": {"parameters": [{"name": "x", "in": "query", "schema": {"type": ["integer", "null"]}}]}}},
             "webhooks": {}
         }));
-        assert_eq!(document["paths"]["/a"]["get"]["parameters"][0]["schema"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            json!({"type": "integer", "nullable": true})
+        );
         assert!(document.get("webhooks").is_none());
         assert_eq!(normalize(json!({"openapi": "3.1.0"}))["paths"], json!({}));
-        let callbacks = normalize(json!({"openapi": "3.0.0", "paths": {"/a": {"get": {"callbacks": {"c": {"$ref": "#/x"}, "d": {}}}}}}));
+        let callbacks = normalize(
+            json!({"openapi": "3.0.0", "paths": {"/a": {"get": {"callbacks": {"c": {"$ref": "#/x"}, "d": {}}}}}}),
+        );
         assert_eq!(callbacks["paths"]["/a"]["get"]["callbacks"], json!({"d": {}}));
     }
 }

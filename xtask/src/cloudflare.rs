@@ -164,7 +164,8 @@ mod tests {
         // Every type file of the fragment is byte-identical in the full run (headers aside).
         let strip = |text: &str| text.lines().skip(2).collect::<Vec<_>>().join("\n");
         for file in fragment.files.iter().filter(|f| f.path.starts_with("src/types/") && !f.path.ends_with("mod.rs")) {
-            let twin = full.files.iter().find(|f| f.path == file.path).unwrap_or_else(|| panic!("{} missing", file.path));
+            let twin =
+                full.files.iter().find(|f| f.path == file.path).unwrap_or_else(|| panic!("{} missing", file.path));
             assert_eq!(strip(&file.contents), strip(&twin.contents), "{}", file.path);
         }
     }
@@ -172,7 +173,8 @@ mod tests {
     /// What a caller sees of an operation: where it lives, its arguments and its types.
     fn signature(api: &Api, operation: &Operation) -> String {
         let ty = |t: &sdkgen::ir::TypeRef| rust_type(api, t).to_string();
-        let positional: Vec<String> = operation.positional.iter().map(|p| format!("{}: {}", p.rust_name, ty(&p.ty))).collect();
+        let positional: Vec<String> =
+            operation.positional.iter().map(|p| format!("{}: {}", p.rust_name, ty(&p.ty))).collect();
         let params = operation.params.as_ref().map(|p| {
             let fields: Vec<String> = p.fields.iter().map(|f| format!("{}: {}", f.rust_name, ty(&f.ty))).collect();
             format!("{} {{ {} }}", p.name, fields.join(", "))

@@ -348,7 +348,11 @@ pub fn run_one(bin: &Path, api: &Path, doc: &str, out: &Path, timeout: Duration)
         }
         Outcome::Crash => {
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-            let what = if stderr.contains("has overflowed its stack") { "stack overflow".to_string() } else { normalize_message(last) };
+            let what = if stderr.contains("has overflowed its stack") {
+                "stack overflow".to_string()
+            } else {
+                normalize_message(last)
+            };
             record.message = format!("{}: {last}", status.map(|s| s.to_string()).unwrap_or_else(|| "no status".into()));
             record.kind = format!("crash: {what}");
         }
@@ -879,7 +883,10 @@ mod tests {
             "unknown variant `_`, expected one of `_`, `_`"
         );
         assert_eq!(error_kind("12:7: invalid JSON: trailing comma"), "invalid JSON: trailing comma");
-        assert_eq!(error_kind("/a/b/c.rs.tmp: File name too long (os error 36)"), "<path>: File name too long (os error N)");
+        assert_eq!(
+            error_kind("/a/b/c.rs.tmp: File name too long (os error 36)"),
+            "<path>: File name too long (os error N)"
+        );
         assert!(is_located("#/components/schemas/Pet: bad"));
         assert!(is_located("#: the file is empty"));
         assert!(is_located("3:14: invalid YAML: mapping values are not allowed"));

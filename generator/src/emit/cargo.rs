@@ -47,7 +47,9 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     if context.features.is_some() {
         let names: Vec<String> =
             context.api.resources.children.keys().map(|name| super::features::feature_name(name)).collect();
-        text.push_str("\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n");
+        text.push_str(
+            "\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n",
+        );
         text.push_str("default = [\"full\"]\n");
         text.push_str(&format!("full = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
         for name in &names {

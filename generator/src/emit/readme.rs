@@ -233,9 +233,7 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
         TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
-        TypeRef::Named(_) if !positional && context.has_default(&param.ty) => {
-            "Default::default()".to_string()
-        }
+        TypeRef::Named(_) if !positional && context.has_default(&param.ty) => "Default::default()".to_string(),
         _ => return None,
     })
 }

@@ -20,8 +20,13 @@ pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
 
 /// `src/types/mod.rs`: every type module, declared and re-exported in name order.
 pub fn types_mod(context: &Context<'_>) -> EmittedFile {
-    let mut modules: Vec<(String, &str, usize)> =
-        context.api.types.iter().enumerate().map(|(index, def)| (module_name(&def.name), def.name.as_str(), index)).collect();
+    let mut modules: Vec<(String, &str, usize)> = context
+        .api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, def)| (module_name(&def.name), def.name.as_str(), index))
+        .collect();
     modules.sort();
     let declarations = modules.iter().map(|(module, name, index)| {
         let module = ident(module);

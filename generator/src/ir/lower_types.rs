@@ -473,19 +473,19 @@ impl<'a> TypeLowerer<'a> {
     fn reserve(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
         let id = TypeId(self.types.len());
         self.types.push(None);
-        let name =
-            if let Some(component) = pointer.strip_prefix("#/components/schemas/").filter(|rest| !rest.contains('/')) {
-                let component = component.replace("~1", "/").replace("~0", "~");
-                match self.component_names.get(&component) {
-                    Some(reserved) => reserved.clone(),
-                    None => self.scope.claim(&naming::cap_length(hint.to_string())),
-                }
-            } else {
-                // Derived names grow with nesting; cap them (they become file names too).
-                let wanted =
-                    self.overrides.get(pointer).cloned().unwrap_or_else(|| naming::cap_length(hint.to_string()));
-                self.scope.claim(&wanted)
-            };
+        let name = if let Some(component) =
+            pointer.strip_prefix("#/components/schemas/").filter(|rest| !rest.contains('/'))
+        {
+            let component = component.replace("~1", "/").replace("~0", "~");
+            match self.component_names.get(&component) {
+                Some(reserved) => reserved.clone(),
+                None => self.scope.claim(&naming::cap_length(hint.to_string())),
+            }
+        } else {
+            // Derived names grow with nesting; cap them (they become file names too).
+            let wanted = self.overrides.get(pointer).cloned().unwrap_or_else(|| naming::cap_length(hint.to_string()));
+            self.scope.claim(&wanted)
+        };
         // Recursion through this type returns the id before its fields are lowered.
         self.by_pointer.insert(pointer.to_string(), TypeRef::Named(id));
         (id, name)
