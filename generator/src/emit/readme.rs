@@ -89,7 +89,8 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     text.push_str(
         "Responses keep what this version of the SDK does not know: every struct has an `extra` map with the \
          properties the spec does not list, string enums decode unknown values into an `UnknownValue` variant, \
-         unions keep unmatched values as JSON, and `null` is accepted wherever a field is optional.\n\n",
+         unions keep unmatched values as JSON, `null` is accepted wherever a field is optional, and an optional \
+         field whose value has an unexpected shape reads as `None` instead of failing the whole response.\n\n",
     );
     text.push_str("## Regenerating\n\n");
     text.push_str("`Cargo.toml`, this README and everything under `src/` are generated (other folders, such as `tests/`, are not); run `cargo xtask codegen` from the repository root to regenerate them.\n");
