@@ -334,6 +334,11 @@ impl<'a> OperationContext<'a> {
                 }
                 ParameterSchemaOrContent::Content(_) => (TypeRef::String, Rules::default(), None, None),
             };
+            // A path segment is always present; a `nullable` path parameter is still a value.
+            let ty = match ty {
+                TypeRef::Nullable(inner) if location == ParamLocation::Path => *inner,
+                other => other,
+            };
             let param = Param {
                 rust_name: naming::snake(&data.name),
                 wire_name: data.name.clone(),
