@@ -76,7 +76,7 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
             eprintln!(
                 "{} operations, {} resources, {} types, {} files, {} lines",
                 api.operations.len(),
-                count_resources(&api.resources),
+                api.resources.descendant_count(),
                 api.types.len(),
                 generated.files.len(),
                 generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>()
@@ -123,10 +123,6 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn count_resources(resource: &sdkgen::ir::Resource) -> usize {
-    resource.children.values().map(|child| 1 + count_resources(child)).sum()
 }
 
 fn strip_check(command: &str) -> String {

@@ -44,7 +44,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         "generated in {:.2} s: {} operations, {} resources, {} types, {} files, {} lines",
         elapsed.as_secs_f64(),
         api.operations.len(),
-        count_resources(&api.resources),
+        api.resources.descendant_count(),
         api.types.len(),
         generated.files.len(),
         lines
@@ -136,10 +136,6 @@ fn peak_child_rss_kib() -> i64 {
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
         usage.ru_maxrss
     }
-}
-
-fn count_resources(resource: &sdkgen::ir::Resource) -> usize {
-    resource.children.values().map(|child| 1 + count_resources(child)).sum()
 }
 
 #[cfg(test)]

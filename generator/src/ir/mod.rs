@@ -393,6 +393,13 @@ pub struct Resource {
     pub children: BTreeMap<String, Resource>,
 }
 
+impl Resource {
+    /// How many resources hang below this one, at any depth.
+    pub fn descendant_count(&self) -> usize {
+        self.children.values().map(|child| 1 + child.descendant_count()).sum()
+    }
+}
+
 impl Api {
     /// The type behind an id.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
