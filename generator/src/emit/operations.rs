@@ -228,7 +228,36 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
         lines.push(String::new());
         lines.push(format!("{heading}: {}", items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ")));
     }
+    // Positional arguments have no struct field to carry their docs; list them here.
+    let arguments: Vec<String> = operation.positional.iter().map(argument_doc).collect();
+    if !arguments.is_empty() {
+        lines.push(String::new());
+        lines.push("# Arguments".to_string());
+        lines.push(String::new());
+        lines.extend(arguments);
+    }
     lines
+}
+
+/// `- `user_id`: UUID. At most 36 characters.`
+fn argument_doc(param: &Param) -> String {
+    let mut text = format!("- {}", code(&param.rust_name));
+    let doc = param.doc.as_deref().map(prose).unwrap_or_default().join(" ");
+    let mut details = Vec::new();
+    if !doc.is_empty() {
+        details.push(doc);
+    }
+    if let Some(max) = param.rules.max_length {
+        details.push(format!("At most {max} characters."));
+    }
+    if let Some(pattern) = &param.rules.pattern {
+        details.push(format!("Matches {}.", code(pattern)));
+    }
+    if !details.is_empty() {
+        text.push_str(": ");
+        text.push_str(&details.join(" "));
+    }
+    text
 }
 
 /// How a positional argument is taken: strings by `&str`, numbers and booleans by value,

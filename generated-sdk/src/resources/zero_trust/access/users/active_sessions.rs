@@ -21,6 +21,11 @@ impl<'a> ActiveSessions<'a> {
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`
     ///
     /// Accepted permissions (at least one required): `Access: Audit Logs Read`
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: UUID. At most 36 characters.
+    /// - `nonce`
     pub fn get(
         &self,
         user_id: &str,
