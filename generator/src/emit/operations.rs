@@ -128,7 +128,12 @@ pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str)
     for field in &params.fields {
         let field_name = ident(&field.rust_name);
         let ty = rust_type(api, &field.ty);
-        let docs = doc_attrs(&prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name))));
+        let mut lines = prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name)));
+        if let Some(max) = field.rules.max_length {
+            lines.push(String::new());
+            lines.push(format!("At most {max} characters; longer values are refused before sending."));
+        }
+        let docs = doc_attrs(&lines);
         if field.required {
             fields.push(quote!(#docs pub #field_name: #ty,));
             required_args.push(quote!(#field_name: impl Into<#ty>));

@@ -80,6 +80,8 @@ impl<'a> ActiveSessions<'a> {
 #[non_exhaustive]
 pub struct ActiveSessionGetParams {
     /// Identifier.
+    ///
+    /// At most 32 characters; longer values are refused before sending.
     pub account_id: String,
 }
 
