@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::SpecProblem;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::HTTP_METHODS as METHODS;
 
 /// Builds a document holding only the operations with the given ids, the path-level
 /// parameters of their paths, the components they reference (transitively), the security

@@ -27,6 +27,9 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use format::{GeneratedFile, Provenance};
 
+/// The operation keys of an OpenAPI path item, in the order operations are emitted.
+pub(crate) const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// Options for one generation run.
 #[derive(Debug, Clone)]
 pub struct Options {

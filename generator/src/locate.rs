@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::pointer_token;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::HTTP_METHODS as METHODS;
 
 /// The innermost failing node: its pointer and the parser's message.
 pub fn locate(document: &Value) -> Option<(String, String)> {

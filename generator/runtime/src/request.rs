@@ -374,19 +374,20 @@ pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static st
             de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
             Ok(value)
         }
-        Some(field) => {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let mut track = serde_path_to_error::Track::new();
-            let seed = FieldSeed::<T> { field, or_default: None, _marker: PhantomData };
-            let value = serde::de::DeserializeSeed::deserialize(
-                seed,
-                serde_path_to_error::Deserializer::new(&mut de, &mut track),
-            )
-            .map_err(|e| field_error(field, track.path(), e, body))?;
-            de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-            Ok(value)
-        }
+        Some(field) => decode_field(body, FieldSeed { field, or_default: None, _marker: PhantomData }),
     }
+}
+
+/// Runs a [`FieldSeed`] over the whole body, tracking the JSON path for errors.
+fn decode_field<T: DeserializeOwned>(body: &Bytes, seed: FieldSeed<T>) -> Result<T, DecodeError> {
+    let field = seed.field;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let value =
+        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .map_err(|e| field_error(field, track.path(), e, body))?;
+    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+    Ok(value)
 }
 
 /// A failure inside the unwrapped field names its path (`result.geo.country`); the field
@@ -406,15 +407,10 @@ pub fn decode_json_or_default<T: DeserializeOwned + Default>(
     body: &Bytes,
     unwrap: Option<&'static str>,
 ) -> Result<T, DecodeError> {
-    let Some(field) = unwrap else { return decode_json(body, None) };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let seed = FieldSeed::<T> { field, or_default: Some(T::default), _marker: PhantomData };
-    let value =
-        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .map_err(|e| field_error(field, track.path(), e, body))?;
-    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-    Ok(value)
+    match unwrap {
+        None => decode_json(body, None),
+        Some(field) => decode_field(body, FieldSeed { field, or_default: Some(T::default), _marker: PhantomData }),
+    }
 }
 
 /// Decodes one field of a JSON object straight from the bytes, skipping the other fields

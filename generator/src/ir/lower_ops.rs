@@ -17,7 +17,7 @@ use crate::error::{pointer_token, SpecProblem};
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
 const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::HTTP_METHODS as METHODS;
 
 /// Lowers a parsed document into the intermediate model.
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
