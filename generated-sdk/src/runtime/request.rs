@@ -372,7 +372,7 @@ pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static st
     match unwrap {
         None => {
             let mut de = serde_json::Deserializer::from_slice(body);
-            let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(None, e, body))?;
+            let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e, body))?;
             // Trailing garbage after the value means the body is not JSON.
             de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
             Ok(value)
@@ -400,7 +400,7 @@ fn field_error(field: &str, path: serde_path_to_error::Path, e: serde_json::Erro
     if at_root && e.to_string().starts_with("missing field") {
         return DecodeError::new(Some(field.to_owned()), e.to_string(), body);
     }
-    path_error(None, serde_path_to_error::Error::new(path, e), body)
+    path_error(serde_path_to_error::Error::new(path, e), body)
 }
 
 /// Like [`decode_json`] with an unwrap field, but an absent or `null` field decodes as
@@ -462,15 +462,21 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<T> {
     }
 }
 
-fn path_error(prefix: Option<&str>, e: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> DecodeError {
-    let inner = e.path().to_string();
-    let path = match (prefix, inner.as_str()) {
-        (Some(p), ".") => p.to_owned(),
-        (Some(p), rest) if rest.starts_with('[') => format!("{p}{rest}"),
-        (Some(p), rest) => format!("{p}.{rest}"),
-        (None, rest) => rest.to_owned(),
-    };
-    DecodeError::new(Some(path), e.into_inner().to_string(), body)
+/// The error's path is where the deserializer stopped, extended by the path a generated
+/// type names inside its own fields (see [`super::object::FieldError`]).
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> DecodeError {
+    let mut path = e.path().to_string();
+    if path == "." {
+        path.clear();
+    }
+    let (inner, message) = super::object::split_path(&e.into_inner().to_string());
+    if let Some(inner) = inner {
+        if !path.is_empty() && !inner.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(&inner);
+    }
+    DecodeError::new((!path.is_empty()).then_some(path), message, body)
 }
 
 /// Ignores the body.

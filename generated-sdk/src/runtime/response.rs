@@ -58,18 +58,3 @@ impl<T> ApiResponse<T> {
 pub fn header_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
-
-/// `deserialize_with` for optional fields of generated types: a value of the wrong shape
-/// becomes `None` instead of failing the whole response, so one odd field never costs the
-/// caller everything else the server sent. `null` and absence are `None` as usual.
-pub fn lenient_optional<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    if value.is_null() {
-        return Ok(None);
-    }
-    Ok(T::deserialize(value).ok())
-}

@@ -3,8 +3,10 @@
 
 //! The `AccessActiveSessionResponse` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_active_session_response`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessActiveSessionResponse {
     /// The `errors` property.
@@ -16,13 +18,38 @@ pub struct AccessActiveSessionResponse {
     /// Example: `true`
     pub success: bool,
     /// The `result` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub result: Option<crate::types::ActiveSession>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessActiveSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessActiveSessionResponse {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            errors: fields.required("errors")?,
+            messages: fields.required("messages")?,
+            success: fields.required("success")?,
+            result: fields.optional("result"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessActiveSessionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.required("errors", &self.errors)?;
+        object.required("messages", &self.messages)?;
+        object.required("success", &self.success)?;
+        object.optional("result", &self.result)?;
+        object.end(&self.extra)
+    }
 }

@@ -3,8 +3,10 @@
 
 //! The `AccessApiResponseCommonFailure` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_api-response-common-failure`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommonFailure {
     /// The `errors` property.
@@ -18,6 +20,36 @@ pub struct AccessApiResponseCommonFailure {
     /// Example: `false`
     pub success: bool,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessApiResponseCommonFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessApiResponseCommonFailure {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            errors: fields.required("errors")?,
+            messages: fields.required("messages")?,
+            result: fields.required("result")?,
+            success: fields.required("success")?,
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessApiResponseCommonFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.required("errors", &self.errors)?;
+        object.required("messages", &self.messages)?;
+        object.required("result", &self.result)?;
+        object.required("success", &self.success)?;
+        object.end(&self.extra)
+    }
 }

@@ -3,25 +3,43 @@
 
 //! The `AccessDevicePostureCheck` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_device_posture_check`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDevicePostureCheck {
     /// The `exists` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub exists: Option<bool>,
     /// The `path` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub path: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessDevicePostureCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessDevicePostureCheck {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            exists: fields.optional("exists"),
+            path: fields.optional("path"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessDevicePostureCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("exists", &self.exists)?;
+        object.optional("path", &self.path)?;
+        object.end(&self.extra)
+    }
 }

@@ -3,75 +3,71 @@
 
 //! The `AccessDevicePostureRule2` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_device_posture_rule-2`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDevicePostureRule2 {
     /// The `check` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub check: Option<crate::types::AccessDevicePostureCheck>,
     /// The `data` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub data: Option<serde_json::Value>,
     /// The `description` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub description: Option<String>,
     /// The `error` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub error: Option<String>,
     /// The `id` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub id: Option<String>,
     /// The `rule_name` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub rule_name: Option<String>,
     /// The `success` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub success: Option<bool>,
     /// The `timestamp` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub timestamp: Option<String>,
     /// The `type` property.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub type_: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessDevicePostureRule2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessDevicePostureRule2 {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            check: fields.optional("check"),
+            data: fields.optional("data"),
+            description: fields.optional("description"),
+            error: fields.optional("error"),
+            id: fields.optional("id"),
+            rule_name: fields.optional("rule_name"),
+            success: fields.optional("success"),
+            timestamp: fields.optional("timestamp"),
+            type_: fields.optional("type"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessDevicePostureRule2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("check", &self.check)?;
+        object.optional("data", &self.data)?;
+        object.optional("description", &self.description)?;
+        object.optional("error", &self.error)?;
+        object.optional("id", &self.id)?;
+        object.optional("rule_name", &self.rule_name)?;
+        object.optional("success", &self.success)?;
+        object.optional("timestamp", &self.timestamp)?;
+        object.optional("type", &self.type_)?;
+        object.end(&self.extra)
+    }
 }

@@ -3,18 +3,39 @@
 
 //! The `AccessDeviceSession` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_device_session`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessDeviceSession {
     /// The `last_authenticated` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub last_authenticated: Option<f64>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessDeviceSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessDeviceSession {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            last_authenticated: fields.optional("last_authenticated"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessDeviceSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("last_authenticated", &self.last_authenticated)?;
+        object.end(&self.extra)
+    }
 }

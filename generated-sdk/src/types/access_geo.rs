@@ -3,18 +3,39 @@
 
 //! The `AccessGeo` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_geo`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessGeo {
     /// The `country` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub country: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessGeo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessGeo {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            country: fields.optional("country"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessGeo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("country", &self.country)?;
+        object.end(&self.extra)
+    }
 }

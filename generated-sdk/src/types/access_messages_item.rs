@@ -3,29 +3,51 @@
 
 //! The `AccessMessagesItem` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_messages/items`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessMessagesItem {
     /// The `code` property.
     pub code: i64,
     /// The `documentation_url` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub documentation_url: Option<String>,
     /// The `message` property.
     pub message: String,
     /// The `source` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub source: Option<crate::types::AccessMessagesItemSource>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccessMessagesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for AccessMessagesItem {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            code: fields.required("code")?,
+            documentation_url: fields.optional("documentation_url"),
+            message: fields.required("message")?,
+            source: fields.optional("source"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for AccessMessagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.required("code", &self.code)?;
+        object.optional("documentation_url", &self.documentation_url)?;
+        object.required("message", &self.message)?;
+        object.optional("source", &self.source)?;
+        object.end(&self.extra)
+    }
 }

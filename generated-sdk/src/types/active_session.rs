@@ -3,178 +3,143 @@
 
 //! The `ActiveSession` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_active_session_response/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActiveSession {
     /// The `account_id` property.
     ///
     /// Example: `"1234567890"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub account_id: Option<String>,
     /// The `auth_status` property.
     ///
     /// Example: `"NONE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub auth_status: Option<String>,
     /// The `common_name` property.
     ///
     /// Example: `""`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub common_name: Option<String>,
     /// The `device_id` property.
     ///
     /// Example: `""`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub device_id: Option<String>,
     /// The `device_sessions` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub device_sessions: Option<
         std::collections::BTreeMap<String, crate::types::AccessDeviceSession>,
     >,
     /// The `devicePosture` property.
-    #[serde(rename = "devicePosture")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub device_posture: Option<
         std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>,
     >,
     /// The `email` property.
     ///
     /// Example: `"test@cloudflare.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub email: Option<String>,
     /// The `geo` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub geo: Option<crate::types::AccessGeo>,
     /// The `iat` property.
     ///
     /// Example: `1694791905`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub iat: Option<f64>,
     /// The `idp` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub idp: Option<crate::types::ActiveSessionIdp>,
     /// The `ip` property.
     ///
     /// Example: `"127.0.0.0"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub ip: Option<String>,
     /// The `is_gateway` property.
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub is_gateway: Option<bool>,
     /// The `is_warp` property.
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub is_warp: Option<bool>,
     /// The `mtls_auth` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub mtls_auth: Option<crate::types::ActiveSessionMtlsAuth>,
     /// The `service_token_id` property.
     ///
     /// Example: `""`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub service_token_id: Option<String>,
     /// The `service_token_status` property.
     ///
     /// Example: `false`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub service_token_status: Option<bool>,
     /// The `user_uuid` property.
     ///
     /// Example: `"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub user_uuid: Option<String>,
     /// The `version` property.
     ///
     /// Example: `2`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub version: Option<f64>,
     /// The `isActive` property.
     ///
     /// Example: `true`
-    #[serde(rename = "isActive")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub is_active: Option<bool>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ActiveSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for ActiveSession {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            account_id: fields.optional("account_id"),
+            auth_status: fields.optional("auth_status"),
+            common_name: fields.optional("common_name"),
+            device_id: fields.optional("device_id"),
+            device_sessions: fields.optional("device_sessions"),
+            device_posture: fields.optional("devicePosture"),
+            email: fields.optional("email"),
+            geo: fields.optional("geo"),
+            iat: fields.optional("iat"),
+            idp: fields.optional("idp"),
+            ip: fields.optional("ip"),
+            is_gateway: fields.optional("is_gateway"),
+            is_warp: fields.optional("is_warp"),
+            mtls_auth: fields.optional("mtls_auth"),
+            service_token_id: fields.optional("service_token_id"),
+            service_token_status: fields.optional("service_token_status"),
+            user_uuid: fields.optional("user_uuid"),
+            version: fields.optional("version"),
+            is_active: fields.optional("isActive"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for ActiveSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("account_id", &self.account_id)?;
+        object.optional("auth_status", &self.auth_status)?;
+        object.optional("common_name", &self.common_name)?;
+        object.optional("device_id", &self.device_id)?;
+        object.optional("device_sessions", &self.device_sessions)?;
+        object.optional("devicePosture", &self.device_posture)?;
+        object.optional("email", &self.email)?;
+        object.optional("geo", &self.geo)?;
+        object.optional("iat", &self.iat)?;
+        object.optional("idp", &self.idp)?;
+        object.optional("ip", &self.ip)?;
+        object.optional("is_gateway", &self.is_gateway)?;
+        object.optional("is_warp", &self.is_warp)?;
+        object.optional("mtls_auth", &self.mtls_auth)?;
+        object.optional("service_token_id", &self.service_token_id)?;
+        object.optional("service_token_status", &self.service_token_status)?;
+        object.optional("user_uuid", &self.user_uuid)?;
+        object.optional("version", &self.version)?;
+        object.optional("isActive", &self.is_active)?;
+        object.end(&self.extra)
+    }
 }

@@ -3,26 +3,43 @@
 
 //! The `ActiveSessionIdp` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_active_session_response/properties/result/properties/idp`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActiveSessionIdp {
     /// The `id` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub id: Option<String>,
     /// The `type` property.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub type_: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ActiveSessionIdp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for ActiveSessionIdp {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            id: fields.optional("id"),
+            type_: fields.optional("type"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for ActiveSessionIdp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("type", &self.type_)?;
+        object.end(&self.extra)
+    }
 }

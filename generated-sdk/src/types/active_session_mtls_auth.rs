@@ -3,46 +3,55 @@
 
 //! The `ActiveSessionMtlsAuth` type.
 
+use crate::runtime::object;
+
 /// Schema: `#/components/schemas/access_active_session_response/properties/result/properties/mtls_auth`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActiveSessionMtlsAuth {
     /// The `auth_status` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub auth_status: Option<String>,
     /// The `cert_issuer_dn` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub cert_issuer_dn: Option<String>,
     /// The `cert_issuer_ski` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub cert_issuer_ski: Option<String>,
     /// The `cert_presented` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub cert_presented: Option<bool>,
     /// The `cert_serial` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::response::lenient_optional"
-    )]
     pub cert_serial: Option<String>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ActiveSessionMtlsAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::FromFields for ActiveSessionMtlsAuth {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            auth_status: fields.optional("auth_status"),
+            cert_issuer_dn: fields.optional("cert_issuer_dn"),
+            cert_issuer_ski: fields.optional("cert_issuer_ski"),
+            cert_presented: fields.optional("cert_presented"),
+            cert_serial: fields.optional("cert_serial"),
+            extra: fields.rest()?,
+        })
+    }
+}
+
+impl serde::Serialize for ActiveSessionMtlsAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = object::Writer::new(serializer)?;
+        object.optional("auth_status", &self.auth_status)?;
+        object.optional("cert_issuer_dn", &self.cert_issuer_dn)?;
+        object.optional("cert_issuer_ski", &self.cert_issuer_ski)?;
+        object.optional("cert_presented", &self.cert_presented)?;
+        object.optional("cert_serial", &self.cert_serial)?;
+        object.end(&self.extra)
+    }
 }

@@ -75,25 +75,3 @@ fn form_and_multipart_fields_flatten_the_top_level() {
     assert_eq!(pairs, expected);
     assert!(sdk_runtime::request::field_pairs(&"text").is_err());
 }
-
-#[test]
-fn one_odd_optional_value_does_not_fail_the_whole_body() {
-    #[derive(serde::Deserialize, Debug, PartialEq)]
-    struct Session {
-        id: String,
-        #[serde(default, deserialize_with = "sdk_runtime::response::lenient_optional")]
-        iat: Option<f64>,
-        #[serde(default, deserialize_with = "sdk_runtime::response::lenient_optional")]
-        email: Option<String>,
-    }
-    let body = bytes::Bytes::from_static(br#"{"id": "a", "iat": "yesterday", "email": "x@y.z"}"#);
-    let session: Session = sdk_runtime::request::decode_json(&body, None).unwrap();
-    assert_eq!(session, Session { id: "a".into(), iat: None, email: Some("x@y.z".into()) });
-    let body = bytes::Bytes::from_static(br#"{"id": "a", "iat": null}"#);
-    let session: Session = sdk_runtime::request::decode_json(&body, None).unwrap();
-    assert_eq!(session, Session { id: "a".into(), iat: None, email: None });
-    // A required field of the wrong shape still fails, naming it.
-    let body = bytes::Bytes::from_static(br#"{"id": 7}"#);
-    let error = sdk_runtime::request::decode_json::<Session>(&body, None).unwrap_err();
-    assert_eq!(error.path.as_deref(), Some("id"));
-}

@@ -96,39 +96,65 @@ fn struct_item(
         if nullable || !field.required {
             ty = quote!(Option<#ty>);
         }
-        let rename = (field.rust_name != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
         let docs = doc_attrs(&field_docs(field));
+        quote! { #docs pub #field_name: #ty, }
+    });
+    // Each field is one line in each direction; the shared work is in `runtime::object`.
+    let decode = body.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
         if field.required {
-            quote! { #docs #rename pub #field_name: #ty, }
+            quote!(#field_name: fields.required(#wire)?,)
         } else {
-            quote! {
-                #docs
-                #rename
-                #[serde(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    deserialize_with = "crate::runtime::response::lenient_optional"
-                )]
-                pub #field_name: #ty,
-            }
+            quote!(#field_name: fields.optional(#wire),)
+        }
+    });
+    let encode = body.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.required {
+            quote!(object.required(#wire, &self.#field_name)?;)
+        } else {
+            quote!(object.optional(#wire, &self.#field_name)?;)
         }
     });
     let extra_name = ident(&body.extra_name);
     let extra_ty = rust_type(api, &body.extra_ty);
     let derive_default = context.has_default(&TypeRef::Named(id));
-    let default = derive_default.then(|| quote!(Default,));
+    let default = derive_default.then(|| quote!(, Default));
     quote! {
+        use crate::runtime::object;
+
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #[doc = " Properties the spec does not list, kept so that nothing the server sends is lost."]
-            #[serde(flatten)]
             pub #extra_name: std::collections::BTreeMap<String, #extra_ty>,
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                object::deserialize(deserializer)
+            }
+        }
+
+        impl object::FromFields for #name {
+            fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+                Ok(Self {
+                    #(#decode)*
+                    #extra_name: fields.rest()?,
+                })
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = object::Writer::new(serializer)?;
+                #(#encode)*
+                object.end(&self.#extra_name)
+            }
         }
     }
 }
@@ -136,24 +162,26 @@ fn struct_item(
 fn enum_item(body: &EnumDef, docs: TokenStream, name: proc_macro2::Ident) -> TokenStream {
     let variants = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire;
-        let doc = format!(" `{}`", wire.replace('`', "'"));
-        let rename = (variant.rust_name != variant.wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #[doc = #doc] #rename #variant_name, }
+        let doc = format!(" `{}`", variant.wire.replace('`', "'"));
+        quote! { #[doc = #doc] #variant_name, }
     });
-    let arms = body.variants.iter().map(|variant| {
+    let to_wire = body.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let wire = &variant.wire;
         quote!(Self::#variant_name => #wire,)
     });
+    let from_wire = body.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire;
+        quote!(#wire => Self::#variant_name,)
+    });
     let unknown = ident(&body.unknown_variant);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this version of the SDK does not know; kept as sent."]
-            #[serde(untagged)]
             #unknown(String),
         }
 
@@ -161,8 +189,17 @@ fn enum_item(body: &EnumDef, docs: TokenStream, name: proc_macro2::Ident) -> Tok
             #[doc = " The value as sent on the wire."]
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#arms)*
+                    #(#to_wire)*
                     Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value),
                 }
             }
         }
@@ -170,6 +207,18 @@ fn enum_item(body: &EnumDef, docs: TokenStream, name: proc_macro2::Ident) -> Tok
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
     }
@@ -185,20 +234,61 @@ fn union_item(api: &Api, body: &UnionDef, docs: TokenStream, name: proc_macro2::
         let doc = format!(" The {} alternative.", code(&variant.rust_name));
         quote! { #[doc = #doc] #variant_name(#ty), }
     });
-    let unknown = body.unknown_variant.as_ref().map(|unknown| {
-        let unknown = ident(unknown);
+    // Alternatives are tried in the spec's order; the first that fits wins.
+    let tries = body.variants.iter().map(|variant| {
+        let variant_name = format_ident!("{}", variant.rust_name);
         quote! {
-            #[doc = " A value matching none of the alternatives; kept as sent."]
-            #unknown(serde_json::Value),
+            if let Some(value) = object::try_alternative(&value) {
+                return Ok(Self::#variant_name(value));
+            }
         }
     });
+    let writes = body.variants.iter().map(|variant| {
+        let variant_name = format_ident!("{}", variant.rust_name);
+        quote!(Self::#variant_name(value) => serde::Serialize::serialize(value, serializer),)
+    });
+    let (unknown_variant, unknown_arm, fallback) = match &body.unknown_variant {
+        Some(unknown) => {
+            let unknown = ident(unknown);
+            (
+                quote! {
+                    #[doc = " A value matching none of the alternatives; kept as sent."]
+                    #unknown(serde_json::Value),
+                },
+                quote!(Self::#unknown(value) => serde::Serialize::serialize(value, serializer),),
+                quote!(Ok(Self::#unknown(value))),
+            )
+        }
+        None => {
+            let type_name = name.to_string();
+            (quote!(), quote!(), quote!(Err(object::no_alternative(#type_name))))
+        }
+    };
     quote! {
+        use crate::runtime::object;
+
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*
-            #unknown
+            #unknown_variant
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#tries)*
+                #fallback
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#writes)*
+                    #unknown_arm
+                }
+            }
         }
     }
 }
