@@ -1,5 +1,8 @@
 //! The `sdkgen` command line: `generate` an SDK crate, or `extract` a fragment of a spec.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -6,6 +6,9 @@ pub mod codegen;
 mod corpus;
 mod test;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <command>
