@@ -1,4 +1,4 @@
-//! `cargo xtask cloudflare [--check-build]`: Cloudflare's whole document, generated into
+//! `cargo xtask cloudflare [--check-build] [--clippy]`: Cloudflare's whole document, generated into
 //! `target/cloudflare-sdk/` (not committed), with a report of everything simplified or skipped.
 
 use std::collections::BTreeMap;
@@ -32,7 +32,7 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Result<bool, String> {
-    let check_build = args.iter().any(|a| a == "--check-build");
+    let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
     let out = crate::project_root().join("target/cloudflare-sdk");
     eprintln!("generating from {} ...", document_path().display());
     let started = Instant::now();
@@ -71,11 +71,21 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         // `ru_maxrss` of children only grows, so the smaller build is measured first: a
         // warm-up compiles the dependencies, then `zero_trust` alone, then everything.
         let zero_trust = ["--no-default-features", "--features", "zero_trust"];
-        cargo_check(&out, &target, &zero_trust)?;
-        let one = cargo_check(&out, &target, &zero_trust)?;
-        let full = cargo_check(&out, &target, &[])?;
+        cargo_check(&out, &target, "check", &zero_trust)?;
+        let one = cargo_check(&out, &target, "check", &zero_trust)?;
+        let full = cargo_check(&out, &target, "check", &[])?;
         eprintln!("cargo check (all features):    {full}");
         eprintln!("cargo check (zero_trust only): {one}");
+        let clippy = if args.iter().any(|a| a == "--clippy") {
+            let clippy = cargo_check(&out, &target, "clippy", &[])?;
+            eprintln!("cargo clippy (all features):   {clippy}");
+            Some(clippy)
+        } else {
+            None
+        };
+        if let Some(clippy) = clippy {
+            return Ok(full.errors == 0 && one.errors == 0 && clippy.errors == 0);
+        }
         return Ok(full.errors == 0 && one.errors == 0);
     }
     Ok(true)
@@ -99,9 +109,10 @@ impl std::fmt::Display for CheckRun {
     }
 }
 
-/// Runs `cargo check` on the crate (touching `lib.rs` first so the crate itself is rebuilt)
-/// and measures wall time and the peak resident memory of the largest child (rustc).
-fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<CheckRun, String> {
+/// Runs `cargo <subcommand>` (`check` or `clippy`) on the crate, touching `lib.rs` first so
+/// the crate itself is rebuilt without incremental reuse, and measures wall time and the peak
+/// resident memory of the largest child (rustc).
+fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {
     let lib = dir.join("src/lib.rs");
     let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
     std::fs::write(&lib, text).map_err(|e| e.to_string())?;
@@ -110,7 +121,9 @@ fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<CheckRun, St
     let output = Command::new(cargo)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
-        .args(["check", "--message-format", "short"])
+        // A first build, as a consumer sees it: nothing reused from an earlier session.
+        .env("CARGO_INCREMENTAL", "0")
+        .args([subcommand, "--message-format", "short"])
         .args(extra)
         .output()
         .map_err(|e| e.to_string())?;
@@ -121,11 +134,22 @@ fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<CheckRun, St
     if !output.status.success() && errors == 0 {
         errors = 1;
     }
-    let warnings = stderr.lines().filter(|l| l.contains(": warning")).count();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains(": warning")).collect();
     for line in stderr.lines().filter(is_error).take(20) {
         eprintln!("  {line}");
     }
-    Ok(CheckRun { seconds, peak_rss_mib: peak_child_rss_kib() as f64 / 1024.0, errors, warnings })
+    // Warnings grouped by message, most frequent first.
+    let mut by_message: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in &warnings {
+        let message = line.split_once(": warning: ").map_or(*line, |(_, m)| m);
+        *by_message.entry(message).or_default() += 1;
+    }
+    let mut by_count: Vec<(&str, usize)> = by_message.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (message, count) in by_count.iter().take(20) {
+        eprintln!("  {count:>6}  warning: {message}");
+    }
+    Ok(CheckRun { seconds, peak_rss_mib: peak_child_rss_kib() as f64 / 1024.0, errors, warnings: warnings.len() })
 }
 
 /// The peak resident set of any waited-for descendant so far, in KiB (Linux `ru_maxrss`).

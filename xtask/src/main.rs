@@ -16,9 +16,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate generated-sdk/ from spec/ (--check: fail on any difference)
   test                install test tools (Prism) and run the whole test suite
-  cloudflare [--check-build]
+  cloudflare [--check-build] [--clippy]
                       generate the SDK for Cloudflare's whole document into target/cloudflare-sdk
-                      (--check-build: also run `cargo check` on it and report time and memory)
+                      (--check-build: also run `cargo check` on it, zero_trust alone then all
+                      features, and report time, memory and warnings; --clippy: then clippy too)
   corpus [...]        run the generator over the APIs.guru corpus and report (see xtask/src/corpus.rs)
   bench               generation time and peak memory on the largest documents vs. their parse floor";
 
