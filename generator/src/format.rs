@@ -38,19 +38,11 @@ fn format_file(file: EmittedFile, provenance: &Provenance) -> Result<GeneratedFi
         EmittedFile::Rust { path, module_doc, tokens } => {
             let syntax: syn::File = syn::parse2(tokens)
                 .map_err(|error| Error::Internal { file: path.clone(), message: error.to_string() })?;
-            let mut text = header("//", provenance);
-            text.push('\n');
-            for line in &module_doc {
-                if line.is_empty() {
-                    text.push_str("//!\n");
-                } else {
-                    text.push_str(&format!("//! {line}\n"));
-                }
-            }
-            if !module_doc.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&space_items(&prettyplease::unparse(&syntax)));
+            let text = with_module_doc(provenance, &module_doc, &space_items(&prettyplease::unparse(&syntax)));
+            (path, text)
+        }
+        EmittedFile::Source { path, module_doc, text } => {
+            let text = with_module_doc(provenance, &module_doc, &text);
             (path, text)
         }
         EmittedFile::Verbatim { path, text } => (path, format!("{}\n{}", header("//", provenance), text)),
@@ -63,6 +55,24 @@ fn format_file(file: EmittedFile, provenance: &Provenance) -> Result<GeneratedFi
         }
     };
     Ok(GeneratedFile { path, contents: contents.replace("\r\n", "\n") })
+}
+
+/// The header, the module's `//!` docs, then the items.
+fn with_module_doc(provenance: &Provenance, module_doc: &[String], items: &str) -> String {
+    let mut text = header("//", provenance);
+    text.push('\n');
+    for line in module_doc {
+        if line.is_empty() {
+            text.push_str("//!\n");
+        } else {
+            text.push_str(&format!("//! {line}\n"));
+        }
+    }
+    if !module_doc.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(items);
+    text
 }
 
 /// prettyplease prints items back to back; a blank line between items (as rustfmt keeps

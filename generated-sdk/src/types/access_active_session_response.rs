@@ -24,9 +24,7 @@ pub struct AccessActiveSessionResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessActiveSessionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

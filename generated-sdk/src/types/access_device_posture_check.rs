@@ -18,9 +18,7 @@ pub struct AccessDevicePostureCheck {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessDevicePostureCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

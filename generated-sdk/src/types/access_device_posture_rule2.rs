@@ -32,9 +32,7 @@ pub struct AccessDevicePostureRule2 {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessDevicePostureRule2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

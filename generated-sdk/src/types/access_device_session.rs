@@ -16,9 +16,7 @@ pub struct AccessDeviceSession {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessDeviceSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

@@ -16,9 +16,7 @@ pub struct AccessGeo {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessGeo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

@@ -22,9 +22,7 @@ pub struct AccessMessagesItem {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessMessagesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

@@ -16,9 +16,7 @@ pub struct AccessMessagesItemSource {
 }
 
 impl<'de> serde::Deserialize<'de> for AccessMessagesItemSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

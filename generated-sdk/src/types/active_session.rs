@@ -26,13 +26,9 @@ pub struct ActiveSession {
     /// Example: `""`
     pub device_id: Option<String>,
     /// The `device_sessions` property.
-    pub device_sessions: Option<
-        std::collections::BTreeMap<String, crate::types::AccessDeviceSession>,
-    >,
+    pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::AccessDeviceSession>>,
     /// The `devicePosture` property.
-    pub device_posture: Option<
-        std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>,
-    >,
+    pub device_posture: Option<std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>>,
     /// The `email` property.
     ///
     /// Example: `"test@cloudflare.com"`
@@ -84,9 +80,7 @@ pub struct ActiveSession {
 }
 
 impl<'de> serde::Deserialize<'de> for ActiveSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

@@ -18,9 +18,7 @@ pub struct ActiveSessionIdp {
 }
 
 impl<'de> serde::Deserialize<'de> for ActiveSessionIdp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         object::deserialize(deserializer)
     }
 }

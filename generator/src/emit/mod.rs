@@ -27,6 +27,16 @@ pub enum EmittedFile {
         /// Items.
         tokens: TokenStream,
     },
+    /// Rust source the emitter laid out itself (type files), printed as is under the header
+    /// and module docs.
+    Source {
+        /// Path relative to the crate root, `/`-separated.
+        path: String,
+        /// The module's inner doc line(s).
+        module_doc: Vec<String>,
+        /// Items, formatted.
+        text: String,
+    },
     /// Rust source copied verbatim (the runtime).
     Verbatim {
         /// Path relative to the crate root.
@@ -168,6 +178,25 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(Option<#inner>)
         }
+    }
+}
+
+/// [`rust_type`] as text, for emitters that write source directly.
+pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Integer(IntegerKind::I32) => "i32".into(),
+        TypeRef::Integer(IntegerKind::I64) => "i64".into(),
+        TypeRef::Integer(IntegerKind::U32) => "u32".into(),
+        TypeRef::Integer(IntegerKind::U64) => "u64".into(),
+        TypeRef::Float(FloatKind::F32) => "f32".into(),
+        TypeRef::Float(FloatKind::F64) => "f64".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Named(id) => format!("crate::types::{}", api.type_def(*id).name),
+        TypeRef::Array(item) => format!("Vec<{}>", rust_type_text(api, item)),
+        TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type_text(api, value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_text(api, inner)),
     }
 }
 

@@ -1,20 +1,19 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
 use heck::ToSnakeCase;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{code, doc_attrs, prose};
-use super::{ident, rust_type, Context, EmittedFile};
+use super::docs::{code, prose};
+use super::{ident, rust_type_text, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// `src/types/<module>.rs` for one type.
 pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
     let def = &context.api.types[index];
-    EmittedFile::Rust {
+    EmittedFile::Source {
         path: format!("src/types/{}.rs", module_name(&def.name)),
         module_doc: vec![format!("The {} type.", code(&def.name))],
-        tokens: type_item(context, crate::ir::TypeId(index), def),
+        text: type_item(context, crate::ir::TypeId(index), def),
     }
 }
 
@@ -59,238 +58,246 @@ pub fn module_name(type_name: &str) -> String {
     }
 }
 
-fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> TokenStream {
-    let api = context.api;
+fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> String {
     let mut doc_lines = def.doc.as_deref().map(prose).unwrap_or_default();
     if !doc_lines.is_empty() {
         doc_lines.push(String::new());
     }
     doc_lines.push(format!("Schema: {}", code(&def.pointer)));
-    let docs = doc_attrs(&doc_lines);
-    let name = ident(&def.name);
+    let mut out = Source::default();
     match &def.kind {
-        TypeKind::Struct(body) => struct_item(context, id, body, docs, name),
-        TypeKind::Enum(body) => enum_item(body, docs, name),
-        TypeKind::Union(body) => union_item(api, body, docs, name),
+        TypeKind::Struct(body) => struct_item(&mut out, context, id, body, &doc_lines, &def.name),
+        TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, &def.name),
+        TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, &def.name),
     }
+    out.text
+}
+
+/// Rust source laid out line by line, in the style prettyplease gives the other files:
+/// four-space indents, `///` docs, a blank line between items. Type files are the bulk of
+/// every SDK and follow a handful of fixed shapes, so they are written directly instead
+/// of going through tokens, syn and prettyplease (the most expensive stage of generation).
+#[derive(Default)]
+struct Source {
+    text: String,
+}
+
+impl Source {
+    /// One line at `depth` levels of indentation.
+    fn line(&mut self, depth: usize, text: &str) {
+        for _ in 0..depth {
+            self.text.push_str("    ");
+        }
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.text.push('\n');
+    }
+
+    fn docs(&mut self, depth: usize, lines: &[String]) {
+        for line in lines {
+            if line.is_empty() {
+                self.line(depth, "///");
+            } else {
+                // A `///` comment cannot hold a bare carriage return or other control characters.
+                let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                self.line(depth, format!("/// {line}").trim_end());
+            }
+        }
+    }
+}
+
+/// A Rust string literal.
+fn literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// The Rust spelling of a field's type, `Option` included when it may be absent or `null`.
+fn field_type(api: &Api, field: &crate::ir::Field) -> String {
+    let (base, nullable) = match &field.ty {
+        TypeRef::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let mut ty = rust_type_text(api, base);
+    if field.boxed {
+        ty = format!("Box<{ty}>");
+    }
+    if nullable || !field.required {
+        ty = format!("Option<{ty}>");
+    }
+    ty
 }
 
 fn struct_item(
+    out: &mut Source,
     context: &Context<'_>,
     id: crate::ir::TypeId,
     body: &StructDef,
-    docs: TokenStream,
-    name: proc_macro2::Ident,
-) -> TokenStream {
+    docs: &[String],
+    name: &str,
+) {
     let api = context.api;
-    let fields = body.fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let (base, nullable) = match &field.ty {
-            TypeRef::Nullable(inner) => (inner.as_ref(), true),
-            other => (other, false),
-        };
-        let mut ty = rust_type(api, base);
-        if field.boxed {
-            ty = quote!(Box<#ty>);
-        }
-        if nullable || !field.required {
-            ty = quote!(Option<#ty>);
-        }
-        let docs = doc_attrs(&field_docs(field));
-        quote! { #docs pub #field_name: #ty, }
-    });
+    let extra = &body.extra_name;
+    out.line(0, "use crate::runtime::object;");
+    out.blank();
+    out.docs(0, docs);
+    let default = if context.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
+    out.line(0, &format!("#[derive(Debug, Clone, PartialEq{default})]"));
+    out.line(0, "#[non_exhaustive]");
+    out.line(0, &format!("pub struct {name} {{"));
+    for field in &body.fields {
+        out.docs(1, &field_docs(field));
+        out.line(1, &format!("pub {}: {},", field.rust_name, field_type(api, field)));
+    }
+    out.line(1, "/// Properties the spec does not list, kept so that nothing the server sends is lost.");
+    out.line(1, &format!("pub {extra}: std::collections::BTreeMap<String, {}>,", rust_type_text(api, &body.extra_ty)));
+    out.line(0, "}");
+    out.blank();
+    deserialize_impl(out, name, "object::deserialize(deserializer)");
+    out.blank();
     // Each field is one line in each direction; the shared work is in `runtime::object`.
-    let decode = body.fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let wire = &field.wire_name;
+    out.line(0, &format!("impl object::FromFields for {name} {{"));
+    out.line(1, "fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {");
+    out.line(2, "Ok(Self {");
+    for field in &body.fields {
+        let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
         if field.required {
-            quote!(#field_name: fields.required(#wire)?,)
+            out.line(3, &format!("{rust}: fields.required({wire})?,"));
         } else {
-            quote!(#field_name: fields.optional(#wire),)
-        }
-    });
-    let encode = body.fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let wire = &field.wire_name;
-        if field.required {
-            quote!(object.required(#wire, &self.#field_name)?;)
-        } else {
-            quote!(object.optional(#wire, &self.#field_name)?;)
-        }
-    });
-    let extra_name = ident(&body.extra_name);
-    let extra_ty = rust_type(api, &body.extra_ty);
-    let derive_default = context.has_default(&TypeRef::Named(id));
-    let default = derive_default.then(|| quote!(, Default));
-    quote! {
-        use crate::runtime::object;
-
-        #docs
-        #[derive(Debug, Clone, PartialEq #default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #[doc = " Properties the spec does not list, kept so that nothing the server sends is lost."]
-            pub #extra_name: std::collections::BTreeMap<String, #extra_ty>,
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                object::deserialize(deserializer)
-            }
-        }
-
-        impl object::FromFields for #name {
-            fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-                Ok(Self {
-                    #(#decode)*
-                    #extra_name: fields.rest()?,
-                })
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut object = object::Writer::new(serializer)?;
-                #(#encode)*
-                object.end(&self.#extra_name)
-            }
+            out.line(3, &format!("{rust}: fields.optional({wire}),"));
         }
     }
-}
-
-fn enum_item(body: &EnumDef, docs: TokenStream, name: proc_macro2::Ident) -> TokenStream {
-    let variants = body.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let doc = format!(" `{}`", variant.wire.replace('`', "'"));
-        quote! { #[doc = #doc] #variant_name, }
-    });
-    let to_wire = body.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire;
-        quote!(Self::#variant_name => #wire,)
-    });
-    let from_wire = body.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire;
-        quote!(#wire => Self::#variant_name,)
-    });
-    let unknown = ident(&body.unknown_variant);
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#variants)*
-            #[doc = " A value this version of the SDK does not know; kept as sent."]
-            #unknown(String),
-        }
-
-        impl #name {
-            #[doc = " The value as sent on the wire."]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::#unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_wire)*
-                    _ => Self::#unknown(value),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+    out.line(3, &format!("{extra}: fields.rest()?,"));
+    out.line(2, "})");
+    out.line(1, "}");
+    out.line(0, "}");
+    out.blank();
+    serialize_impl_start(out, name);
+    out.line(2, "let mut object = object::Writer::new(serializer)?;");
+    for field in &body.fields {
+        let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
+        let method = if field.required { "required" } else { "optional" };
+        out.line(2, &format!("object.{method}({wire}, &self.{rust})?;"));
     }
+    out.line(2, &format!("object.end(&self.{extra})"));
+    serialize_impl_end(out);
 }
 
-fn union_item(api: &Api, body: &UnionDef, docs: TokenStream, name: proc_macro2::Ident) -> TokenStream {
-    let variants = body.variants.iter().map(|variant| {
-        let variant_name = format_ident!("{}", variant.rust_name);
-        let mut ty = rust_type(api, &variant.ty);
+fn deserialize_impl(out: &mut Source, name: &str, body: &str) {
+    out.line(0, &format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    out.line(2, body);
+    out.line(1, "}");
+    out.line(0, "}");
+}
+
+fn serialize_impl_start(out: &mut Source, name: &str) {
+    out.line(0, &format!("impl serde::Serialize for {name} {{"));
+    out.line(1, "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+}
+
+fn serialize_impl_end(out: &mut Source) {
+    out.line(1, "}");
+    out.line(0, "}");
+}
+
+fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], name: &str) {
+    let unknown = &body.unknown_variant;
+    out.docs(0, docs);
+    out.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
+    out.line(0, &format!("pub enum {name} {{"));
+    for variant in &body.variants {
+        out.line(1, &format!("/// `{}`", variant.wire.replace('`', "'")));
+        out.line(1, &format!("{},", variant.rust_name));
+    }
+    out.line(1, "/// A value this version of the SDK does not know; kept as sent.");
+    out.line(1, &format!("{unknown}(String),"));
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl {name} {{"));
+    out.line(1, "/// The value as sent on the wire.");
+    out.line(1, "pub fn as_str(&self) -> &str {");
+    out.line(2, "match self {");
+    for variant in &body.variants {
+        out.line(3, &format!("Self::{} => {},", variant.rust_name, literal(&variant.wire)));
+    }
+    out.line(3, &format!("Self::{unknown}(value) => value,"));
+    out.line(2, "}");
+    out.line(1, "}");
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl From<String> for {name} {{"));
+    out.line(1, "fn from(value: String) -> Self {");
+    out.line(2, "match value.as_str() {");
+    for variant in &body.variants {
+        out.line(3, &format!("{} => Self::{},", literal(&variant.wire), variant.rust_name));
+    }
+    out.line(3, &format!("_ => Self::{unknown}(value),"));
+    out.line(2, "}");
+    out.line(1, "}");
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl std::fmt::Display for {name} {{"));
+    out.line(1, "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
+    out.line(2, "f.write_str(self.as_str())");
+    out.line(1, "}");
+    out.line(0, "}");
+    out.blank();
+    deserialize_impl(out, name, "<String as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
+    out.blank();
+    serialize_impl_start(out, name);
+    out.line(2, "serializer.serialize_str(self.as_str())");
+    serialize_impl_end(out);
+}
+
+fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], name: &str) {
+    out.line(0, "use crate::runtime::object;");
+    out.blank();
+    out.docs(0, docs);
+    out.line(0, "#[derive(Debug, Clone, PartialEq)]");
+    out.line(0, &format!("pub enum {name} {{"));
+    for variant in &body.variants {
+        let mut ty = rust_type_text(api, &variant.ty);
         if variant.boxed {
-            ty = quote!(Box<#ty>);
+            ty = format!("Box<{ty}>");
         }
-        let doc = format!(" The {} alternative.", code(&variant.rust_name));
-        quote! { #[doc = #doc] #variant_name(#ty), }
-    });
-    // Alternatives are tried in the spec's order; the first that fits wins.
-    let tries = body.variants.iter().map(|variant| {
-        let variant_name = format_ident!("{}", variant.rust_name);
-        quote! {
-            if let Some(value) = object::try_alternative(&value) {
-                return Ok(Self::#variant_name(value));
-            }
-        }
-    });
-    let writes = body.variants.iter().map(|variant| {
-        let variant_name = format_ident!("{}", variant.rust_name);
-        quote!(Self::#variant_name(value) => serde::Serialize::serialize(value, serializer),)
-    });
-    let (unknown_variant, unknown_arm, fallback) = match &body.unknown_variant {
-        Some(unknown) => {
-            let unknown = ident(unknown);
-            (
-                quote! {
-                    #[doc = " A value matching none of the alternatives; kept as sent."]
-                    #unknown(serde_json::Value),
-                },
-                quote!(Self::#unknown(value) => serde::Serialize::serialize(value, serializer),),
-                quote!(Ok(Self::#unknown(value))),
-            )
-        }
-        None => {
-            let type_name = name.to_string();
-            (quote!(), quote!(), quote!(Err(object::no_alternative(#type_name))))
-        }
-    };
-    quote! {
-        use crate::runtime::object;
-
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-            #unknown_variant
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #(#tries)*
-                #fallback
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#writes)*
-                    #unknown_arm
-                }
-            }
-        }
+        out.line(1, &format!("/// The {} alternative.", code(&variant.rust_name)));
+        out.line(1, &format!("{}({ty}),", variant.rust_name));
     }
+    if let Some(unknown) = &body.unknown_variant {
+        out.line(1, "/// A value matching none of the alternatives; kept as sent.");
+        out.line(1, &format!("{unknown}(serde_json::Value),"));
+    }
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    out.line(2, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    // Alternatives are tried in the spec's order; the first that fits wins.
+    for variant in &body.variants {
+        out.line(2, "if let Some(value) = object::try_alternative(&value) {");
+        out.line(3, &format!("return Ok(Self::{}(value));", variant.rust_name));
+        out.line(2, "}");
+    }
+    match &body.unknown_variant {
+        Some(unknown) => out.line(2, &format!("Ok(Self::{unknown}(value))")),
+        None => out.line(2, &format!("Err(object::no_alternative({}))", literal(name))),
+    }
+    out.line(1, "}");
+    out.line(0, "}");
+    out.blank();
+    serialize_impl_start(out, name);
+    out.line(2, "match self {");
+    for variant in &body.variants {
+        out.line(3, &format!("Self::{}(value) => serde::Serialize::serialize(value, serializer),", variant.rust_name));
+    }
+    if let Some(unknown) = &body.unknown_variant {
+        out.line(3, &format!("Self::{unknown}(value) => serde::Serialize::serialize(value, serializer),"));
+    }
+    out.line(2, "}");
+    serialize_impl_end(out);
 }
 
 /// A field's docs: the spec's description, else a line naming the property; then the
