@@ -211,105 +211,145 @@ fn repair_keywords(object: &mut Map<String, Value>) {
         ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems", "exclusiveMinimum", "exclusiveMaximum"]
     {
         repair(object, keyword, |value| match value {
-            Value::Bool(_) => Some(value.clone()),
+            Value::Bool(_) => Fix::Keep,
             Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
-                "true" => Some(Value::Bool(true)),
-                "false" => Some(Value::Bool(false)),
-                _ => None,
+                "true" => Fix::Replace(Value::Bool(true)),
+                "false" => Fix::Replace(Value::Bool(false)),
+                _ => Fix::Remove,
             },
-            _ => None,
+            _ => Fix::Remove,
         });
     }
     for keyword in ["title", "description", "pattern", "format"] {
         repair(object, keyword, |value| match value {
-            Value::String(_) => Some(value.clone()),
+            Value::String(_) => Fix::Keep,
             // A number or boolean written where text belongs is still meaningful as text
             // (except as a pattern, where it is a mistake).
-            Value::Number(n) if keyword != "pattern" => Some(Value::String(n.to_string())),
-            Value::Bool(b) if keyword != "pattern" => Some(Value::String(b.to_string())),
-            _ => None,
+            Value::Number(n) if keyword != "pattern" => Fix::Replace(Value::String(n.to_string())),
+            Value::Bool(b) if keyword != "pattern" => Fix::Replace(Value::String(b.to_string())),
+            _ => Fix::Remove,
         });
     }
     for keyword in ["multipleOf", "minimum", "maximum"] {
         repair(object, keyword, |value| match value {
-            Value::Number(_) => Some(value.clone()),
-            Value::String(text) => text.trim().parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number),
-            _ => None,
+            Value::Number(_) => Fix::Keep,
+            Value::String(text) => {
+                Fix::replace_or_remove(text.trim().parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number))
+            }
+            _ => Fix::Remove,
         });
     }
     for keyword in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
         repair(object, keyword, |value| {
+            if value.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)) {
+                return Fix::Keep;
+            }
             let number = match value {
                 Value::Number(n) => n.as_f64(),
                 Value::String(text) => text.trim().parse::<f64>().ok(),
                 _ => None,
-            }?;
-            (number.is_finite() && number >= 0.0 && number <= u32::MAX as f64).then(|| Value::from(number as u64))
+            };
+            Fix::replace_or_remove(
+                number.filter(|n| n.is_finite() && *n >= 0.0 && *n <= u32::MAX as f64).map(|n| Value::from(n as u64)),
+            )
         });
     }
     repair(object, "required", |value| match value {
-        Value::Array(names) => Some(Value::Array(names.iter().filter(|n| n.is_string()).cloned().collect())),
+        Value::Array(names) if names.iter().all(Value::is_string) => Fix::Keep,
+        Value::Array(names) => Fix::Replace(Value::Array(names.iter().filter(|n| n.is_string()).cloned().collect())),
         // `required: true` on a property schema is Swagger-2-era shorthand with no 3.0 meaning here.
-        _ => None,
+        _ => Fix::Remove,
     });
     repair(object, "enum", |value| match value {
-        Value::Array(_) => Some(value.clone()),
-        Value::Null => None,
-        other => Some(Value::Array(vec![other.clone()])),
+        Value::Array(_) => Fix::Keep,
+        Value::Null => Fix::Remove,
+        other => Fix::Replace(Value::Array(vec![other.clone()])),
     });
-    repair(object, "properties", |value| value.is_object().then(|| value.clone()));
+    repair(object, "properties", |value| if value.is_object() { Fix::Keep } else { Fix::Remove });
     repair(object, "additionalProperties", |value| match value {
-        Value::Bool(_) | Value::Object(_) => Some(value.clone()),
-        _ => None,
+        Value::Bool(_) | Value::Object(_) => Fix::Keep,
+        _ => Fix::Remove,
     });
     repair(object, "items", |value| match value {
-        Value::Object(_) => Some(value.clone()),
+        Value::Object(_) => Fix::Keep,
         // Swagger-style tuple `items: [a, b]`: one schema for every position.
-        Value::Array(list) if list.len() == 1 && list[0].is_object() => Some(list[0].clone()),
-        Value::Array(_) | Value::Bool(true) => Some(Value::Object(Map::new())),
-        _ => None,
+        Value::Array(list) if list.len() == 1 && list[0].is_object() => Fix::Replace(list[0].clone()),
+        Value::Array(_) | Value::Bool(true) => Fix::Replace(Value::Object(Map::new())),
+        _ => Fix::Remove,
     });
     for keyword in ["allOf", "oneOf", "anyOf"] {
         repair(object, keyword, |value| match value {
+            Value::Array(list) if list.iter().all(|s| s.is_object() || s.is_boolean()) => Fix::Keep,
             Value::Array(list) => {
-                Some(Value::Array(list.iter().filter(|s| s.is_object() || s.is_boolean()).cloned().collect()))
+                Fix::Replace(Value::Array(list.iter().filter(|s| s.is_object() || s.is_boolean()).cloned().collect()))
             }
-            Value::Object(_) => Some(Value::Array(vec![value.clone()])),
-            _ => None,
+            Value::Object(_) => Fix::Replace(Value::Array(vec![value.clone()])),
+            _ => Fix::Remove,
         });
     }
-    repair(object, "not", |value| value.is_object().then(|| value.clone()));
+    repair(object, "not", |value| if value.is_object() { Fix::Keep } else { Fix::Remove });
     repair(object, "discriminator", |value| {
-        let object = value.as_object()?;
-        object.get("propertyName")?.as_str()?;
-        let mut repaired = object.clone();
-        if let Some(mapping) = object.get("mapping") {
-            match mapping.as_object() {
-                Some(mapping) => {
-                    let kept =
-                        mapping.iter().filter(|(_, v)| v.is_string()).map(|(k, v)| (k.clone(), v.clone())).collect();
-                    repaired.insert("mapping".into(), Value::Object(kept));
+        let Some(object) = value.as_object() else { return Fix::Remove };
+        if !object.get("propertyName").is_some_and(Value::is_string) {
+            return Fix::Remove;
+        }
+        match object.get("mapping") {
+            None => Fix::Keep,
+            Some(Value::Object(mapping)) if mapping.values().all(Value::is_string) => Fix::Keep,
+            Some(mapping) => {
+                let mut repaired = object.clone();
+                match mapping.as_object() {
+                    Some(mapping) => {
+                        let kept = mapping
+                            .iter()
+                            .filter(|(_, v)| v.is_string())
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        repaired.insert("mapping".into(), Value::Object(kept));
+                    }
+                    None => {
+                        repaired.remove("mapping");
+                    }
                 }
-                None => {
-                    repaired.remove("mapping");
-                }
+                Fix::Replace(Value::Object(repaired))
             }
         }
-        Some(Value::Object(repaired))
     });
-    repair(object, "externalDocs", |value| value.get("url").is_some_and(Value::is_string).then(|| value.clone()));
+    repair(object, "externalDocs", |value| {
+        if value.get("url").is_some_and(Value::is_string) {
+            Fix::Keep
+        } else {
+            Fix::Remove
+        }
+    });
 }
 
-/// Replaces `object[keyword]` by `fix(value)`, or removes it when `fix` gives `None`.
-fn repair(object: &mut Map<String, Value>, keyword: &str, fix: impl FnOnce(&Value) -> Option<Value>) {
+/// What to do with a keyword's value.
+enum Fix {
+    /// It is well-formed.
+    Keep,
+    /// It means something, spelled wrongly: use this instead.
+    Replace(Value),
+    /// It cannot be read as the keyword: drop it.
+    Remove,
+}
+
+impl Fix {
+    fn replace_or_remove(value: Option<Value>) -> Fix {
+        value.map_or(Fix::Remove, Fix::Replace)
+    }
+}
+
+/// Applies `fix` to `object[keyword]`, when present. Well-formed values (nearly all) are
+/// left in place untouched, so the walk stays linear in the document's size.
+fn repair(object: &mut Map<String, Value>, keyword: &str, fix: impl FnOnce(&Value) -> Fix) {
     let Some(value) = object.get(keyword) else { return };
     match fix(value) {
-        Some(fixed) => {
-            if &fixed != value {
-                object.insert(keyword.to_string(), fixed);
-            }
+        Fix::Keep => {}
+        Fix::Replace(fixed) => {
+            object.insert(keyword.to_string(), fixed);
         }
-        None => {
+        Fix::Remove => {
             object.remove(keyword);
         }
     }
