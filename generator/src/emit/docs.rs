@@ -52,7 +52,50 @@ pub fn prose(text: &str) -> Vec<String> {
     while collapsed.last().is_some_and(|l| l.is_empty()) {
         collapsed.pop();
     }
+    indent_list_continuations(&mut collapsed);
     collapsed
+}
+
+/// A line that continues a Markdown list item is indented under the item's text, as
+/// rustdoc (and clippy's `doc_lazy_continuation`) expect; specs rarely indent them.
+fn indent_list_continuations(lines: &mut [String]) {
+    let mut item_indent: Option<usize> = None;
+    let mut in_fence = false;
+    for line in lines.iter_mut() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            item_indent = None;
+            continue;
+        }
+        if in_fence || line.is_empty() {
+            item_indent = None;
+            continue;
+        }
+        if let Some(width) = list_marker_width(line) {
+            item_indent = Some(width);
+        } else if let Some(width) = item_indent {
+            if !line.starts_with(' ') {
+                *line = format!("{}{line}", " ".repeat(width));
+            }
+        }
+    }
+}
+
+/// The width of a list marker starting the line (`- `, `* `, `+ `, `1. `, `12) `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=9).contains(&digits)
+        && bytes.len() > digits + 1
+        && matches!(bytes[digits], b'.' | b')')
+        && bytes[digits + 1] == b' '
+    {
+        return Some(digits + 2);
+    }
+    None
 }
 
 /// Escapes what rustdoc would misread: `<tag>`-like text (HTML) and `[x]` that is not a
@@ -148,5 +191,15 @@ mod tests {
         assert_eq!(prose("[link](https://x.y)"), vec!["[link](https://x.y)"]);
         assert_eq!(prose("a\n\n\n```\ncode\n```"), vec!["a", "", "```text", "code", "```"]);
         assert_eq!(prose("use <id> and [x] or `<a>`"), vec!["use &lt;id&gt; and \\[x\\] or `<a>`"]);
+    }
+
+    #[test]
+    fn list_item_continuations_are_indented() {
+        assert_eq!(
+            prose("Modes:\n- `a`: first\nstill first\n10. ten\nmore\n\nafter"),
+            vec!["Modes:", "- `a`: first", "  still first", "10. ten", "    more", "", "after"]
+        );
+        // Not a list: a number without a following space, and an emphasis star.
+        assert_eq!(prose("1.5 units\n*bold*\nnext"), vec!["1.5 units", "*bold*", "next"]);
     }
 }

@@ -38,22 +38,29 @@ pub fn operation_method(context: &Context<'_>, operation: &Operation) -> TokenSt
     let mut statements = Vec::new();
     for param in &operation.positional {
         let name = ident(&param.rust_name);
-        statements.extend(checks(param, quote!(#name), true));
+        statements.extend(checks(param, &quote!(#name), &quote!(#name)));
     }
     if let Some(params) = &operation.params {
         for field in &params.fields {
             let name = ident(&field.rust_name);
             let access = quote!(params.#name);
             let optional = !field.required;
-            let value = if optional { quote!(value) } else { quote!(&#access) };
-            let mut body = checks(field, value.clone(), false);
+            // `place` names the value; `value` is how it is passed: numbers and booleans by
+            // value, everything else by reference. Optional fields are bound by `if let`.
+            let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool);
+            let (place, value, number) = match (optional, copy) {
+                (true, _) => (quote!(value), quote!(value), quote!(*value)),
+                (false, true) => (access.clone(), access.clone(), access.clone()),
+                (false, false) => (access.clone(), quote!(&#access), access.clone()),
+            };
+            let mut body = checks(field, &value, &number);
             let wire = &field.wire_name;
             match field.location {
                 crate::ir::ParamLocation::Query => {
-                    body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.query(#wire, #v);)))
+                    body.push(send_value(api, &field.ty, &place, &value, &|v| quote!(parts.query(#wire, #v);)))
                 }
                 crate::ir::ParamLocation::Header => {
-                    body.push(send_value(api, &field.ty, &value, &|v| quote!(parts.header(#wire, #v);)))
+                    body.push(send_value(api, &field.ty, &place, &value, &|v| quote!(parts.header(#wire, #v);)))
                 }
                 crate::ir::ParamLocation::Path => {}
             }
@@ -308,7 +315,9 @@ fn as_str(api: &Api, ty: &TypeRef, value: TokenStream, by_value: bool) -> TokenS
 
 /// Validation statements for one parameter value (`value` is a `&T` or, for positional
 /// strings, a `&str`).
-fn checks(param: &Param, value: TokenStream, positional: bool) -> Vec<TokenStream> {
+/// Checks of a parameter's rules: `value` is the string by reference, `number` the number
+/// by value.
+fn checks(param: &Param, value: &TokenStream, number: &TokenStream) -> Vec<TokenStream> {
     let name = &param.wire_name;
     let rules = &param.rules;
     let mut out = Vec::new();
@@ -334,7 +343,10 @@ fn checks(param: &Param, value: TokenStream, positional: bool) -> Vec<TokenStrea
     if is_number && (rules.minimum.is_some() || rules.maximum.is_some()) {
         let min = option_tokens(rules.minimum);
         let max = option_tokens(rules.maximum);
-        let number = if positional { quote!(#value as f64) } else { quote!(*#value as f64) };
+        let number = match param.ty {
+            TypeRef::Float(crate::ir::FloatKind::F64) => number.clone(),
+            _ => quote!(#number as f64),
+        };
         out.push(quote!(crate::runtime::validate::check_number(&mut parts, #name, #number, #min, #max);));
     }
     out
@@ -369,14 +381,29 @@ impl UnsuffixedLiteral for f64 {
 
 /// Sends a query or header value: arrays as repeated pairs, scalars with `to_string`,
 /// structured values as JSON text.
-fn send_value(api: &Api, ty: &TypeRef, value: &TokenStream, send: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+/// Sends a parameter's value with `send`: `place` names it (for iterating a list), `value`
+/// is the expression to pass for a scalar.
+fn send_value(
+    api: &Api,
+    ty: &TypeRef,
+    place: &TokenStream,
+    value: &TokenStream,
+    send: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     match ty {
-        TypeRef::Array(item) => {
-            let each = send_value(api, item, &quote!(item), send);
-            quote!(for item in #value { #each })
-        }
+        TypeRef::Array(item) => match item.as_ref() {
+            // A list of nullable items sends the items that are present.
+            TypeRef::Nullable(inner) => {
+                let each = send_value(api, inner, &quote!(item), &quote!(item), send);
+                quote!(for item in #place.iter().flatten() { #each })
+            }
+            item => {
+                let each = send_value(api, item, &quote!(item), &quote!(item), send);
+                quote!(for item in #place.iter() { #each })
+            }
+        },
         TypeRef::Nullable(inner) => {
-            let each = send_value(api, inner, &quote!(value), send);
+            let each = send_value(api, inner, &quote!(value), &quote!(value), send);
             quote!(if let Some(value) = #value { #each })
         }
         TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {

@@ -49,7 +49,9 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
     let handle = ident(&resource.handle);
     let submodules = resource.children.keys().map(|name| {
         let module = ident(name);
-        quote!(pub mod #module;)
+        // `zones::zones` mirrors the API's own grouping; renaming it would hide that.
+        let inception = (name == &resource.name).then(|| quote!(#[allow(clippy::module_inception)]));
+        quote!(#inception pub mod #module;)
     });
     let accessors = resource.children.values().map(|child| child_accessor(child, quote!(self.client)));
     let operations: Vec<_> = resource.operations.iter().map(|&index| &context.api.operations[index]).collect();

@@ -334,9 +334,10 @@ impl<'a> OperationContext<'a> {
                 }
                 ParameterSchemaOrContent::Content(_) => (TypeRef::String, Rules::default(), None, None),
             };
-            // A path segment is always present; a `nullable` path parameter is still a value.
+            // A parameter is sent or not: `null` has no spelling in a path, query or header, so
+            // a `nullable` parameter is a plain value (optional unless required).
             let ty = match ty {
-                TypeRef::Nullable(inner) if location == ParamLocation::Path => *inner,
+                TypeRef::Nullable(inner) => *inner,
                 other => other,
             };
             let param = Param {
