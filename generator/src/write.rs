@@ -84,13 +84,17 @@ pub fn check(files: &[GeneratedFile], out_dir: &Path) -> Result<Drift> {
 /// modification times stay, so cargo does not rebuild needlessly).
 pub fn write(files: &[GeneratedFile], out_dir: &Path) -> Result<Vec<String>> {
     let mut touched = Vec::new();
+    let mut made_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     for file in files {
         let path = out_dir.join(&file.path);
         if std::fs::read(&path).is_ok_and(|existing| existing == file.contents.as_bytes()) {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+            if !made_dirs.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+                made_dirs.insert(parent.to_path_buf());
+            }
         }
         let temporary = path.with_extension("sdkgen-tmp");
         std::fs::write(&temporary, &file.contents).map_err(|source| Error::Io { path: temporary.clone(), source })?;

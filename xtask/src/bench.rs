@@ -222,6 +222,8 @@ fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
         let status = Command::new(&cargo)
             .args(["check", "--quiet"])
             .env("CARGO_TARGET_DIR", &target)
+            // No reuse of an earlier build's incremental state: the crate is checked from scratch.
+            .env("CARGO_INCREMENTAL", "0")
             .current_dir(&dir)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -233,8 +235,9 @@ fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
     let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
     std::fs::write(&lib, text).map_err(|e| e.to_string())?;
     let (second, ok_second) = check()?;
+    let peak_mib = crate::cloudflare::peak_child_rss_kib() as f64 / 1024.0;
     println!(
-        "\ncargo check of the GitHub crate ({} files, {} lines): {first:.1}s as it came (dependencies included if not yet built){}, {second:.1}s for the crate alone{}",
+        "\ncargo check of the GitHub crate ({} files, {} lines): {first:.1}s as it came (dependencies included if not yet built){}, {second:.1}s for the crate alone{}; peak RSS of any child so far {peak_mib:.0} MiB",
         generated.files.len(),
         generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
         if ok_first { "" } else { " — FAILED" },

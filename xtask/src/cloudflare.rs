@@ -153,7 +153,7 @@ fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> R
 }
 
 /// The peak resident set of any waited-for descendant so far, in KiB (Linux `ru_maxrss`).
-fn peak_child_rss_kib() -> i64 {
+pub(crate) fn peak_child_rss_kib() -> i64 {
     // SAFETY: getrusage only writes the struct we pass, which is zero-initialised and ours.
     unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
