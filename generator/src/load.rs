@@ -74,6 +74,10 @@ pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
 /// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
 pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
     let value = crate::normalize::normalize(value);
+    // The fast path reads without tracking paths; only a failure pays for locating itself.
+    if let Ok(document) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
+        return Ok(document);
+    }
     serde_path_to_error::deserialize(&value).map_err(|error| {
         // Prefer the innermost failing piece; the whole-document path is often too shallow.
         let (pointer, message) = crate::locate::locate(&value)
