@@ -13,7 +13,9 @@ pub fn resources_mod(context: &Context<'_>) -> EmittedFile {
     let modules = context.api.resources.children.keys().map(|name| {
         let module = ident(name);
         let gate = context.resource_gate(name);
-        quote!(#gate pub mod #module;)
+        // An API resource called `resources` mirrors the API; renaming it would hide that.
+        let inception = (name == "resources").then(|| quote!(#[allow(clippy::module_inception)]));
+        quote!(#gate #inception pub mod #module;)
     });
     EmittedFile::Rust {
         path: "src/resources/mod.rs".into(),
