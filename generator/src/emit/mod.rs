@@ -7,6 +7,7 @@ mod operations;
 mod readme;
 mod resources;
 mod root;
+mod source;
 mod types;
 
 use proc_macro2::TokenStream;

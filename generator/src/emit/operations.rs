@@ -1,207 +1,231 @@
-//! One operation: its method on the resource handle, its params struct and its static spec.
+//! One operation: its method on the resource handle, its params struct and its static spec,
+//! written as laid-out source (see [`super::source`]).
 
 use heck::ToShoutySnakeCase;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
-use super::docs::{code, doc_attrs, prose};
-use super::{ident, rust_type, Context};
+use super::docs::{code, prose};
+use super::rust_type_text;
+use super::source::{literal, Source};
+use super::Context;
 use crate::ir::naming::Scope;
-use crate::ir::{Api, BodyKind, Operation, Param, PathSegment, ResponseKind, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyKind, FloatKind, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef,
+};
 
-/// The method on the resource handle.
-pub fn operation_method(context: &Context<'_>, operation: &Operation) -> TokenStream {
+const REQUEST: &str = "crate::runtime::request";
+const VALIDATE: &str = "crate::runtime::validate";
+
+/// The method on the resource handle, at one level of indentation (inside `impl`).
+pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Operation) {
     let api = context.api;
-    let method = ident(&operation.method_name);
-    let docs = doc_attrs(&operation_docs(operation));
-    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
-
-    let mut arguments = Vec::new();
-    for param in &operation.positional {
-        let name = ident(&param.rust_name);
-        let ty = argument_type(api, &param.ty);
-        arguments.push(quote!(#name: #ty));
+    out.docs(1, &operation_docs(operation));
+    if operation.deprecated {
+        out.line(1, "#[deprecated]");
     }
-    let params_ident = format_ident!("params");
+    let mut arguments = vec!["&self".to_string()];
+    for param in &operation.positional {
+        arguments.push(format!("{}: {}", param.rust_name, argument_type(api, &param.ty)));
+    }
     if let Some(params) = &operation.params {
-        let ty = ident(&params.name);
-        arguments.push(quote!(#params_ident: &#ty));
+        arguments.push(format!("params: &{}", params.name));
+    }
+    let (success_ty, decoder) = success(context, &operation.success.kind);
+    let error_ty = operation.error.as_ref().map_or_else(|| "serde_json::Value".to_string(), |e| rust_type_text(api, e));
+    out.call(
+        1,
+        &format!("pub fn {}", operation.method_name),
+        &arguments,
+        &format!(" -> {REQUEST}::Call<'a, {success_ty}, {error_ty}> {{"),
+    );
+
+    // The path, segment by segment.
+    let calls: Vec<String> = operation
+        .segments
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Literal(text) => format!(".literal({})", literal(text)),
+            PathSegment::Param(wire) => format!(".param({}, {})", literal(wire), path_value(api, operation, wire)),
+        })
+        .collect();
+    let start = format!("let path = {REQUEST}::PathBuilder::new()");
+    let one_line = format!("{start}{};", calls.concat());
+    if 8 + one_line.len() <= super::source::WIDTH {
+        out.line(2, &one_line);
+    } else {
+        out.line(2, &start);
+        for (index, call) in calls.iter().enumerate() {
+            let end = if index + 1 == calls.len() { ";" } else { "" };
+            out.line(3, &format!("{call}{end}"));
+        }
     }
 
-    let path_calls = operation.segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(.literal(#text)),
-        PathSegment::Param(wire) => {
-            let value = path_value(api, operation, wire);
-            quote!(.param(#wire, #value))
-        }
-    });
-    let mut statements = Vec::new();
+    let mut body = Source::default();
     for param in &operation.positional {
-        let name = ident(&param.rust_name);
-        statements.extend(checks(param, &quote!(#name), &quote!(#name)));
+        checks(&mut body, 2, param, &param.rust_name, &param.rust_name);
     }
     if let Some(params) = &operation.params {
         for field in &params.fields {
-            let name = ident(&field.rust_name);
-            let access = quote!(params.#name);
-            let optional = !field.required;
-            // `place` names the value; `value` is how it is passed: numbers and booleans by
-            // value, everything else by reference. Optional fields are bound by `if let`.
-            let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool);
-            let (place, value, number) = match (optional, copy) {
-                (true, _) => (quote!(value), quote!(value), quote!(*value)),
-                (false, true) => (access.clone(), access.clone(), access.clone()),
-                (false, false) => (access.clone(), quote!(&#access), access.clone()),
-            };
-            let mut body = checks(field, &value, &number);
-            let wire = &field.wire_name;
-            match field.location {
-                crate::ir::ParamLocation::Query => {
-                    body.push(send_value(api, &field.ty, &place, &value, &|v| quote!(parts.query(#wire, #v);)))
-                }
-                crate::ir::ParamLocation::Header => {
-                    body.push(send_value(api, &field.ty, &place, &value, &|v| quote!(parts.header(#wire, #v);)))
-                }
-                crate::ir::ParamLocation::Path => {}
-            }
-            if body.is_empty() {
-                continue;
-            }
-            if optional {
-                statements.push(quote!(if let Some(value) = &#access { #(#body)* }));
-            } else {
-                statements.extend(body);
-            }
+            field_statements(&mut body, api, field);
         }
-        if let Some(body) = &params.body {
-            let send = match &body.kind {
-                BodyKind::Json { .. } => quote!(parts.json_body(value);),
-                BodyKind::Form { .. } => quote!(parts.form_body_from(value);),
-                BodyKind::Multipart { .. } => quote!(parts.multipart_body(value);),
-                BodyKind::Text { content_type } => quote!(parts.text_body(#content_type, value.clone());),
-                BodyKind::Bytes { content_type } => quote!(parts.bytes_body(#content_type, value.clone());),
+        if let Some(request_body) = &params.body {
+            let send = match &request_body.kind {
+                BodyKind::Json { .. } => "parts.json_body(value);".to_string(),
+                BodyKind::Form { .. } => "parts.form_body_from(value);".to_string(),
+                BodyKind::Multipart { .. } => "parts.multipart_body(value);".to_string(),
+                BodyKind::Text { content_type } => {
+                    format!("parts.text_body({}, value.clone());", literal(content_type))
+                }
+                BodyKind::Bytes { content_type } => {
+                    format!("parts.bytes_body({}, value.clone());", literal(content_type))
+                }
             };
-            if body.required {
-                statements.push(quote!(let value = &params.body; #send));
+            if request_body.required {
+                body.line(2, "let value = &params.body;");
+                body.line(2, &send);
             } else {
-                statements.push(quote!(if let Some(value) = &params.body { #send }));
+                body.line(2, "if let Some(value) = &params.body {");
+                body.line(3, &send);
+                body.line(2, "}");
             }
         }
     }
-    let (success_ty, decoder) = success(context, &operation.success.kind);
-    let error_ty = operation.error.as_ref().map(|e| rust_type(api, e)).unwrap_or_else(|| quote!(serde_json::Value));
-    let spec = static_name(operation);
-    let mutable = (!statements.is_empty()).then(|| quote!(mut));
-    quote! {
-        #docs
-        #deprecated
-        pub fn #method(&self, #(#arguments),*) -> crate::runtime::request::Call<'a, #success_ty, #error_ty> {
-            let path = crate::runtime::request::PathBuilder::new() #(#path_calls)*;
-            let #mutable parts = crate::runtime::request::RequestParts::new(path);
-            #(#statements)*
-            crate::runtime::request::Call::new(self.client, &#spec, parts, #decoder)
+    let mutable = if body.text.is_empty() { "" } else { "mut " };
+    out.line(2, &format!("let {mutable}parts = {REQUEST}::RequestParts::new(path);"));
+    out.text.push_str(&body.text);
+    let spec = format!("&{}", static_name(operation));
+    out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, "parts".into(), decoder], "");
+    out.line(1, "}");
+}
+
+/// Checks and sending of one field of the params struct.
+fn field_statements(out: &mut Source, api: &Api, field: &Param) {
+    let access = format!("params.{}", field.rust_name);
+    let optional = !field.required;
+    // `place` names the value; `value` is how it is passed: numbers and booleans by value,
+    // everything else by reference. Optional fields are bound by `if let`.
+    let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool);
+    let (place, value, number) = match (optional, copy) {
+        (true, _) => ("value".to_string(), "value".to_string(), "*value".to_string()),
+        (false, true) => (access.clone(), access.clone(), access.clone()),
+        (false, false) => (access.clone(), format!("&{access}"), access.clone()),
+    };
+    let depth = if optional { 3 } else { 2 };
+    let mut body = Source::default();
+    checks(&mut body, depth, field, &value, &number);
+    let wire = literal(&field.wire_name);
+    match field.location {
+        ParamLocation::Query => {
+            send_value(&mut body, depth, api, &field.ty, &place, &value, &|v| format!("parts.query({wire}, {v});"))
         }
+        ParamLocation::Header => {
+            send_value(&mut body, depth, api, &field.ty, &place, &value, &|v| format!("parts.header({wire}, {v});"))
+        }
+        ParamLocation::Path => {}
+    }
+    if body.text.is_empty() {
+        return;
+    }
+    if optional {
+        out.line(2, &format!("if let Some(value) = &{access} {{"));
+        out.text.push_str(&body.text);
+        out.line(2, "}");
+    } else {
+        out.text.push_str(&body.text);
     }
 }
 
 /// The `static OperationSpec` for an operation.
-pub fn operation_statics(_context: &Context<'_>, operation: &Operation) -> TokenStream {
-    let name = static_name(operation);
-    let id = &operation.id;
-    let method = format_ident!("{}", operation.method);
-    let template = &operation.path;
-    let alternatives = operation.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
-    quote! {
-        static #name: crate::runtime::request::OperationSpec = crate::runtime::request::OperationSpec {
-            operation_id: #id,
-            method: reqwest::Method::#method,
-            path_template: #template,
-            security: &[#(#alternatives),*],
-        };
-    }
+pub fn operation_statics(out: &mut Source, operation: &Operation) {
+    out.line(0, &format!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)));
+    out.line(1, &format!("operation_id: {},", literal(&operation.id)));
+    out.line(1, &format!("method: reqwest::Method::{},", operation.method));
+    out.line(1, &format!("path_template: {},", literal(&operation.path)));
+    let alternatives: Vec<String> = operation
+        .security
+        .iter()
+        .map(|alternative| {
+            let names: Vec<String> = alternative.iter().map(|name| literal(name)).collect();
+            format!("&[{}]", names.join(", "))
+        })
+        .collect();
+    out.line(1, &format!("security: &[{}],", alternatives.join(", ")));
+    out.line(0, "};");
 }
 
 /// The params struct and its constructor and setters.
-pub fn params_struct(context: &Context<'_>, operation: &Operation, handle: &str) -> Option<TokenStream> {
+pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operation, handle: &str) {
     let api = context.api;
-    let params = operation.params.as_ref()?;
-    let name = ident(&params.name);
-    let mut fields = Vec::new();
-    let mut required_args = Vec::new();
-    let mut required_inits = Vec::new();
-    let mut optional_inits = Vec::new();
-    let mut setters = Vec::new();
-    let mut setter_scope = Scope::with_reserved(&["new"]);
+    let Some(params) = operation.params.as_ref() else { return };
+    let name = &params.name;
+    // (docs, name, type, required)
+    let mut fields: Vec<(Vec<String>, String, String, bool)> = Vec::new();
     for field in &params.fields {
-        let field_name = ident(&field.rust_name);
-        let ty = rust_type(api, &field.ty);
         let mut lines = prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name)));
         if let Some(max) = field.rules.max_length {
             lines.push(String::new());
             lines.push(format!("At most {max} characters; longer values are refused before sending."));
         }
-        let docs = doc_attrs(&lines);
-        if field.required {
-            fields.push(quote!(#docs pub #field_name: #ty,));
-            required_args.push(quote!(#field_name: impl Into<#ty>));
-            required_inits.push(quote!(#field_name: #field_name.into(),));
-        } else {
-            fields.push(quote!(#docs pub #field_name: Option<#ty>,));
-            optional_inits.push(quote!(#field_name: None,));
-            let setter = ident(&setter_scope.claim(&field.rust_name));
-            let doc = format!(" Sets {}.", code(&field.wire_name));
-            setters.push(quote! {
-                #[doc = #doc]
-                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                    self.#field_name = Some(value.into());
-                    self
-                }
-            });
-        }
+        fields.push((lines, field.rust_name.clone(), rust_type_text(api, &field.ty), field.required));
     }
     if let Some(body) = &params.body {
-        let ty = body_type(api, &body.kind);
-        let docs = doc_attrs(&prose_or(body.doc.as_deref(), || "The request body.".to_string()));
-        if body.required {
-            fields.push(quote!(#docs pub body: #ty,));
-            required_args.push(quote!(body: impl Into<#ty>));
-            required_inits.push(quote!(body: body.into(),));
+        let docs = prose_or(body.doc.as_deref(), || "The request body.".to_string());
+        fields.push((docs, "body".into(), body_type(api, &body.kind), body.required));
+    }
+    let required: Vec<&(Vec<String>, String, String, bool)> = fields.iter().filter(|f| f.3).collect();
+
+    out.line(0, &format!("/// Parameters for [`{handle}::{}`].", operation.method_name));
+    // With nothing required, `new()` takes no arguments and `Default` is the same thing.
+    let default = if required.is_empty() { ", Default" } else { "" };
+    out.line(0, &format!("#[derive(Debug, Clone, PartialEq{default})]"));
+    out.line(0, "#[non_exhaustive]");
+    out.line(0, &format!("pub struct {name} {{"));
+    for (docs, field, ty, required) in &fields {
+        out.docs(1, docs);
+        if *required {
+            out.line(1, &format!("pub {field}: {ty},"));
         } else {
-            fields.push(quote!(#docs pub body: Option<#ty>,));
-            optional_inits.push(quote!(body: None,));
-            let setter = ident(&setter_scope.claim("body"));
-            setters.push(quote! {
-                #[doc = " Sets the request body."]
-                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                    self.body = Some(value.into());
-                    self
-                }
-            });
+            out.line(1, &format!("pub {field}: Option<{ty}>,"));
         }
     }
-    let doc = format!(" Parameters for [`{handle}::{method}`].", method = operation.method_name);
-    // With nothing required, `new()` takes no arguments and `Default` is the same thing.
-    let default = required_args.is_empty().then(|| quote!(Default,));
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl {name} {{"));
+    out.line(1, "/// Parameters with the required values set and the optional ones unset.");
+    let arguments: Vec<String> = required.iter().map(|(_, field, ty, _)| format!("{field}: impl Into<{ty}>")).collect();
+    out.call(1, "pub fn new", &arguments, " -> Self {");
+    out.line(2, "Self {");
+    for (_, field, _, required) in &fields {
+        if *required {
+            out.line(3, &format!("{field}: {field}.into(),"));
         }
-
-        impl #name {
-            #[doc = " Parameters with the required values set and the optional ones unset."]
-            pub fn new(#(#required_args),*) -> Self {
-                Self {
-                    #(#required_inits)*
-                    #(#optional_inits)*
-                }
-            }
-
-            #(#setters)*
+    }
+    for (_, field, _, required) in &fields {
+        if !*required {
+            out.line(3, &format!("{field}: None,"));
         }
-    })
+    }
+    out.line(2, "}");
+    out.line(1, "}");
+    let mut setter_scope = Scope::with_reserved(&["new"]);
+    for (_, field, ty, required) in &fields {
+        if *required {
+            continue;
+        }
+        let setter = setter_scope.claim(field);
+        let doc = if field == "body" && params.body.as_ref().is_some_and(|b| !b.required) {
+            "/// Sets the request body.".to_string()
+        } else {
+            let wire = params.fields.iter().find(|f| &f.rust_name == field).map_or(field.as_str(), |f| &f.wire_name);
+            format!("/// Sets {}.", code(wire))
+        };
+        out.blank();
+        out.line(1, &doc);
+        out.line(1, &format!("pub fn {setter}(mut self, value: impl Into<{ty}>) -> Self {{"));
+        out.line(2, &format!("self.{field} = Some(value.into());"));
+        out.line(2, "self");
+        out.line(1, "}");
+    }
+    out.line(0, "}");
 }
 
 /// Spec prose, or a fallback line when the spec says nothing (or only whitespace).
@@ -214,8 +238,8 @@ fn prose_or(text: Option<&str>, fallback: impl FnOnce() -> String) -> Vec<String
     }
 }
 
-fn static_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", operation.method_name.trim_end_matches('_').to_shouty_snake_case())
+fn static_name(operation: &Operation) -> String {
+    operation.method_name.trim_end_matches('_').to_shouty_snake_case()
 }
 
 fn operation_docs(operation: &Operation) -> Vec<String> {
@@ -274,148 +298,126 @@ fn argument_doc(param: &Param) -> String {
 
 /// How a positional argument is taken: strings by `&str`, numbers and booleans by value,
 /// everything else by reference.
-fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
+fn argument_type(api: &Api, ty: &TypeRef) -> String {
     match ty {
-        TypeRef::String => quote!(&str),
-        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => rust_type(api, ty),
-        other => {
-            let ty = rust_type(api, other);
-            quote!(&#ty)
-        }
+        TypeRef::String => "&str".into(),
+        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => rust_type_text(api, ty),
+        other => format!("&{}", rust_type_text(api, other)),
     }
 }
 
 /// The `&str` to put in the path for parameter `wire`.
-fn path_value(api: &Api, operation: &Operation, wire: &str) -> TokenStream {
+fn path_value(api: &Api, operation: &Operation, wire: &str) -> String {
     if let Some(param) = operation.positional.iter().find(|p| p.wire_name == wire) {
-        let name = ident(&param.rust_name);
-        return as_str(api, &param.ty, quote!(#name), true);
+        return as_str(api, &param.ty, &param.rust_name, true);
     }
     let field = operation
         .params
         .as_ref()
         .and_then(|p| p.fields.iter().find(|f| f.wire_name == wire))
         .expect("every template parameter is positional or in the params struct");
-    let name = ident(&field.rust_name);
-    as_str(api, &field.ty, quote!(params.#name), false)
+    as_str(api, &field.ty, &format!("params.{}", field.rust_name), false)
 }
 
 /// An expression of type `&str` for a scalar value.
-fn as_str(api: &Api, ty: &TypeRef, value: TokenStream, by_value: bool) -> TokenStream {
+fn as_str(api: &Api, ty: &TypeRef, value: &str, by_value: bool) -> String {
     match ty {
-        TypeRef::String if by_value => value,
-        TypeRef::String => quote!(&#value),
-        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str()),
-        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => quote!(&#value.to_string()),
+        TypeRef::String if by_value => value.to_string(),
+        TypeRef::String => format!("&{value}"),
+        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => format!("{value}.as_str()"),
+        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => format!("&{value}.to_string()"),
         // Unions, objects and arrays have no `Display`; they travel as their JSON text.
-        _ if by_value => quote!(&crate::runtime::request::param_text(#value)),
-        _ => quote!(&crate::runtime::request::param_text(&#value)),
+        _ if by_value => format!("&{REQUEST}::param_text({value})"),
+        _ => format!("&{REQUEST}::param_text(&{value})"),
     }
 }
 
-/// Validation statements for one parameter value (`value` is a `&T` or, for positional
-/// strings, a `&str`).
 /// Checks of a parameter's rules: `value` is the string by reference, `number` the number
 /// by value.
-fn checks(param: &Param, value: &TokenStream, number: &TokenStream) -> Vec<TokenStream> {
-    let name = &param.wire_name;
+fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &str) {
+    let name = literal(&param.wire_name);
     let rules = &param.rules;
-    let mut out = Vec::new();
-    let is_string = matches!(param.ty, TypeRef::String);
-    if is_string && rules.has_string_rules() {
-        let max = option_tokens(rules.max_length);
-        let min = option_tokens(rules.min_length);
-        let pattern = match &rules.pattern {
-            Some(p) => quote!(Some(#p)),
-            None => quote!(None),
-        };
-        let allowed = &rules.allowed;
-        out.push(quote! {
-            crate::runtime::validate::check_string(&mut parts, #name, #value, &crate::runtime::validate::StringRules {
-                max_length: #max,
-                min_length: #min,
-                pattern: #pattern,
-                allowed: &[#(#allowed),*],
-            });
-        });
+    if matches!(param.ty, TypeRef::String) && rules.has_string_rules() {
+        out.line(depth, &format!("{VALIDATE}::check_string("));
+        out.line(depth + 1, "&mut parts,");
+        out.line(depth + 1, &format!("{name},"));
+        out.line(depth + 1, &format!("{value},"));
+        out.line(depth + 1, &format!("&{VALIDATE}::StringRules {{"));
+        out.line(depth + 2, &format!("max_length: {},", option_literal(rules.max_length.map(|n| n.to_string()))));
+        out.line(depth + 2, &format!("min_length: {},", option_literal(rules.min_length.map(|n| n.to_string()))));
+        out.line(depth + 2, &format!("pattern: {},", option_literal(rules.pattern.as_deref().map(literal))));
+        let allowed: Vec<String> = rules.allowed.iter().map(|v| literal(v)).collect();
+        let one_line = format!("allowed: &[{}],", allowed.join(", "));
+        if (depth + 2) * 4 + one_line.len() <= super::source::WIDTH {
+            out.line(depth + 2, &one_line);
+        } else {
+            out.line(depth + 2, "allowed: &[");
+            for value in &allowed {
+                out.line(depth + 3, &format!("{value},"));
+            }
+            out.line(depth + 2, "],");
+        }
+        out.line(depth + 1, "},");
+        out.line(depth, ");");
     }
     let is_number = matches!(param.ty, TypeRef::Integer(_) | TypeRef::Float(_));
     if is_number && (rules.minimum.is_some() || rules.maximum.is_some()) {
-        let min = option_tokens(rules.minimum);
-        let max = option_tokens(rules.maximum);
         let number = match param.ty {
-            TypeRef::Float(crate::ir::FloatKind::F64) => number.clone(),
-            _ => quote!(#number as f64),
+            TypeRef::Float(FloatKind::F64) => number.to_string(),
+            _ => format!("{number} as f64"),
         };
-        out.push(quote!(crate::runtime::validate::check_number(&mut parts, #name, #number, #min, #max);));
-    }
-    out
-}
-
-/// `Some(<literal>)` or `None`, with unsuffixed literals (`Some(36)`, not `Some(36usize)`).
-fn option_tokens<T: UnsuffixedLiteral>(value: Option<T>) -> TokenStream {
-    match value {
-        Some(value) => {
-            let literal = value.literal();
-            quote!(Some(#literal))
-        }
-        None => quote!(None),
+        let bound = |b: Option<f64>| option_literal(b.map(|b| proc_macro2::Literal::f64_unsuffixed(b).to_string()));
+        out.call(
+            depth,
+            &format!("{VALIDATE}::check_number"),
+            &["&mut parts".into(), name, number, bound(rules.minimum), bound(rules.maximum)],
+            ";",
+        );
     }
 }
 
-trait UnsuffixedLiteral {
-    fn literal(self) -> proc_macro2::Literal;
+/// `Some(<literal>)` or `None`.
+fn option_literal(value: Option<String>) -> String {
+    value.map_or_else(|| "None".to_string(), |v| format!("Some({v})"))
 }
 
-impl UnsuffixedLiteral for usize {
-    fn literal(self) -> proc_macro2::Literal {
-        proc_macro2::Literal::usize_unsuffixed(self)
-    }
-}
-
-impl UnsuffixedLiteral for f64 {
-    fn literal(self) -> proc_macro2::Literal {
-        proc_macro2::Literal::f64_unsuffixed(self)
-    }
-}
-
-/// Sends a query or header value: arrays as repeated pairs, scalars with `to_string`,
-/// structured values as JSON text.
 /// Sends a parameter's value with `send`: `place` names it (for iterating a list), `value`
 /// is the expression to pass for a scalar.
 fn send_value(
+    out: &mut Source,
+    depth: usize,
     api: &Api,
     ty: &TypeRef,
-    place: &TokenStream,
-    value: &TokenStream,
-    send: &dyn Fn(TokenStream) -> TokenStream,
-) -> TokenStream {
+    place: &str,
+    value: &str,
+    send: &dyn Fn(&str) -> String,
+) {
     match ty {
-        TypeRef::Array(item) => match item.as_ref() {
-            // A list of nullable items sends the items that are present.
-            TypeRef::Nullable(inner) => {
-                let each = send_value(api, inner, &quote!(item), &quote!(item), send);
-                quote!(for item in #place.iter().flatten() { #each })
-            }
-            item => {
-                let each = send_value(api, item, &quote!(item), &quote!(item), send);
-                quote!(for item in #place.iter() { #each })
-            }
-        },
+        TypeRef::Array(item) => {
+            let (item, iterate) = match item.as_ref() {
+                // A list of nullable items sends the items that are present.
+                TypeRef::Nullable(inner) => (inner.as_ref(), format!("for item in {place}.iter().flatten() {{")),
+                item => (item, format!("for item in {place}.iter() {{")),
+            };
+            out.line(depth, &iterate);
+            send_value(out, depth + 1, api, item, "item", "item", send);
+            out.line(depth, "}");
+        }
         TypeRef::Nullable(inner) => {
-            let each = send_value(api, inner, &quote!(value), &quote!(value), send);
-            quote!(if let Some(value) = #value { #each })
+            out.line(depth, &format!("if let Some(value) = {value} {{"));
+            send_value(out, depth + 1, api, inner, "value", "value", send);
+            out.line(depth, "}");
         }
         TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {
-            send(value.clone())
+            out.line(depth, &send(value))
         }
-        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => send(value.clone()),
-        TypeRef::Named(_) | TypeRef::Map(_) => send(quote!(crate::runtime::request::param_text(#value))),
+        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, &send(value)),
+        TypeRef::Named(_) | TypeRef::Map(_) => out.line(depth, &send(&format!("{REQUEST}::param_text({value})"))),
     }
 }
 
 /// The success type and the decoder expression.
-fn success(context: &Context<'_>, kind: &ResponseKind) -> (TokenStream, TokenStream) {
+fn success(context: &Context<'_>, kind: &ResponseKind) -> (String, String) {
     let api = context.api;
     match kind {
         // An envelope whose field is missing or null still yields a value when the type has
@@ -424,24 +426,22 @@ fn success(context: &Context<'_>, kind: &ResponseKind) -> (TokenStream, TokenStr
         ResponseKind::Json { ty, unwrap: Some(field) }
             if context.has_default(ty) && matches!(ty, TypeRef::Named(_)) =>
         {
-            (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field_or_default(#field)))
+            (rust_type_text(api, ty), format!("{REQUEST}::Decoder::json_field_or_default({})", literal(field)))
         }
         ResponseKind::Json { ty, unwrap: Some(field) } => {
-            (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json_field(#field)))
+            (rust_type_text(api, ty), format!("{REQUEST}::Decoder::json_field({})", literal(field)))
         }
-        ResponseKind::Json { ty, unwrap: None } => {
-            (rust_type(api, ty), quote!(crate::runtime::request::Decoder::json()))
-        }
-        ResponseKind::Text => (quote!(String), quote!(crate::runtime::request::Decoder::text())),
-        ResponseKind::Bytes => (quote!(bytes::Bytes), quote!(crate::runtime::request::Decoder::bytes())),
-        ResponseKind::Empty => (quote!(()), quote!(crate::runtime::request::Decoder::empty())),
+        ResponseKind::Json { ty, unwrap: None } => (rust_type_text(api, ty), format!("{REQUEST}::Decoder::json()")),
+        ResponseKind::Text => ("String".into(), format!("{REQUEST}::Decoder::text()")),
+        ResponseKind::Bytes => ("bytes::Bytes".into(), format!("{REQUEST}::Decoder::bytes()")),
+        ResponseKind::Empty => ("()".into(), format!("{REQUEST}::Decoder::empty()")),
     }
 }
 
-fn body_type(api: &Api, kind: &BodyKind) -> TokenStream {
+fn body_type(api: &Api, kind: &BodyKind) -> String {
     match kind {
-        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty } => rust_type(api, ty),
-        BodyKind::Text { .. } => quote!(String),
-        BodyKind::Bytes { .. } => quote!(bytes::Bytes),
+        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty } => rust_type_text(api, ty),
+        BodyKind::Text { .. } => "String".into(),
+        BodyKind::Bytes { .. } => "bytes::Bytes".into(),
     }
 }

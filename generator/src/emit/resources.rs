@@ -1,10 +1,10 @@
 //! `src/resources/`: the resource tree as borrowing handles, one module per resource.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs};
+use super::docs::code;
 use super::operations::{operation_method, operation_statics, params_struct};
+use super::source::Source;
 use super::{ident, Context, EmittedFile};
 use crate::ir::Resource;
 
@@ -48,54 +48,50 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
     } else {
         format!("src/resources/{}/mod.rs", parents.join("/"))
     };
-    let handle = ident(&resource.handle);
-    let submodules = resource.children.keys().map(|name| {
-        let module = ident(name);
+    let handle = &resource.handle;
+    let mut out = Source::default();
+    for name in resource.children.keys() {
         // `zones::zones` mirrors the API's own grouping; renaming it would hide that.
-        let inception = (name == &resource.name).then(|| quote!(#[allow(clippy::module_inception)]));
-        quote!(#inception pub mod #module;)
-    });
-    let accessors = resource.children.values().map(|child| child_accessor(child, quote!(self.client)));
+        if name == &resource.name {
+            out.line(0, "#[allow(clippy::module_inception)]");
+        }
+        out.line(0, &format!("pub mod {name};"));
+    }
+    if !resource.children.is_empty() {
+        out.blank();
+    }
+    out.line(0, &format!("/// Operations on {}.", code(&dotted)));
+    out.line(0, "#[derive(Debug, Clone, Copy)]");
+    out.line(0, &format!("pub struct {handle}<'a> {{"));
+    out.line(1, "client: &'a crate::Client,");
+    out.line(0, "}");
+    out.blank();
+    out.line(0, &format!("impl<'a> {handle}<'a> {{"));
+    out.line(1, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
+    out.line(2, "Self { client }");
+    out.line(1, "}");
+    for child in resource.children.values() {
+        out.blank();
+        out.line(1, &format!("/// The {} resource.", code(&child.name)));
+        out.line(1, &format!("pub fn {}(&self) -> {}::{}<'a> {{", child.name, child.name, child.handle));
+        out.line(2, &format!("{}::{}::new(self.client)", child.name, child.handle));
+        out.line(1, "}");
+    }
     let operations: Vec<_> = resource.operations.iter().map(|&index| &context.api.operations[index]).collect();
-    let methods = operations.iter().map(|operation| operation_method(context, operation));
-    let statics = operations.iter().map(|operation| operation_statics(context, operation));
-    let params = operations.iter().filter_map(|operation| params_struct(context, operation, &resource.handle));
-    let handle_doc = format!(" Operations on {}.", code(&dotted));
-    let tokens = quote! {
-        #(#submodules)*
-
-        #[doc = #handle_doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #handle<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl<'a> #handle<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
-
-            #(#accessors)*
-
-            #(#methods)*
-        }
-
-        #(#params)*
-
-        #(#statics)*
-    };
-    EmittedFile::Rust { path, module_doc: vec![format!("The {} resource.", code(&dotted))], tokens }
-}
-
-/// `pub fn users(&self) -> users::Users<'a>`, used on handles and (with `'_`) on the client.
-pub fn child_accessor(child: &Resource, client: TokenStream) -> TokenStream {
-    let module = ident(&child.name);
-    let handle = ident(&child.handle);
-    let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
-    quote! {
-        #doc
-        pub fn #module(&self) -> #module::#handle<'a> {
-            #module::#handle::new(#client)
+    for operation in &operations {
+        out.blank();
+        operation_method(&mut out, context, operation);
+    }
+    out.line(0, "}");
+    for operation in &operations {
+        if operation.params.is_some() {
+            out.blank();
+            params_struct(&mut out, context, operation, handle);
         }
     }
+    for operation in &operations {
+        out.blank();
+        operation_statics(&mut out, operation);
+    }
+    EmittedFile::Source { path, module_doc: vec![format!("The {} resource.", code(&dotted))], text: out.text }
 }

@@ -4,6 +4,7 @@ use heck::ToSnakeCase;
 use quote::quote;
 
 use super::docs::{code, prose};
+use super::source::{literal, Source};
 use super::{ident, rust_type_text, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
@@ -71,47 +72,6 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
         TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, &def.name),
     }
     out.text
-}
-
-/// Rust source laid out line by line, in the style prettyplease gives the other files:
-/// four-space indents, `///` docs, a blank line between items. Type files are the bulk of
-/// every SDK and follow a handful of fixed shapes, so they are written directly instead
-/// of going through tokens, syn and prettyplease (the most expensive stage of generation).
-#[derive(Default)]
-struct Source {
-    text: String,
-}
-
-impl Source {
-    /// One line at `depth` levels of indentation.
-    fn line(&mut self, depth: usize, text: &str) {
-        for _ in 0..depth {
-            self.text.push_str("    ");
-        }
-        self.text.push_str(text);
-        self.text.push('\n');
-    }
-
-    fn blank(&mut self) {
-        self.text.push('\n');
-    }
-
-    fn docs(&mut self, depth: usize, lines: &[String]) {
-        for line in lines {
-            if line.is_empty() {
-                self.line(depth, "///");
-            } else {
-                // A `///` comment cannot hold a bare carriage return or other control characters.
-                let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-                self.line(depth, format!("/// {line}").trim_end());
-            }
-        }
-    }
-}
-
-/// A Rust string literal.
-fn literal(text: &str) -> String {
-    format!("{text:?}")
 }
 
 /// The Rust spelling of a field's type, `Option` included when it may be absent or `null`.

@@ -1,0 +1,63 @@
+//! Rust source laid out line by line, for the files whose shapes are fixed (types and
+//! resources: the bulk of every SDK). Writing them directly skips tokens, syn and
+//! prettyplease, the most expensive stage of generation. The layout follows rustfmt's:
+//! four-space indents, `///` docs, a blank line between items, and a call or signature
+//! broken one argument per line when it would pass [`WIDTH`] columns.
+
+/// Lines longer than this are broken where the layout allows.
+pub const WIDTH: usize = 100;
+
+/// Source text under construction.
+#[derive(Default)]
+pub struct Source {
+    /// The text so far.
+    pub text: String,
+}
+
+impl Source {
+    /// One line at `depth` levels of indentation.
+    pub fn line(&mut self, depth: usize, text: &str) {
+        for _ in 0..depth {
+            self.text.push_str("    ");
+        }
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    /// An empty line.
+    pub fn blank(&mut self) {
+        self.text.push('\n');
+    }
+
+    /// `///` lines.
+    pub fn docs(&mut self, depth: usize, lines: &[String]) {
+        for line in lines {
+            if line.is_empty() {
+                self.line(depth, "///");
+            } else {
+                // A `///` comment cannot hold a bare carriage return or other control characters.
+                let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                self.line(depth, format!("/// {line}").trim_end());
+            }
+        }
+    }
+
+    /// `head(arg, arg)tail` on one line when it fits, else one argument per line.
+    pub fn call(&mut self, depth: usize, head: &str, args: &[String], tail: &str) {
+        let one_line = format!("{head}({}){tail}", args.join(", "));
+        if depth * 4 + one_line.len() <= WIDTH || args.is_empty() {
+            self.line(depth, &one_line);
+            return;
+        }
+        self.line(depth, &format!("{head}("));
+        for arg in args {
+            self.line(depth + 1, &format!("{arg},"));
+        }
+        self.line(depth, &format!("){tail}"));
+    }
+}
+
+/// A Rust string literal.
+pub fn literal(text: &str) -> String {
+    format!("{text:?}")
+}
