@@ -5,7 +5,7 @@ use heck::ToShoutySnakeCase;
 
 use super::docs::{code, prose};
 use super::rust_type_text;
-use super::source::{literal, Source};
+use super::source::{literal, Source, WIDTH};
 use super::Context;
 use crate::ir::naming::Scope;
 use crate::ir::{
@@ -31,12 +31,27 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     }
     let (success_ty, decoder) = success(context, &operation.success.kind);
     let error_ty = operation.error.as_ref().map_or_else(|| "serde_json::Value".to_string(), |e| rust_type_text(api, e));
-    out.call(
-        1,
-        &format!("pub fn {}", operation.method_name),
-        &arguments,
-        &format!(" -> {REQUEST}::Call<'a, {success_ty}, {error_ty}> {{"),
-    );
+    let returns = format!("{REQUEST}::Call<'a, {success_ty}, {error_ty}>");
+    let head = format!("pub fn {}", operation.method_name);
+    let one_line = format!("{head}({}) -> {returns} {{", arguments.join(", "));
+    if 4 + one_line.len() <= WIDTH {
+        out.line(1, &one_line);
+    } else {
+        out.line(1, &format!("{head}("));
+        for argument in &arguments {
+            out.line(2, &format!("{argument},"));
+        }
+        let close = format!(") -> {returns} {{");
+        if 4 + close.len() <= WIDTH {
+            out.line(1, &close);
+        } else {
+            out.line(1, &format!(") -> {REQUEST}::Call<"));
+            for part in ["'a", &success_ty, &error_ty] {
+                out.line(2, &format!("{part},"));
+            }
+            out.line(1, "> {");
+        }
+    }
 
     // The path, segment by segment.
     let calls: Vec<String> = operation
@@ -49,7 +64,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         .collect();
     let start = format!("let path = {REQUEST}::PathBuilder::new()");
     let one_line = format!("{start}{};", calls.concat());
-    if 8 + one_line.len() <= super::source::WIDTH {
+    if 8 + one_line.len() <= WIDTH {
         out.line(2, &one_line);
     } else {
         out.line(2, &start);
@@ -348,7 +363,7 @@ fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &s
         out.line(depth + 2, &format!("pattern: {},", option_literal(rules.pattern.as_deref().map(literal))));
         let allowed: Vec<String> = rules.allowed.iter().map(|v| literal(v)).collect();
         let one_line = format!("allowed: &[{}],", allowed.join(", "));
-        if (depth + 2) * 4 + one_line.len() <= super::source::WIDTH {
+        if (depth + 2) * 4 + one_line.len() <= WIDTH {
             out.line(depth + 2, &one_line);
         } else {
             out.line(depth + 2, "allowed: &[");

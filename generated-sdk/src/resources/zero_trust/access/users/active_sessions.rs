@@ -31,7 +31,11 @@ impl<'a> ActiveSessions<'a> {
         user_id: &str,
         nonce: &str,
         params: &ActiveSessionGetParams,
-    ) -> crate::runtime::request::Call<'a, crate::types::ActiveSession, crate::types::AccessApiResponseCommonFailure> {
+    ) -> crate::runtime::request::Call<
+        'a,
+        crate::types::ActiveSession,
+        crate::types::AccessApiResponseCommonFailure,
+    > {
         let path = crate::runtime::request::PathBuilder::new()
             .literal("/accounts/")
             .param("account_id", &params.account_id)
