@@ -17,9 +17,50 @@ pub struct LoadedSpec {
 
 /// Reads and parses a YAML or JSON OpenAPI 3.0/3.1 document.
 pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
-    let value = load_value(path)?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    if let Some(document) = read_direct(&bytes, path) {
+        return Ok(LoadedSpec { path: path.to_path_buf(), document });
+    }
+    let value = parse_value(&bytes, path)?;
     let document = parse_document(value, path)?;
     Ok(LoadedSpec { path: path.to_path_buf(), document })
+}
+
+/// The fast path: a JSON document that declares OpenAPI 3.0 and contains none of the forms
+/// [`crate::normalize`] rewrites without the document failing to read otherwise is read
+/// straight into `openapiv3` (as fast as reading can be), skipping the `Value` tree and the
+/// normalising walk. Anything else, including every document with an error, takes the full
+/// path, which gives the same result (checked over the corpus by `cargo xtask test`).
+pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let is_json = extension == "json" || (extension.is_empty() && text.trim_start().starts_with('{'));
+    if !is_json || needs_normalizing(text) {
+        return None;
+    }
+    let document: openapiv3::OpenAPI = serde_json::from_str(text).ok()?;
+    document.openapi.starts_with("3.0").then_some(document)
+}
+
+/// Whether JSON text may hold a form that reads without error but means something else
+/// until normalised: `const`, 3.1 `prefixItems`, `webhooks` or `jsonSchemaDialect`, a list of
+/// schema `examples`, or a `null` or list `type`. A false alarm only costs the slower path.
+fn needs_normalizing(text: &str) -> bool {
+    const KEYS: [&str; 4] = ["\"const\"", "\"prefixItems\"", "\"webhooks\"", "\"jsonSchemaDialect\""];
+    if KEYS.iter().any(|key| text.contains(key)) {
+        return true;
+    }
+    let value_starts = |key: &str, starts: &[&str]| {
+        text.match_indices(key).any(|(index, _)| {
+            let rest = text[index + key.len()..].trim_start();
+            rest.strip_prefix(':').is_some_and(|rest| {
+                let rest = rest.trim_start();
+                starts.iter().any(|start| rest.starts_with(start))
+            })
+        })
+    };
+    value_starts("\"examples\"", &["["]) || value_starts("\"type\"", &["[", "\"null\""])
 }
 
 /// Reads a file into a JSON value (keeping key order), checking that it is an OpenAPI 3 document.

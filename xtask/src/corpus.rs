@@ -932,4 +932,39 @@ mod tests {
             bad.join("\n")
         );
     }
+
+    /// The fast read (`sdkgen::load::read_direct`) gives exactly the document the full read
+    /// (parse, normalise, deserialize) gives, on every quick-subset document it accepts and on
+    /// Cloudflare's. `SDKGEN_DIFF_ALL=1` checks the whole corpus instead of the quick subset.
+    #[test]
+    fn direct_read_agrees_with_the_normalised_read() {
+        if !installed() {
+            eprintln!("skipping: the corpus is not installed in {CACHE_DIR} (cargo xtask test installs it)");
+            return;
+        }
+        let api = api_dir();
+        let mut paths: Vec<std::path::PathBuf> = if std::env::var("SDKGEN_DIFF_ALL").as_deref() == Ok("1") {
+            documents(&api).expect("corpus documents").iter().map(|d| api.join(d)).collect()
+        } else {
+            quick_list().expect("quick list").iter().map(|d| api.join(d)).collect()
+        };
+        let cloudflare = crate::cloudflare::document_path();
+        if cloudflare.exists() {
+            paths.push(cloudflare);
+        }
+        let (mut direct, mut full_only) = (0, 0);
+        for path in &paths {
+            let bytes = std::fs::read(path).unwrap();
+            let Some(fast) = sdkgen::load::read_direct(&bytes, path) else {
+                full_only += 1;
+                continue;
+            };
+            direct += 1;
+            let value = sdkgen::load::parse_value(&bytes, path).expect("a document read directly parses");
+            let slow = sdkgen::load::parse_document(value, path).expect("a document read directly deserializes");
+            assert!(fast == slow, "{}: the direct read differs from the normalised read", path.display());
+        }
+        eprintln!("{direct} document(s) read directly and identical; {full_only} took the full path");
+        assert!(direct > 0, "no document took the direct path");
+    }
 }
