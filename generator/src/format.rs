@@ -54,12 +54,14 @@ fn format_file(file: EmittedFile, provenance: &Provenance) -> Result<GeneratedFi
             (path, format!("<!-- {notice} -->\n\n{text}"))
         }
     };
-    Ok(GeneratedFile { path, contents: contents.replace("\r\n", "\n") })
+    let contents = if contents.contains('\r') { contents.replace("\r\n", "\n") } else { contents };
+    Ok(GeneratedFile { path, contents })
 }
 
 /// The header, the module's `//!` docs, then the items.
 fn with_module_doc(provenance: &Provenance, module_doc: &[String], items: &str) -> String {
     let mut text = header("//", provenance);
+    text.reserve(items.len() + 256);
     text.push('\n');
     for line in module_doc {
         if line.is_empty() {

@@ -32,13 +32,18 @@ impl Source {
     /// `///` lines.
     pub fn docs(&mut self, depth: usize, lines: &[String]) {
         for line in lines {
-            if line.is_empty() {
-                self.line(depth, "///");
-            } else {
-                // A `///` comment cannot hold a bare carriage return or other control characters.
-                let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-                self.line(depth, format!("/// {line}").trim_end());
+            for _ in 0..depth {
+                self.text.push_str("    ");
             }
+            self.text.push_str("///");
+            if !line.is_empty() {
+                self.text.push(' ');
+                // A `///` comment cannot hold a bare carriage return or other control characters.
+                self.text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                let trimmed = self.text.trim_end_matches(' ').len();
+                self.text.truncate(trimmed);
+            }
+            self.text.push('\n');
         }
     }
 
