@@ -27,7 +27,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 }
 
 /// The fast path: a JSON document that declares OpenAPI 3.0 and contains none of the forms
-/// [`crate::normalize`] rewrites without the document failing to read otherwise is read
+/// normalisation (`normalize.rs`) rewrites without the document failing to read otherwise is read
 /// straight into `openapiv3` (as fast as reading can be), skipping the `Value` tree and the
 /// normalising walk. Anything else, including every document with an error, takes the full
 /// path, which gives the same result (checked over the corpus by `cargo xtask test`).
