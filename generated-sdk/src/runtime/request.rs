@@ -465,16 +465,11 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<T> {
 /// The error's path is where the deserializer stopped, extended by the path a generated
 /// type names inside its own fields (see [`super::object::FieldError`]).
 fn path_error(e: serde_path_to_error::Error<serde_json::Error>, body: &[u8]) -> DecodeError {
-    let mut path = e.path().to_string();
-    if path == "." {
-        path.clear();
-    }
+    let mut path = String::new();
+    super::object::push_path(&mut path, &e.path().to_string());
     let (inner, message) = super::object::split_path(&e.into_inner().to_string());
     if let Some(inner) = inner {
-        if !path.is_empty() && !inner.starts_with('[') {
-            path.push('.');
-        }
-        path.push_str(&inner);
+        super::object::push_path(&mut path, &inner);
     }
     DecodeError::new((!path.is_empty()).then_some(path), message, body)
 }

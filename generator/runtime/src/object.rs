@@ -113,7 +113,7 @@ impl fmt::Display for FieldError {
 impl std::error::Error for FieldError {}
 
 /// Appends a relative path (`.` is "here", `[2]` an index, `a.b` fields).
-fn push_path(path: &mut String, more: &str) {
+pub fn push_path(path: &mut String, more: &str) {
     if more.is_empty() || more == "." {
         return;
     }
