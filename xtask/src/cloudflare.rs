@@ -164,7 +164,7 @@ pub(crate) fn peak_child_rss_kib() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use sdkgen::emit::rust_type;
+    use sdkgen::emit::rust_type_text;
     use sdkgen::ir::{Api, Operation};
 
     /// A CI-sized part of the full run: the whole document generates (in memory), every
@@ -196,7 +196,7 @@ mod tests {
 
     /// What a caller sees of an operation: where it lives, its arguments and its types.
     fn signature(api: &Api, operation: &Operation) -> String {
-        let ty = |t: &sdkgen::ir::TypeRef| rust_type(api, t).to_string();
+        let ty = |t: &sdkgen::ir::TypeRef| rust_type_text(api, t);
         let positional: Vec<String> =
             operation.positional.iter().map(|p| format!("{}: {}", p.rust_name, ty(&p.ty))).collect();
         let params = operation.params.as_ref().map(|p| {

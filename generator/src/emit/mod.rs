@@ -152,37 +152,6 @@ pub fn emit(context: &Context<'_>) -> Vec<EmittedFile> {
 }
 
 /// The Rust spelling of a type use (`Option` for optional fields is added by callers).
-pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::Integer(IntegerKind::I32) => quote!(i32),
-        TypeRef::Integer(IntegerKind::I64) => quote!(i64),
-        TypeRef::Integer(IntegerKind::U32) => quote!(u32),
-        TypeRef::Integer(IntegerKind::U64) => quote!(u64),
-        TypeRef::Float(FloatKind::F32) => quote!(f32),
-        TypeRef::Float(FloatKind::F64) => quote!(f64),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(id) => {
-            let name = format_ident!("{}", api.type_def(*id).name);
-            quote!(crate::types::#name)
-        }
-        TypeRef::Array(item) => {
-            let item = rust_type(api, item);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(api, value);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(Option<#inner>)
-        }
-    }
-}
-
-/// [`rust_type`] as text, for emitters that write source directly.
 pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".into(),
