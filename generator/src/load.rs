@@ -32,11 +32,8 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 /// normalising walk. Anything else, including every document with an error, takes the full
 /// path, which gives the same result (checked over the corpus by `cargo xtask test`).
 pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let is_json = extension == "json" || (extension.is_empty() && text.trim_start().starts_with('{'));
-    if !is_json || needs_normalizing(text) {
+    let text = without_bom(std::str::from_utf8(bytes).ok()?);
+    if !is_json(path, text) || needs_normalizing(text) {
         return None;
     }
     let document: openapiv3::OpenAPI = serde_json::from_str(text).ok()?;
@@ -80,17 +77,11 @@ pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
         column: 0,
         message: format!("the file is not UTF-8 text ({error})"),
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     if text.trim().is_empty() {
         return Err(spec_error(path, "#", "the file is empty; expected an OpenAPI 3 document"));
     }
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let is_json = match extension.as_str() {
-        "json" => true,
-        "yaml" | "yml" => false,
-        _ => text.trim_start().starts_with('{'),
-    };
-    let value: Value = if is_json {
+    let value: Value = if is_json(path, text) {
         serde_json::from_str(text).map_err(|error| Error::Syntax {
             path: path.to_path_buf(),
             format: "JSON",
@@ -112,6 +103,21 @@ pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
     };
     check_version(&value, path)?;
     Ok(value)
+}
+
+/// The text without a leading byte-order mark.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Whether a file is JSON: by its extension, else by its first character.
+fn is_json(path: &Path, text: &str) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match extension.as_str() {
+        "json" => true,
+        "yaml" | "yml" => false,
+        _ => text.trim_start().starts_with('{'),
+    }
 }
 
 /// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
