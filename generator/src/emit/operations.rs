@@ -172,21 +172,31 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     let api = context.api;
     let Some(params) = operation.params.as_ref() else { return };
     let name = &params.name;
-    // (docs, name, type, required)
-    let mut fields: Vec<(Vec<String>, String, String, bool)> = Vec::new();
+    let mut fields: Vec<ParamsField> = Vec::new();
     for field in &params.fields {
-        let mut lines = prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name)));
+        let mut docs = prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name)));
         if let Some(max) = field.rules.max_length {
-            lines.push(String::new());
-            lines.push(format!("At most {max} characters; longer values are refused before sending."));
+            docs.push(String::new());
+            docs.push(format!("At most {max} characters; longer values are refused before sending."));
         }
-        fields.push((lines, field.rust_name.clone(), rust_type_text(api, &field.ty), field.required));
+        fields.push(ParamsField {
+            docs,
+            name: field.rust_name.clone(),
+            ty: rust_type_text(api, &field.ty),
+            required: field.required,
+            setter_doc: format!("/// Sets {}.", code(&field.wire_name)),
+        });
     }
     if let Some(body) = &params.body {
-        let docs = prose_or(body.doc.as_deref(), || "The request body.".to_string());
-        fields.push((docs, "body".into(), body_type(api, &body.kind), body.required));
+        fields.push(ParamsField {
+            docs: prose_or(body.doc.as_deref(), || "The request body.".to_string()),
+            name: "body".into(),
+            ty: body_type(api, &body.kind),
+            required: body.required,
+            setter_doc: "/// Sets the request body.".into(),
+        });
     }
-    let required: Vec<&(Vec<String>, String, String, bool)> = fields.iter().filter(|f| f.3).collect();
+    let required: Vec<&ParamsField> = fields.iter().filter(|f| f.required).collect();
 
     out.line(0, &format!("/// Parameters for [`{handle}::{}`].", operation.method_name));
     // With nothing required, `new()` takes no arguments and `Default` is the same thing.
@@ -194,53 +204,49 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     out.line(0, &format!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
     out.line(0, &format!("pub struct {name} {{"));
-    for (docs, field, ty, required) in &fields {
-        out.docs(1, docs);
-        if *required {
-            out.line(1, &format!("pub {field}: {ty},"));
+    for field in &fields {
+        out.docs(1, &field.docs);
+        if field.required {
+            out.line(1, &format!("pub {}: {},", field.name, field.ty));
         } else {
-            out.line(1, &format!("pub {field}: Option<{ty}>,"));
+            out.line(1, &format!("pub {}: Option<{}>,", field.name, field.ty));
         }
     }
     out.line(0, "}");
     out.blank();
     out.line(0, &format!("impl {name} {{"));
     out.line(1, "/// Parameters with the required values set and the optional ones unset.");
-    let arguments: Vec<String> = required.iter().map(|(_, field, ty, _)| format!("{field}: impl Into<{ty}>")).collect();
+    let arguments: Vec<String> = required.iter().map(|f| format!("{}: impl Into<{}>", f.name, f.ty)).collect();
     out.call(1, "pub fn new", &arguments, " -> Self {");
     out.line(2, "Self {");
-    for (_, field, _, required) in &fields {
-        if *required {
-            out.line(3, &format!("{field}: {field}.into(),"));
-        }
+    for field in &required {
+        out.line(3, &format!("{0}: {0}.into(),", field.name));
     }
-    for (_, field, _, required) in &fields {
-        if !*required {
-            out.line(3, &format!("{field}: None,"));
-        }
+    for field in fields.iter().filter(|f| !f.required) {
+        out.line(3, &format!("{}: None,", field.name));
     }
     out.line(2, "}");
     out.line(1, "}");
     let mut setter_scope = Scope::with_reserved(&["new"]);
-    for (_, field, ty, required) in &fields {
-        if *required {
-            continue;
-        }
-        let setter = setter_scope.claim(field);
-        let doc = if field == "body" && params.body.as_ref().is_some_and(|b| !b.required) {
-            "/// Sets the request body.".to_string()
-        } else {
-            let wire = params.fields.iter().find(|f| &f.rust_name == field).map_or(field.as_str(), |f| &f.wire_name);
-            format!("/// Sets {}.", code(wire))
-        };
+    for field in fields.iter().filter(|f| !f.required) {
+        let setter = setter_scope.claim(&field.name);
         out.blank();
-        out.line(1, &doc);
-        out.line(1, &format!("pub fn {setter}(mut self, value: impl Into<{ty}>) -> Self {{"));
-        out.line(2, &format!("self.{field} = Some(value.into());"));
+        out.line(1, &field.setter_doc);
+        out.line(1, &format!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
+        out.line(2, &format!("self.{} = Some(value.into());", field.name));
         out.line(2, "self");
         out.line(1, "}");
     }
     out.line(0, "}");
+}
+
+/// One field of a params struct, as the struct, its constructor and its setter need it.
+struct ParamsField {
+    docs: Vec<String>,
+    name: String,
+    ty: String,
+    required: bool,
+    setter_doc: String,
 }
 
 /// Spec prose, or a fallback line when the spec says nothing (or only whitespace).
