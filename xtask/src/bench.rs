@@ -99,7 +99,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         eprintln!("{name}...");
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let (floor_ms, floor_note) = match median_ms(runs, || parse_floor(path)) {
-            Ok(ms) => (Some(ms), String::new()),
+            Ok((ms, _)) => (Some(ms), String::new()),
             Err(error) => (None, error),
         };
         let options = Options {
@@ -110,9 +110,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let mut lines = 0;
         let generate_ms = median_ms(runs, || {
             let spec = sdkgen::load::load_spec(path).map_err(|e| e.to_string())?;
-            let generated = sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())?;
+            sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())
+        })
+        .map(|(ms, generated)| {
             lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
-            Ok(())
+            ms
         })?;
         let peak_rss_mb = peak_rss(&bin, path, &out_root.join("out"))?;
         rows.push(Row { name, bytes, floor_ms, floor_note, generate_ms, peak_rss_mb, lines });
@@ -144,7 +146,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 }
 
 /// Reads the file and deserializes it into `openapiv3::OpenAPI`, nothing more.
-fn parse_floor(path: &Path) -> Result<(), String> {
+fn parse_floor(path: &Path) -> Result<openapiv3::OpenAPI, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
     let document: openapiv3::OpenAPI = if is_yaml {
@@ -152,20 +154,24 @@ fn parse_floor(path: &Path) -> Result<(), String> {
     } else {
         serde_json::from_slice(&bytes).map_err(|e| format!("not a 3.0 document for openapiv3: {e}"))?
     };
-    std::hint::black_box(document);
-    Ok(())
+    Ok(document)
 }
 
-/// Runs `f` `runs` times; the median wall time in milliseconds.
-fn median_ms(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<f64, String> {
+/// Runs `f` `runs` times: the median wall time in milliseconds and the last result. Each
+/// timing ends when `f` returns, so neither side pays for freeing its result (the floor's
+/// document or the generated files), and the caller can inspect the result untimed.
+fn median_ms<T>(runs: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<(f64, T), String> {
     let mut times = Vec::new();
+    let mut last = None;
     for _ in 0..runs.max(1) {
+        drop(last.take());
         let start = Instant::now();
-        f()?;
+        let result = std::hint::black_box(f()?);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
+        last = Some(result);
     }
     times.sort_by(f64::total_cmp);
-    Ok(times[times.len() / 2])
+    Ok((times[times.len() / 2], last.expect("at least one run")))
 }
 
 /// Peak resident set (MB) of the release binary generating `spec`, from `VmHWM` polling.

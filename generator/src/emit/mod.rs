@@ -89,21 +89,33 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// `#[cfg(any(feature = ...))]` for a type: the resources that use it.
-    pub fn type_gate(&self, id: crate::ir::TypeId) -> Option<TokenStream> {
+    /// The `#[cfg(...)]` line(s) for a type, ending in a newline: the features of the
+    /// resources that use it. Laid out as rustfmt does: one line when it fits in
+    /// [`source::WIDTH`], else one feature per line.
+    pub fn type_gate(&self, id: crate::ir::TypeId) -> Option<String> {
         let features = self.features.as_ref()?;
         let users = features.type_users(id);
         if users.is_empty() {
             // Reached by no operation (e.g. only through a skipped one): compiled with `full`.
-            return Some(quote!(#[cfg(feature = "full")]));
+            return Some("#[cfg(feature = \"full\")]\n".into());
         }
-        let mut names: Vec<String> = users.iter().map(|u| features::feature_name(u)).collect();
-        if names.len() == 1 {
-            let name = names.remove(0);
-            return Some(quote!(#[cfg(feature = #name)]));
-        }
-        Some(quote!(#[cfg(any(#(feature = #names),*))]))
+        let names: Vec<String> = users.iter().map(|u| features::feature_name(u)).collect();
+        Some(cfg_attribute(&names))
     }
+}
+
+/// `#[cfg(feature = ...)]` or `#[cfg(any(feature = ..., ...))]` and a newline, one feature per
+/// line when the attribute would not fit in [`source::WIDTH`] (rustfmt's layout).
+fn cfg_attribute(features: &[String]) -> String {
+    let terms: Vec<String> = features.iter().map(|name| format!("feature = \"{name}\"")).collect();
+    if let [term] = terms.as_slice() {
+        return format!("#[cfg({term})]\n");
+    }
+    let one_line = format!("#[cfg(any({}))]\n", terms.join(", "));
+    if one_line.len() - 1 <= source::WIDTH {
+        return one_line;
+    }
+    format!("#[cfg(any(\n    {}\n))]\n", terms.join(",\n    "))
 }
 
 /// One independent unit of emission; jobs can run on different threads.
@@ -127,7 +139,8 @@ pub enum Job<'a> {
 /// Every job of the SDK crate.
 pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
     let api = context.api;
-    let mut jobs = vec![Job::Cargo, Job::Readme, Job::Root, Job::TypesMod, Job::ResourcesMod];
+    // The large single files first, so no worker is left with one of them at the end.
+    let mut jobs = vec![Job::TypesMod, Job::Root, Job::Readme, Job::ResourcesMod, Job::Cargo];
     jobs.extend((0..api.types.len()).map(Job::Type));
     jobs.extend(resources::all_resources(&api.resources).into_iter().map(|(r, path)| Job::Resource(r, path)));
     jobs
@@ -202,4 +215,29 @@ fn type_has_default(defaultable: &[bool], ty: &TypeRef) -> bool {
 /// An identifier from a name the model already made valid.
 pub fn ident(name: &str) -> proc_macro2::Ident {
     format_ident!("{}", name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cfg_attribute;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn cfg_attributes_take_one_line_when_they_fit() {
+        assert_eq!(cfg_attribute(&names(&["dns"])), "#[cfg(feature = \"dns\")]\n");
+        assert_eq!(cfg_attribute(&names(&["dns", "zones"])), "#[cfg(any(feature = \"dns\", feature = \"zones\"))]\n");
+    }
+
+    #[test]
+    fn long_cfg_attributes_take_one_feature_per_line_as_rustfmt_does() {
+        let long = names(&["access_authenticator_device_aagui_ds", "access_id_p_federation_grants", "zero_trust"]);
+        assert_eq!(
+            cfg_attribute(&long),
+            "#[cfg(any(\n    feature = \"access_authenticator_device_aagui_ds\",\n    \
+             feature = \"access_id_p_federation_grants\",\n    feature = \"zero_trust\"\n))]\n"
+        );
+    }
 }

@@ -1,11 +1,10 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
 use heck::ToSnakeCase;
-use quote::quote;
 
 use super::docs::{code, prose};
 use super::source::{literal, Source};
-use super::{ident, rust_type_text, Context, EmittedFile};
+use super::{rust_type_text, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// `src/types/<module>.rs` for one type.
@@ -28,21 +27,24 @@ pub fn types_mod(context: &Context<'_>) -> EmittedFile {
         .map(|(index, def)| (module_name(&def.name), def.name.as_str(), index))
         .collect();
     modules.sort();
-    let declarations = modules.iter().map(|(module, name, index)| {
-        let module = ident(module);
-        let name = ident(name);
+    let mut out = Source::default();
+    for (position, (module, name, index)) in modules.iter().enumerate() {
         let gate = context.type_gate(crate::ir::TypeId(*index));
-        quote! {
-            #gate
-            mod #module;
-            #gate
-            pub use #module::#name;
+        for item in [format!("mod {module};"), format!("pub use {module}::{name};")] {
+            // Gated declarations read better apart; plain ones stay together, as rustfmt keeps them.
+            if let Some(gate) = &gate {
+                if position > 0 || item.starts_with("pub") {
+                    out.blank();
+                }
+                out.text.push_str(gate);
+            }
+            out.line(0, &item);
         }
-    });
-    EmittedFile::Rust {
+    }
+    EmittedFile::Source {
         path: "src/types/mod.rs".into(),
         module_doc: vec!["Types of request and response bodies, from the spec's schemas.".into()],
-        tokens: quote!(#(#declarations)*),
+        text: out.text,
     }
 }
 
