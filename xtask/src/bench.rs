@@ -10,7 +10,9 @@
 //! - **parse floor**: read the file and deserialize it into `openapiv3::OpenAPI` with serde_json
 //!   (or serde_yaml) and nothing else; median of N runs (default 3).
 //! - **generate**: `sdkgen::load::load_spec` + `sdkgen::generate` in process, no disk writes;
-//!   median of N runs. `ratio` = generate / floor.
+//!   median of N runs. `ratio` = generate / floor. Beside it, the median of each stage:
+//!   load (read and parse), lower (build the model), emit and format (on all cores).
+//! - Both timings end when the work returns: freeing the result is not counted on either side.
 //! - **peak RSS**: the release `sdkgen generate --standalone --lenient` binary on the document
 //!   (writing into `target/bench/out`), in its own process. Its peak resident set is the kernel's
 //!   high-water mark `VmHWM` from `/proc/<pid>/status`, polled every millisecond until the
@@ -43,6 +45,8 @@ struct Row {
     floor_ms: Option<f64>,
     floor_note: String,
     generate_ms: f64,
+    /// Median of each stage over the runs: load, lower, emit and format.
+    stages_ms: [f64; 3],
     peak_rss_mb: Option<f64>,
     lines: usize,
 }
@@ -108,29 +112,46 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             lenient: true,
         };
         let mut lines = 0;
+        let mut stages: [Vec<f64>; 3] = Default::default();
         let generate_ms = median_ms(runs, || {
+            let started = Instant::now();
             let spec = sdkgen::load::load_spec(path).map_err(|e| e.to_string())?;
-            sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())
+            stages[0].push(started.elapsed().as_secs_f64() * 1000.0);
+            let generated =
+                sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())?;
+            for (stage, (_, time)) in stages[1..].iter_mut().zip(&generated.timings) {
+                stage.push(time.as_secs_f64() * 1000.0);
+            }
+            Ok((spec, generated))
         })
-        .map(|(ms, generated)| {
+        .map(|(ms, (_, generated))| {
             lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
             ms
         })?;
+        let stages_ms = stages.map(|mut times| {
+            times.sort_by(f64::total_cmp);
+            times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
+        });
         let peak_rss_mb = peak_rss(&bin, path, &out_root.join("out"))?;
-        rows.push(Row { name, bytes, floor_ms, floor_note, generate_ms, peak_rss_mb, lines });
+        rows.push(Row { name, bytes, floor_ms, floor_note, generate_ms, stages_ms, peak_rss_mb, lines });
     }
 
-    println!("\n| document | size MB | parse floor ms | generate ms | ratio | peak RSS MB | lines generated |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "\n| document | size MB | parse floor ms | generate ms | ratio | load / lower / emit ms | peak RSS MB | lines generated |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for row in &rows {
         let floor = row.floor_ms.map(|ms| format!("{ms:.0}")).unwrap_or_else(|| "n/a".into());
         let ratio = row.floor_ms.map(|ms| format!("{:.1}x", row.generate_ms / ms)).unwrap_or_else(|| "n/a".into());
         let rss = row.peak_rss_mb.map(|mb| format!("{mb:.0}")).unwrap_or_else(|| "n/a".into());
         println!(
-            "| {} | {:.1} | {floor} | {:.0} | {ratio} | {rss} | {} |",
+            "| {} | {:.1} | {floor} | {:.0} | {ratio} | {:.0} / {:.0} / {:.0} | {rss} | {} |",
             row.name,
             row.bytes as f64 / 1e6,
             row.generate_ms,
+            row.stages_ms[0],
+            row.stages_ms[1],
+            row.stages_ms[2],
             row.lines
         );
     }

@@ -1,6 +1,5 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
-use heck::ToSnakeCase;
 
 use super::docs::{code, prose};
 use super::source::{literal, Source};
@@ -52,7 +51,7 @@ pub fn types_mod(context: &Context<'_>) -> EmittedFile {
 /// UpperCamel names give distinct snake names except for digit/case corner cases, which the
 /// suffix below settles).
 pub fn module_name(type_name: &str) -> String {
-    let snake = type_name.to_snake_case();
+    let snake = crate::ir::naming::snake_case(type_name);
     // A type `Type` or `Match` would give `mod type;`: keywords take a suffix.
     if crate::ir::naming::is_keyword(&snake) {
         format!("{snake}_type")
