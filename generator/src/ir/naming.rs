@@ -1,6 +1,6 @@
 //! Every Rust name the generator produces is decided here: case, keywords, symbols, collisions.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -60,19 +60,19 @@ fn words(raw: &str) -> String {
     out.chars().map(|c| if c.is_ascii() { c } else { ' ' }).collect()
 }
 
-/// The word boundaries heck finds in ASCII text: runs of letters and digits, split before an
-/// uppercase letter that follows a lowercase one (`fooBar`) and before the last capital of a
-/// run that a lowercase letter follows (`HTTPServer` -> `HTTP`, `Server`).
-fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
+/// Calls `each` with the words heck finds in ASCII text: runs of letters and digits, split
+/// before an uppercase letter that follows a lowercase one (`fooBar`) and before the last
+/// capital of a run that a lowercase letter follows (`HTTPServer` -> `HTTP`, `Server`).
+fn ascii_words(text: &str, mut each: impl FnMut(&str)) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mode {
         Boundary,
         Lower,
         Upper,
     }
-    text.split(|c: char| !c.is_ascii_alphanumeric()).flat_map(|run| {
+    for run in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|run| !run.is_empty()) {
         let bytes = run.as_bytes();
-        let mut cuts = Vec::new();
+        let mut start = 0;
         let mut mode = Mode::Boundary;
         for (i, pair) in bytes.windows(2).enumerate() {
             let (c, next) = (pair[0], pair[1]);
@@ -84,19 +84,19 @@ fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
                 mode
             };
             if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-                cuts.push(i + 1);
+                each(&run[start..=i]);
+                start = i + 1;
                 mode = Mode::Boundary;
             } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-                cuts.push(i);
+                each(&run[start..i]);
+                start = i;
                 mode = Mode::Boundary;
             } else {
                 mode = next_mode;
             }
         }
-        let starts = std::iter::once(0).chain(cuts.clone());
-        let ends = cuts.into_iter().chain(std::iter::once(run.len()));
-        starts.zip(ends).filter(|(start, end)| start < end).map(move |(start, end)| &run[start..end])
-    })
+        each(&run[start..]);
+    }
 }
 
 /// `snake_case`, as heck's `to_snake_case` spells it. heck formats each character through
@@ -108,12 +108,12 @@ pub fn snake_case(text: &str) -> String {
         return text.to_snake_case();
     }
     let mut out = String::with_capacity(text.len() + 4);
-    for word in ascii_words(text) {
+    ascii_words(text, |word| {
         if !out.is_empty() {
             out.push('_');
         }
         out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-    }
+    });
     out
 }
 
@@ -123,13 +123,13 @@ pub fn upper_camel_case(text: &str) -> String {
         return text.to_upper_camel_case();
     }
     let mut out = String::with_capacity(text.len());
-    for word in ascii_words(text) {
+    ascii_words(text, |word| {
         let mut bytes = word.bytes();
         if let Some(first) = bytes.next() {
             out.push(first.to_ascii_uppercase() as char);
         }
         out.extend(bytes.map(|b| b.to_ascii_lowercase() as char));
-    }
+    });
     out
 }
 
@@ -229,7 +229,7 @@ pub fn singular(word: &str) -> String {
 /// Claims happen in document order, so the suffixes are deterministic.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    taken: BTreeSet<String>,
+    taken: HashSet<String>,
 }
 
 impl Scope {

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+mod split;
+
 /// A spec as read from disk.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
@@ -36,7 +38,11 @@ pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
     if !is_json(path, text) || needs_normalizing(text) {
         return None;
     }
-    let document: openapiv3::OpenAPI = serde_json::from_str(text).ok()?;
+    let document: openapiv3::OpenAPI = if text.len() >= split::MIN_BYTES {
+        split::read(text).or_else(|| serde_json::from_str(text).ok())?
+    } else {
+        serde_json::from_str(text).ok()?
+    };
     document.openapi.starts_with("3.0").then_some(document)
 }
 
