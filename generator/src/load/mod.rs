@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 
 mod split;
 
+/// JSON documents of at least this many bytes are read on two threads (see `read_direct`).
+pub const PARALLEL_READ_BYTES: usize = split::MIN_BYTES;
+
 /// A spec as read from disk.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
@@ -30,9 +33,10 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 
 /// The fast path: a JSON document that declares OpenAPI 3.0 and contains none of the forms
 /// normalisation (`normalize.rs`) rewrites without the document failing to read otherwise is read
-/// straight into `openapiv3` (as fast as reading can be), skipping the `Value` tree and the
-/// normalising walk. Anything else, including every document with an error, takes the full
-/// path, which gives the same result (checked over the corpus by `cargo xtask test`).
+/// straight into `openapiv3`, skipping the `Value` tree and the normalising walk; from
+/// [`PARALLEL_READ_BYTES`] on, its path items and components are deserialized on two threads.
+/// Anything else, including every document with an error, takes the full path, which gives
+/// the same result (checked over the corpus by `cargo xtask test`).
 pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
     let text = without_bom(std::str::from_utf8(bytes).ok()?);
     if !is_json(path, text) || needs_normalizing(text) {
