@@ -56,7 +56,7 @@ struct Entry<'a> {
 /// Reads `text` into `openapiv3` on two threads; `None` when the text does not scan or a
 /// piece does not deserialize (the caller then reads it the ordinary way).
 pub fn read(text: &str) -> Option<OpenAPI> {
-    let top = object_members(text.trim())?;
+    let top = object_members(text)?;
     let mut rest = Vec::new();
     let mut entries = Vec::new();
     let mut component_others = Vec::new();
@@ -333,6 +333,8 @@ mod tests {
             r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {]}}"#,
             r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": "#,
             r#"["not", "an", "object"]"#,
+            // Only JSON's own whitespace may surround the document (not a no-break space).
+            "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}\u{a0}",
             "",
         ] {
             assert_eq!(read(text), None, "{text}");
