@@ -21,7 +21,7 @@ pub fn prose(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
     for raw in text.trim().lines() {
-        let line = raw.replace('\t', "    ");
+        let line = if raw.contains('\t') { std::borrow::Cow::Owned(raw.replace('\t', "    ")) } else { raw.into() };
         let trimmed = line.trim_end();
         if trimmed.trim_start().starts_with("```") {
             if in_fence {
@@ -101,6 +101,9 @@ fn list_marker_width(line: &str) -> Option<usize> {
 /// Escapes what rustdoc would misread: `<tag>`-like text (HTML) and `[x]` that is not a
 /// Markdown link (an intra-doc link to nothing). Inline code spans are left alone.
 fn escape_markup(line: &str) -> String {
+    if !line.contains(['<', '>', '[', ']']) {
+        return line.to_string();
+    }
     let mut out = String::with_capacity(line.len());
     let chars: Vec<char> = line.chars().collect();
     let mut in_code = false;
@@ -141,6 +144,9 @@ fn escape_markup(line: &str) -> String {
 
 /// Wraps `http://` and `https://` URLs that are not already in a link or `<>`.
 fn wrap_bare_urls(line: &str) -> String {
+    if !line.contains("http") {
+        return line.to_string();
+    }
     let mut out = String::with_capacity(line.len() + 4);
     let mut rest = line;
     while let Some(start) = rest.find("http://").or_else(|| rest.find("https://")).map(|s| {

@@ -37,17 +37,17 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     if 4 + one_line.len() <= WIDTH {
         out.line(1, &one_line);
     } else {
-        out.line(1, &format!("{head}("));
+        out.line(1, format_args!("{head}("));
         for argument in &arguments {
-            out.line(2, &format!("{argument},"));
+            out.line(2, format_args!("{argument},"));
         }
         let close = format!(") -> {returns} {{");
         if 4 + close.len() <= WIDTH {
             out.line(1, &close);
         } else {
-            out.line(1, &format!(") -> {REQUEST}::Call<"));
+            out.line(1, format_args!(") -> {REQUEST}::Call<"));
             for part in ["'a", &success_ty, &error_ty] {
-                out.line(2, &format!("{part},"));
+                out.line(2, format_args!("{part},"));
             }
             out.line(1, "> {");
         }
@@ -70,7 +70,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         out.line(2, &start);
         for (index, call) in calls.iter().enumerate() {
             let end = if index + 1 == calls.len() { ";" } else { "" };
-            out.line(3, &format!("{call}{end}"));
+            out.line(3, format_args!("{call}{end}"));
         }
     }
 
@@ -105,7 +105,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         }
     }
     let mutable = if body.text.is_empty() { "" } else { "mut " };
-    out.line(2, &format!("let {mutable}parts = {REQUEST}::RequestParts::new(path);"));
+    out.line(2, format_args!("let {mutable}parts = {REQUEST}::RequestParts::new(path);"));
     out.text.push_str(&body.text);
     let spec = format!("&{}", static_name(operation));
     out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, "parts".into(), decoder], "");
@@ -141,7 +141,7 @@ fn field_statements(out: &mut Source, api: &Api, field: &Param) {
         return;
     }
     if optional {
-        out.line(2, &format!("if let Some(value) = &{access} {{"));
+        out.line(2, format_args!("if let Some(value) = &{access} {{"));
         out.text.push_str(&body.text);
         out.line(2, "}");
     } else {
@@ -151,10 +151,10 @@ fn field_statements(out: &mut Source, api: &Api, field: &Param) {
 
 /// The `static OperationSpec` for an operation.
 pub fn operation_statics(out: &mut Source, operation: &Operation) {
-    out.line(0, &format!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)));
-    out.line(1, &format!("operation_id: {},", literal(&operation.id)));
-    out.line(1, &format!("method: reqwest::Method::{},", operation.method));
-    out.line(1, &format!("path_template: {},", literal(&operation.path)));
+    out.line(0, format_args!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)));
+    out.line(1, format_args!("operation_id: {},", literal(&operation.id)));
+    out.line(1, format_args!("method: reqwest::Method::{},", operation.method));
+    out.line(1, format_args!("path_template: {},", literal(&operation.path)));
     let alternatives: Vec<String> = operation
         .security
         .iter()
@@ -163,7 +163,7 @@ pub fn operation_statics(out: &mut Source, operation: &Operation) {
             format!("&[{}]", names.join(", "))
         })
         .collect();
-    out.line(1, &format!("security: &[{}],", alternatives.join(", ")));
+    out.line(1, format_args!("security: &[{}],", alternatives.join(", ")));
     out.line(0, "};");
 }
 
@@ -198,32 +198,32 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     }
     let required: Vec<&ParamsField> = fields.iter().filter(|f| f.required).collect();
 
-    out.line(0, &format!("/// Parameters for [`{handle}::{}`].", operation.method_name));
+    out.line(0, format_args!("/// Parameters for [`{handle}::{}`].", operation.method_name));
     // With nothing required, `new()` takes no arguments and `Default` is the same thing.
     let default = if required.is_empty() { ", Default" } else { "" };
-    out.line(0, &format!("#[derive(Debug, Clone, PartialEq{default})]"));
+    out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
-    out.line(0, &format!("pub struct {name} {{"));
+    out.line(0, format_args!("pub struct {name} {{"));
     for field in &fields {
         out.docs(1, &field.docs);
         if field.required {
-            out.line(1, &format!("pub {}: {},", field.name, field.ty));
+            out.line(1, format_args!("pub {}: {},", field.name, field.ty));
         } else {
-            out.line(1, &format!("pub {}: Option<{}>,", field.name, field.ty));
+            out.line(1, format_args!("pub {}: Option<{}>,", field.name, field.ty));
         }
     }
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl {name} {{"));
+    out.line(0, format_args!("impl {name} {{"));
     out.line(1, "/// Parameters with the required values set and the optional ones unset.");
     let arguments: Vec<String> = required.iter().map(|f| format!("{}: impl Into<{}>", f.name, f.ty)).collect();
     out.call(1, "pub fn new", &arguments, " -> Self {");
     out.line(2, "Self {");
     for field in &required {
-        out.line(3, &format!("{0}: {0}.into(),", field.name));
+        out.line(3, format_args!("{0}: {0}.into(),", field.name));
     }
     for field in fields.iter().filter(|f| !f.required) {
-        out.line(3, &format!("{}: None,", field.name));
+        out.line(3, format_args!("{}: None,", field.name));
     }
     out.line(2, "}");
     out.line(1, "}");
@@ -232,8 +232,8 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
         let setter = setter_scope.claim(&field.name);
         out.blank();
         out.line(1, &field.setter_doc);
-        out.line(1, &format!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
-        out.line(2, &format!("self.{} = Some(value.into());", field.name));
+        out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
+        out.line(2, format_args!("self.{} = Some(value.into());", field.name));
         out.line(2, "self");
         out.line(1, "}");
     }
@@ -359,14 +359,14 @@ fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &s
     let name = literal(&param.wire_name);
     let rules = &param.rules;
     if matches!(param.ty, TypeRef::String) && rules.has_string_rules() {
-        out.line(depth, &format!("{VALIDATE}::check_string("));
+        out.line(depth, format_args!("{VALIDATE}::check_string("));
         out.line(depth + 1, "&mut parts,");
-        out.line(depth + 1, &format!("{name},"));
-        out.line(depth + 1, &format!("{value},"));
-        out.line(depth + 1, &format!("&{VALIDATE}::StringRules {{"));
-        out.line(depth + 2, &format!("max_length: {},", option_literal(rules.max_length.map(|n| n.to_string()))));
-        out.line(depth + 2, &format!("min_length: {},", option_literal(rules.min_length.map(|n| n.to_string()))));
-        out.line(depth + 2, &format!("pattern: {},", option_literal(rules.pattern.as_deref().map(literal))));
+        out.line(depth + 1, format_args!("{name},"));
+        out.line(depth + 1, format_args!("{value},"));
+        out.line(depth + 1, format_args!("&{VALIDATE}::StringRules {{"));
+        out.line(depth + 2, format_args!("max_length: {},", option_literal(rules.max_length.map(|n| n.to_string()))));
+        out.line(depth + 2, format_args!("min_length: {},", option_literal(rules.min_length.map(|n| n.to_string()))));
+        out.line(depth + 2, format_args!("pattern: {},", option_literal(rules.pattern.as_deref().map(literal))));
         let allowed: Vec<String> = rules.allowed.iter().map(|v| literal(v)).collect();
         let one_line = format!("allowed: &[{}],", allowed.join(", "));
         if (depth + 2) * 4 + one_line.len() <= WIDTH {
@@ -374,7 +374,7 @@ fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &s
         } else {
             out.line(depth + 2, "allowed: &[");
             for value in &allowed {
-                out.line(depth + 3, &format!("{value},"));
+                out.line(depth + 3, format_args!("{value},"));
             }
             out.line(depth + 2, "],");
         }
@@ -425,7 +425,7 @@ fn send_value(
             out.line(depth, "}");
         }
         TypeRef::Nullable(inner) => {
-            out.line(depth, &format!("if let Some(value) = {value} {{"));
+            out.line(depth, format_args!("if let Some(value) = {value} {{"));
             send_value(out, depth + 1, api, inner, "value", "value", send);
             out.line(depth, "}");
         }

@@ -55,26 +55,26 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
         if name == &resource.name {
             out.line(0, "#[allow(clippy::module_inception)]");
         }
-        out.line(0, &format!("pub mod {name};"));
+        out.line(0, format_args!("pub mod {name};"));
     }
     if !resource.children.is_empty() {
         out.blank();
     }
-    out.line(0, &format!("/// Operations on {}.", code(&dotted)));
+    out.line(0, format_args!("/// Operations on {}.", code(&dotted)));
     out.line(0, "#[derive(Debug, Clone, Copy)]");
-    out.line(0, &format!("pub struct {handle}<'a> {{"));
+    out.line(0, format_args!("pub struct {handle}<'a> {{"));
     out.line(1, "client: &'a crate::Client,");
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl<'a> {handle}<'a> {{"));
+    out.line(0, format_args!("impl<'a> {handle}<'a> {{"));
     out.line(1, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
     out.line(2, "Self { client }");
     out.line(1, "}");
     for child in resource.children.values() {
         out.blank();
-        out.line(1, &format!("/// The {} resource.", code(&child.name)));
-        out.line(1, &format!("pub fn {}(&self) -> {}::{}<'a> {{", child.name, child.name, child.handle));
-        out.line(2, &format!("{}::{}::new(self.client)", child.name, child.handle));
+        out.line(1, format_args!("/// The {} resource.", code(&child.name)));
+        out.line(1, format_args!("pub fn {}(&self) -> {}::{}<'a> {{", child.name, child.name, child.handle));
+        out.line(2, format_args!("{}::{}::new(self.client)", child.name, child.handle));
         out.line(1, "}");
     }
     let operations: Vec<_> = resource.operations.iter().map(|&index| &context.api.operations[index]).collect();

@@ -15,12 +15,15 @@ pub struct Source {
 }
 
 impl Source {
-    /// One line at `depth` levels of indentation.
-    pub fn line(&mut self, depth: usize, text: &str) {
+    /// One line at `depth` levels of indentation. `text` is a `&str`, or `format_args!(...)`,
+    /// which is written straight into the buffer without a `String` of its own.
+    pub fn line(&mut self, depth: usize, text: impl std::fmt::Display) {
+        use std::fmt::Write;
         for _ in 0..depth {
             self.text.push_str("    ");
         }
-        self.text.push_str(text);
+        // Writing into a `String` cannot fail.
+        let _ = write!(self.text, "{text}");
         self.text.push('\n');
     }
 
@@ -54,11 +57,11 @@ impl Source {
             self.line(depth, &one_line);
             return;
         }
-        self.line(depth, &format!("{head}("));
+        self.line(depth, format_args!("{head}("));
         for arg in args {
-            self.line(depth + 1, &format!("{arg},"));
+            self.line(depth + 1, format_args!("{arg},"));
         }
-        self.line(depth, &format!("){tail}"));
+        self.line(depth, format_args!("){tail}"));
     }
 }
 

@@ -105,32 +105,32 @@ fn struct_item(
     out.blank();
     out.docs(0, docs);
     let default = if context.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
-    out.line(0, &format!("#[derive(Debug, Clone, PartialEq{default})]"));
+    out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
-    out.line(0, &format!("pub struct {name} {{"));
+    out.line(0, format_args!("pub struct {name} {{"));
     for field in &body.fields {
         out.docs(1, &field_docs(field));
-        out.line(1, &format!("pub {}: {},", field.rust_name, field_type(api, field)));
+        out.line(1, format_args!("pub {}: {},", field.rust_name, field_type(api, field)));
     }
     out.line(1, "/// Properties the spec does not list, kept so that nothing the server sends is lost.");
-    out.line(1, &format!("pub {extra}: std::collections::BTreeMap<String, {}>,", rust_type_text(api, &body.extra_ty)));
+    out.line(1, format_args!("pub {extra}: std::collections::BTreeMap<String, {}>,", rust_type_text(api, &body.extra_ty)));
     out.line(0, "}");
     out.blank();
     deserialize_impl(out, name, "object::deserialize(deserializer)");
     out.blank();
     // Each field is one line in each direction; the shared work is in `runtime::object`.
-    out.line(0, &format!("impl object::FromFields for {name} {{"));
+    out.line(0, format_args!("impl object::FromFields for {name} {{"));
     out.line(1, "fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {");
     out.line(2, "Ok(Self {");
     for field in &body.fields {
         let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
         if field.required {
-            out.line(3, &format!("{rust}: fields.required({wire})?,"));
+            out.line(3, format_args!("{rust}: fields.required({wire})?,"));
         } else {
-            out.line(3, &format!("{rust}: fields.optional({wire}),"));
+            out.line(3, format_args!("{rust}: fields.optional({wire}),"));
         }
     }
-    out.line(3, &format!("{extra}: fields.rest()?,"));
+    out.line(3, format_args!("{extra}: fields.rest()?,"));
     out.line(2, "})");
     out.line(1, "}");
     out.line(0, "}");
@@ -140,14 +140,14 @@ fn struct_item(
     for field in &body.fields {
         let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
         let method = if field.required { "required" } else { "optional" };
-        out.line(2, &format!("object.{method}({wire}, &self.{rust})?;"));
+        out.line(2, format_args!("object.{method}({wire}, &self.{rust})?;"));
     }
-    out.line(2, &format!("object.end(&self.{extra})"));
+    out.line(2, format_args!("object.end(&self.{extra})"));
     serialize_impl_end(out);
 }
 
 fn deserialize_impl(out: &mut Source, name: &str, body: &str) {
-    out.line(0, &format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
     out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
     out.line(2, body);
     out.line(1, "}");
@@ -155,7 +155,7 @@ fn deserialize_impl(out: &mut Source, name: &str, body: &str) {
 }
 
 fn serialize_impl_start(out: &mut Source, name: &str) {
-    out.line(0, &format!("impl serde::Serialize for {name} {{"));
+    out.line(0, format_args!("impl serde::Serialize for {name} {{"));
     out.line(1, "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
 }
 
@@ -168,39 +168,39 @@ fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], name: &str) {
     let unknown = &body.unknown_variant;
     out.docs(0, docs);
     out.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
-    out.line(0, &format!("pub enum {name} {{"));
+    out.line(0, format_args!("pub enum {name} {{"));
     for variant in &body.variants {
-        out.line(1, &format!("/// `{}`", variant.wire.replace('`', "'")));
-        out.line(1, &format!("{},", variant.rust_name));
+        out.line(1, format_args!("/// `{}`", variant.wire.replace('`', "'")));
+        out.line(1, format_args!("{},", variant.rust_name));
     }
     out.line(1, "/// A value this version of the SDK does not know; kept as sent.");
-    out.line(1, &format!("{unknown}(String),"));
+    out.line(1, format_args!("{unknown}(String),"));
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl {name} {{"));
+    out.line(0, format_args!("impl {name} {{"));
     out.line(1, "/// The value as sent on the wire.");
     out.line(1, "pub fn as_str(&self) -> &str {");
     out.line(2, "match self {");
     for variant in &body.variants {
-        out.line(3, &format!("Self::{} => {},", variant.rust_name, literal(&variant.wire)));
+        out.line(3, format_args!("Self::{} => {},", variant.rust_name, literal(&variant.wire)));
     }
-    out.line(3, &format!("Self::{unknown}(value) => value,"));
+    out.line(3, format_args!("Self::{unknown}(value) => value,"));
     out.line(2, "}");
     out.line(1, "}");
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl From<String> for {name} {{"));
+    out.line(0, format_args!("impl From<String> for {name} {{"));
     out.line(1, "fn from(value: String) -> Self {");
     out.line(2, "match value.as_str() {");
     for variant in &body.variants {
-        out.line(3, &format!("{} => Self::{},", literal(&variant.wire), variant.rust_name));
+        out.line(3, format_args!("{} => Self::{},", literal(&variant.wire), variant.rust_name));
     }
-    out.line(3, &format!("_ => Self::{unknown}(value),"));
+    out.line(3, format_args!("_ => Self::{unknown}(value),"));
     out.line(2, "}");
     out.line(1, "}");
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl std::fmt::Display for {name} {{"));
+    out.line(0, format_args!("impl std::fmt::Display for {name} {{"));
     out.line(1, "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
     out.line(2, "f.write_str(self.as_str())");
     out.line(1, "}");
@@ -220,33 +220,33 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
     out.line(0, "#[derive(Debug, Clone, PartialEq)]");
     // Alternatives stay unboxed so that matching on a decoded value reads naturally.
     out.line(0, "#[allow(clippy::large_enum_variant)]");
-    out.line(0, &format!("pub enum {name} {{"));
+    out.line(0, format_args!("pub enum {name} {{"));
     for variant in &body.variants {
         let mut ty = rust_type_text(api, &variant.ty);
         if variant.boxed {
             ty = format!("Box<{ty}>");
         }
-        out.line(1, &format!("/// The {} alternative.", code(&variant.rust_name)));
-        out.line(1, &format!("{}({ty}),", variant.rust_name));
+        out.line(1, format_args!("/// The {} alternative.", code(&variant.rust_name)));
+        out.line(1, format_args!("{}({ty}),", variant.rust_name));
     }
     if let Some(unknown) = &body.unknown_variant {
         out.line(1, "/// A value matching none of the alternatives; kept as sent.");
-        out.line(1, &format!("{unknown}(serde_json::Value),"));
+        out.line(1, format_args!("{unknown}(serde_json::Value),"));
     }
     out.line(0, "}");
     out.blank();
-    out.line(0, &format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
     out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
     out.line(2, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
     // Alternatives are tried in the spec's order; the first that fits wins.
     for variant in &body.variants {
         out.line(2, "if let Some(value) = object::try_alternative(&value) {");
-        out.line(3, &format!("return Ok(Self::{}(value));", variant.rust_name));
+        out.line(3, format_args!("return Ok(Self::{}(value));", variant.rust_name));
         out.line(2, "}");
     }
     match &body.unknown_variant {
-        Some(unknown) => out.line(2, &format!("Ok(Self::{unknown}(value))")),
-        None => out.line(2, &format!("Err(object::no_alternative({}))", literal(name))),
+        Some(unknown) => out.line(2, format_args!("Ok(Self::{unknown}(value))")),
+        None => out.line(2, format_args!("Err(object::no_alternative({}))", literal(name))),
     }
     out.line(1, "}");
     out.line(0, "}");
@@ -254,10 +254,10 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
     serialize_impl_start(out, name);
     out.line(2, "match self {");
     for variant in &body.variants {
-        out.line(3, &format!("Self::{}(value) => serde::Serialize::serialize(value, serializer),", variant.rust_name));
+        out.line(3, format_args!("Self::{}(value) => serde::Serialize::serialize(value, serializer),", variant.rust_name));
     }
     if let Some(unknown) = &body.unknown_variant {
-        out.line(3, &format!("Self::{unknown}(value) => serde::Serialize::serialize(value, serializer),"));
+        out.line(3, format_args!("Self::{unknown}(value) => serde::Serialize::serialize(value, serializer),"));
     }
     out.line(2, "}");
     serialize_impl_end(out);

@@ -42,8 +42,12 @@ fn words(raw: &str) -> String {
     let has_alphanumeric = raw.chars().any(char::is_alphanumeric);
     let mut out = String::with_capacity(raw.len() + 8);
     for c in raw.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
             out.push(c);
+        } else if c.is_alphanumeric() {
+            // heck keeps non-ASCII letters; Rust accepts them, but ASCII names are friendlier
+            // in every editor, so they separate words instead.
+            out.push(' ');
         } else if !has_alphanumeric {
             match symbol_word(c) {
                 Some(word) => out.push_str(word),
@@ -55,9 +59,7 @@ fn words(raw: &str) -> String {
             out.push(' ');
         }
     }
-    // heck keeps non-ASCII letters; Rust accepts them, but ASCII names are friendlier in
-    // every editor, so transliterate what we can and drop the rest.
-    out.chars().map(|c| if c.is_ascii() { c } else { ' ' }).collect()
+    out
 }
 
 /// Calls `each` with the words heck finds in ASCII text: runs of letters and digits, split

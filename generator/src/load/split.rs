@@ -226,13 +226,26 @@ fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
     }
     let mut index = at + 1;
     loop {
-        match *bytes.get(index)? {
-            b'"' => return Some(index + 1),
-            b'\\' => index += 2,
-            _ => index += 1,
+        index += memchr::memchr2(b'"', b'\\', bytes.get(index..)?)?;
+        if bytes[index] == b'"' {
+            return Some(index + 1);
         }
+        // A backslash and the character it escapes.
+        index += 2;
     }
 }
+
+/// The bytes that matter when skipping an object or array: brackets, and quotes that open
+/// strings (whose contents are skipped whole).
+static STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'}' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b']' as usize] = true;
+    table
+};
 
 /// The index just past the value starting at `at`.
 fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
@@ -242,19 +255,19 @@ fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut index = at;
             loop {
-                match *bytes.get(index)? {
+                index += bytes.get(index..)?.iter().position(|&b| STRUCTURAL[usize::from(b)])?;
+                match bytes[index] {
                     b'"' => {
                         index = string_end(bytes, index)?;
                         continue;
                     }
                     b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                    _ => {
                         depth -= 1;
                         if depth == 0 {
                             return Some(index + 1);
                         }
                     }
-                    _ => {}
                 }
                 index += 1;
             }
