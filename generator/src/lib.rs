@@ -3,8 +3,8 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! spec file --load--> openapiv3::OpenAPI --ir::lower--> ir::Api --emit--> tokens
-//!           --format--> GeneratedFile (text) --write::write / write::check--> disk
+//! spec file --load--> openapiv3::OpenAPI --ir::lower--> ir::Api --emit--> laid-out text
+//!           (tokens for a few small files) --format--> GeneratedFile --write::write / write::check--> disk
 //! ```
 //!
 //! Only [`load`] and [`write`](mod@write) touch the filesystem; every other stage is a pure function.

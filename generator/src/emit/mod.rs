@@ -1,4 +1,5 @@
-//! Emission: turns the model into generated files (tokens for Rust, text for the rest).
+//! Emission: turns the model into generated files: laid-out Rust source for types and
+//! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
 mod docs;
