@@ -124,12 +124,12 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             let started = Instant::now();
             let spec = sdkgen::load::load_spec(path).map_err(|e| e.to_string())?;
             stages[0].push(started.elapsed().as_secs_f64() * 1000.0);
-            let generated =
-                sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())?;
+            let generated = sdkgen::generate(&spec, &sdkgen::Config::default(), &options).map_err(|e| e.to_string())?;
             for (stage, (_, time)) in stages[1..].iter_mut().zip(&generated.timings) {
                 stage.push(time.as_secs_f64() * 1000.0);
             }
-            cpu_total = cpu_total.zip(process_cpu_ms().zip(cpu_before)).map(|(sum, (after, before))| sum + after - before);
+            cpu_total =
+                cpu_total.zip(process_cpu_ms().zip(cpu_before)).map(|(sum, (after, before))| sum + after - before);
             Ok((spec, generated))
         })
         .map(|(ms, (_, generated))| {

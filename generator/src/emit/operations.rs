@@ -151,7 +151,10 @@ fn field_statements(out: &mut Source, api: &Api, field: &Param) {
 
 /// The `static OperationSpec` for an operation.
 pub fn operation_statics(out: &mut Source, operation: &Operation) {
-    out.line(0, format_args!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)));
+    out.line(
+        0,
+        format_args!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)),
+    );
     out.line(1, format_args!("operation_id: {},", literal(&operation.id)));
     out.line(1, format_args!("method: reqwest::Method::{},", operation.method));
     out.line(1, format_args!("path_template: {},", literal(&operation.path)));
@@ -430,10 +433,10 @@ fn send_value(
             out.line(depth, "}");
         }
         TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {
-            out.line(depth, &send(value))
+            out.line(depth, send(value))
         }
-        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, &send(value)),
-        TypeRef::Named(_) | TypeRef::Map(_) => out.line(depth, &send(&format!("{REQUEST}::param_text({value})"))),
+        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, send(value)),
+        TypeRef::Named(_) | TypeRef::Map(_) => out.line(depth, send(&format!("{REQUEST}::param_text({value})"))),
     }
 }
 

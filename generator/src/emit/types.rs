@@ -1,6 +1,5 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
-
 use super::docs::{code, prose};
 use super::source::{literal, Source};
 use super::{rust_type_text, Context, EmittedFile};
@@ -113,7 +112,10 @@ fn struct_item(
         out.line(1, format_args!("pub {}: {},", field.rust_name, field_type(api, field)));
     }
     out.line(1, "/// Properties the spec does not list, kept so that nothing the server sends is lost.");
-    out.line(1, format_args!("pub {extra}: std::collections::BTreeMap<String, {}>,", rust_type_text(api, &body.extra_ty)));
+    out.line(
+        1,
+        format_args!("pub {extra}: std::collections::BTreeMap<String, {}>,", rust_type_text(api, &body.extra_ty)),
+    );
     out.line(0, "}");
     out.blank();
     deserialize_impl(out, name, "object::deserialize(deserializer)");
@@ -254,7 +256,10 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
     serialize_impl_start(out, name);
     out.line(2, "match self {");
     for variant in &body.variants {
-        out.line(3, format_args!("Self::{}(value) => serde::Serialize::serialize(value, serializer),", variant.rust_name));
+        out.line(
+            3,
+            format_args!("Self::{}(value) => serde::Serialize::serialize(value, serializer),", variant.rust_name),
+        );
     }
     if let Some(unknown) = &body.unknown_variant {
         out.line(3, format_args!("Self::{unknown}(value) => serde::Serialize::serialize(value, serializer),"));

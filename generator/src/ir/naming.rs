@@ -304,10 +304,40 @@ mod tests {
     #[test]
     fn ascii_casing_agrees_with_heck() {
         let mut samples: Vec<String> = [
-            "", "a", "A", "_", "fooBar", "FooBar", "HTTPServer", "XMLHttpRequest", "getHTTPResponseCode", "ABC",
-            "abc", "a1b2", "A1B2", "1a", "a1", "ipv4Address", "IPv4Address", "UUID", "uuid_v4", "x-Auth-Email",
-            "__proto__", "access_device_posture_rule-2", "zone.settings", "  spaced  out  ", "aB", "Ab", "AB",
-            "aBC", "ABc", "a_B_c", "PostAccountsAccountBankAccountsIdRequestBody", "v1.2.3", "9lives", "A9b",
+            "",
+            "a",
+            "A",
+            "_",
+            "fooBar",
+            "FooBar",
+            "HTTPServer",
+            "XMLHttpRequest",
+            "getHTTPResponseCode",
+            "ABC",
+            "abc",
+            "a1b2",
+            "A1B2",
+            "1a",
+            "a1",
+            "ipv4Address",
+            "IPv4Address",
+            "UUID",
+            "uuid_v4",
+            "x-Auth-Email",
+            "__proto__",
+            "access_device_posture_rule-2",
+            "zone.settings",
+            "  spaced  out  ",
+            "aB",
+            "Ab",
+            "AB",
+            "aBC",
+            "ABc",
+            "a_B_c",
+            "PostAccountsAccountBankAccountsIdRequestBody",
+            "v1.2.3",
+            "9lives",
+            "A9b",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -316,10 +346,8 @@ mod tests {
         let alphabet = ['a', 'B', 'c', 'D', '1', '_', '-', ' '];
         let mut frontier = vec![String::new()];
         for _ in 0..4 {
-            frontier = frontier
-                .iter()
-                .flat_map(|prefix| alphabet.iter().map(move |c| format!("{prefix}{c}")))
-                .collect();
+            frontier =
+                frontier.iter().flat_map(|prefix| alphabet.iter().map(move |c| format!("{prefix}{c}"))).collect();
             samples.extend(frontier.iter().cloned());
         }
         for sample in &samples {

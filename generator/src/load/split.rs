@@ -292,8 +292,9 @@ mod tests {
         let paths: Vec<String> = (0..40)
             .map(|i| format!(r#""/items/{i}": {{"get": {{"operationId": "get{i}", "responses": {{"200": {{"description": "ok \"{i}\" }}"}}}}}}}}"#))
             .collect();
-        let schemas: Vec<String> =
-            (0..40).map(|i| format!(r#""S{i}": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}}}"#)).collect();
+        let schemas: Vec<String> = (0..40)
+            .map(|i| format!(r#""S{i}": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}}}"#))
+            .collect();
         format!(
             r#"{{ "openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "x-top": [1, 2, {{"a": "]"}}],
               "paths": {{ {}, "x-paths-ext": true }},
