@@ -1,6 +1,6 @@
 //! `$ref` lookup: turns `ReferenceOr<T>` into the `T` it names, following chains.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
@@ -51,7 +51,7 @@ impl<'a> Resolver<'a> {
         for _ in 0..MAX_REF_CHAIN {
             let name = component_name(reference, "schemas", at)?;
             let components = self.document.components.as_ref();
-            let Some((key, node)) = components.and_then(|c| c.schemas.get_key_value(name.as_str())) else {
+            let Some((key, node)) = components.and_then(|c| c.schemas.get_key_value(name.as_ref())) else {
                 return Err(missing(reference, at));
             };
             match node {
@@ -91,7 +91,7 @@ impl<'a> Resolver<'a> {
                 ReferenceOr::Reference { reference } => {
                     let name = component_name(reference, section, at)?;
                     let components = self.document.components.as_ref();
-                    node = components.and_then(|c| map(c).get(name.as_str())).ok_or_else(|| missing(reference, at))?;
+                    node = components.and_then(|c| map(c).get(name.as_ref())).ok_or_else(|| missing(reference, at))?;
                 }
             }
         }
@@ -100,22 +100,27 @@ impl<'a> Resolver<'a> {
 }
 
 /// Extracts `<name>` from `#/components/<section>/<name>`, unescaping the pointer token.
-pub fn component_name(reference: &str, section: &str, at: &str) -> Result<String, SpecProblem> {
-    let at_ref = format!("{at}/$ref");
+pub fn component_name<'r>(reference: &'r str, section: &str, at: &str) -> Result<Cow<'r, str>, SpecProblem> {
     if !reference.starts_with('#') {
         return Err(SpecProblem::new(
-            at_ref,
+            format!("{at}/$ref"),
             format!("external $ref `{reference}` is not supported; bundle the spec into one file first"),
         ));
     }
-    let prefix = format!("#/components/{section}/");
-    let Some(token) = reference.strip_prefix(&prefix) else {
+    let Some(token) = reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(section))
+        .and_then(|rest| rest.strip_prefix('/'))
+    else {
         return Err(SpecProblem::new(
-            at_ref,
+            format!("{at}/$ref"),
             format!("$ref `{reference}` does not point into `#/components/{section}`"),
         ));
     };
-    Ok(percent_decode(token).replace("~1", "/").replace("~0", "~"))
+    if !token.contains(['%', '~']) {
+        return Ok(Cow::Borrowed(token));
+    }
+    Ok(Cow::Owned(percent_decode(token).replace("~1", "/").replace("~0", "~")))
 }
 
 fn missing(reference: &str, at: &str) -> SpecProblem {

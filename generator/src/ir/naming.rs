@@ -252,7 +252,8 @@ impl Scope {
 
     /// Claims `name`, or `name2`, `name3`, ... (snake names get `name_2`).
     pub fn claim(&mut self, name: &str) -> String {
-        if self.taken.insert(name.to_string()) {
+        if !self.taken.contains(name) {
+            self.taken.insert(name.to_string());
             return name.to_string();
         }
         let separator = if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) { "" } else { "_" };
