@@ -1,12 +1,14 @@
-//! Reading a large JSON document on two threads.
+//! Reading a large JSON document on several threads.
 //!
 //! Deserializing into `openapiv3` is the one stage of loading that cannot be made cheaper
 //! (it is the parse floor), but its work divides cleanly: every path item and every component
-//! is a value of its own. A byte scan (no allocation, no decoding) finds the members of the
-//! top-level object, of `paths` and of each map under `components`; the entries are cut into
-//! two runs of about equal size, in document order; each run is rebuilt as a small JSON
-//! document of its own and deserialized on its own thread; the second result is then appended
-//! to the first, map by map, so keys keep their document order.
+//! is a value of its own. One byte scan (no allocation, no decoding) finds the members of the
+//! top-level object, of `paths` and of each map under `components`. The entries are cut, in
+//! document order, into chunks of about equal size; each chunk is rebuilt as a small JSON
+//! document of its own and deserialized by whichever thread is free (bytes of schemas cost
+//! more to deserialize than bytes of examples, so a fixed two-way cut leaves one thread
+//! waiting); the results are then appended to the first, map by map, in chunk order, so keys
+//! keep their document order.
 //!
 //! The scan only finds boundaries: each piece is still fully parsed by serde_json, and the
 //! scan checks the separators between members, so malformed text either fails here (and the
@@ -17,6 +19,10 @@ use openapiv3::OpenAPI;
 
 /// Documents smaller than this are read on one thread; a thread costs more than it saves.
 pub const MIN_BYTES: usize = 1 << 20;
+
+/// The size of a chunk: small enough that threads finish together, large enough that the
+/// per-chunk document costs nothing.
+const CHUNK_BYTES: usize = 256 << 10;
 
 /// The component maps that are split entry by entry, by their JSON names.
 const COMPONENT_MAPS: [&str; 9] = [
@@ -40,12 +46,6 @@ struct Member<'a> {
     value: &'a str,
 }
 
-impl Member<'_> {
-    fn is(&self, name: &str) -> bool {
-        self.key.len() == name.len() + 2 && &self.key[1..self.key.len() - 1] == name
-    }
-}
-
 /// An entry that may go to either thread: which map it belongs to, and the member.
 struct Entry<'a> {
     /// `None` for `paths`, else the index in [`COMPONENT_MAPS`].
@@ -53,68 +53,130 @@ struct Entry<'a> {
     member: Member<'a>,
 }
 
-/// Reads `text` into `openapiv3` on two threads; `None` when the text does not scan or a
+/// Where a document's pieces are.
+struct Layout<'a> {
+    /// Top-level members other than `paths` and `components`, verbatim.
+    rest: Vec<Member<'a>>,
+    /// Members of `components` other than the split maps (extensions), verbatim.
+    component_others: Vec<Member<'a>>,
+    /// Path items and component entries, in document order.
+    entries: Vec<Entry<'a>>,
+    /// Whether the document has `components`.
+    has_components: bool,
+}
+
+/// Reads `text` into `openapiv3` on several threads; `None` when the text does not scan or a
 /// piece does not deserialize (the caller then reads it the ordinary way).
 pub fn read(text: &str) -> Option<OpenAPI> {
-    let top = object_members(text)?;
-    let mut rest = Vec::new();
-    let mut entries = Vec::new();
-    let mut component_others = Vec::new();
-    let (mut has_paths, mut has_components) = (false, false);
-    for member in top {
-        if member.is("paths") && !has_paths {
-            has_paths = true;
-            entries.extend(object_members(member.value)?.into_iter().map(|member| Entry { map: None, member }));
-        } else if member.is("components") && !has_components {
-            has_components = true;
-            let mut seen = [false; COMPONENT_MAPS.len()];
-            for inner in object_members(member.value)? {
-                match COMPONENT_MAPS.iter().position(|name| inner.is(name)) {
-                    // A repeated map is an error a whole read reports; leave it to that read.
-                    Some(map) if std::mem::replace(&mut seen[map], true) => return None,
-                    Some(map) => entries.extend(
-                        object_members(inner.value)?.into_iter().map(|member| Entry { map: Some(map), member }),
-                    ),
-                    None => component_others.push(inner),
-                }
+    read_in_chunks(text, CHUNK_BYTES)
+}
+
+/// [`read`], with chunks of about `chunk_bytes`.
+fn read_in_chunks(text: &str, chunk_bytes: usize) -> Option<OpenAPI> {
+    let layout = scan(text)?;
+    let chunks = chunks(&layout.entries, chunk_bytes);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parse = |index: usize| {
+        let rest = (index == 0).then_some(layout.rest.as_slice());
+        let others = if index == 0 { layout.component_others.as_slice() } else { &[] };
+        let text = document(rest, others, chunks[index], layout.has_components);
+        serde_json::from_str::<OpenAPI>(&text).ok()
+    };
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if index >= chunks.len() {
+                return done;
             }
-        } else {
-            rest.push(member);
+            done.push((index, parse(index)));
+        }
+    };
+    let mut parsed: Vec<(usize, Option<OpenAPI>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for helper in helpers {
+            all.extend(helper.join().ok()?);
+        }
+        Some(all)
+    })?;
+    parsed.sort_by_key(|(index, _)| *index);
+    let mut pieces = parsed.into_iter().map(|(_, piece)| piece);
+    let mut document = pieces.next()??;
+    for piece in pieces {
+        let piece = piece?;
+        document.paths.paths.extend(piece.paths.paths);
+        document.paths.extensions.extend(piece.paths.extensions);
+        if let (Some(into), Some(from)) = (document.components.as_mut(), piece.components) {
+            into.schemas.extend(from.schemas);
+            into.responses.extend(from.responses);
+            into.parameters.extend(from.parameters);
+            into.examples.extend(from.examples);
+            into.request_bodies.extend(from.request_bodies);
+            into.headers.extend(from.headers);
+            into.security_schemes.extend(from.security_schemes);
+            into.links.extend(from.links);
+            into.callbacks.extend(from.callbacks);
         }
     }
-    // Cut where the first run holds about half the bytes of all entries.
-    let total: usize = entries.iter().map(|entry| entry.member.value.len()).sum();
-    let mut running = 0;
-    let cut = entries
-        .iter()
-        .position(|entry| {
-            running += entry.member.value.len();
-            running > total / 2
-        })
-        .unwrap_or(entries.len());
-    let (first, second) = entries.split_at(cut);
-    let first_text = document(Some(&rest), &component_others, first, has_components);
-    let second_text = document(None, &[], second, has_components);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| serde_json::from_str::<OpenAPI>(&second_text).ok());
-        let first = serde_json::from_str::<OpenAPI>(&first_text).ok();
-        (first, second.join().ok().flatten())
-    });
-    let (mut document, second) = (first?, second?);
-    document.paths.paths.extend(second.paths.paths);
-    document.paths.extensions.extend(second.paths.extensions);
-    if let (Some(into), Some(from)) = (document.components.as_mut(), second.components) {
-        into.schemas.extend(from.schemas);
-        into.responses.extend(from.responses);
-        into.parameters.extend(from.parameters);
-        into.examples.extend(from.examples);
-        into.request_bodies.extend(from.request_bodies);
-        into.headers.extend(from.headers);
-        into.security_schemes.extend(from.security_schemes);
-        into.links.extend(from.links);
-        into.callbacks.extend(from.callbacks);
-    }
     Some(document)
+}
+
+/// Finds the pieces of `text`, in one pass over its bytes.
+fn scan(text: &str) -> Option<Layout<'_>> {
+    let mut layout =
+        Layout { rest: Vec::new(), component_others: Vec::new(), entries: Vec::new(), has_components: false };
+    let mut has_paths = false;
+    let end = object(text, skip_space(text.as_bytes(), 0), |key, at| {
+        if is(key, "paths") && !has_paths {
+            has_paths = true;
+            return object(text, at, |key, at| {
+                let end = value_end(text.as_bytes(), at)?;
+                layout.entries.push(Entry { map: None, member: Member { key, value: &text[at..end] } });
+                Some(end)
+            });
+        }
+        if is(key, "components") && !layout.has_components {
+            layout.has_components = true;
+            let mut seen = [false; COMPONENT_MAPS.len()];
+            return object(text, at, |key, at| match COMPONENT_MAPS.iter().position(|name| is(key, name)) {
+                // A repeated map is an error a whole read reports; leave it to that read.
+                Some(map) if std::mem::replace(&mut seen[map], true) => None,
+                Some(map) => object(text, at, |key, at| {
+                    let end = value_end(text.as_bytes(), at)?;
+                    layout.entries.push(Entry { map: Some(map), member: Member { key, value: &text[at..end] } });
+                    Some(end)
+                }),
+                None => {
+                    let end = value_end(text.as_bytes(), at)?;
+                    layout.component_others.push(Member { key, value: &text[at..end] });
+                    Some(end)
+                }
+            });
+        }
+        let end = value_end(text.as_bytes(), at)?;
+        layout.rest.push(Member { key, value: &text[at..end] });
+        Some(end)
+    })?;
+    (skip_space(text.as_bytes(), end) == text.len()).then_some(layout)
+}
+
+/// The entries cut into consecutive chunks of about `chunk_bytes` (at least one chunk).
+fn chunks<'e, 'a>(entries: &'e [Entry<'a>], chunk_bytes: usize) -> Vec<&'e [Entry<'a>]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (index, entry) in entries.iter().enumerate() {
+        size += entry.member.key.len() + entry.member.value.len();
+        if size >= chunk_bytes {
+            chunks.push(&entries[start..=index]);
+            (start, size) = (index + 1, 0);
+        }
+    }
+    if start < entries.len() || chunks.is_empty() {
+        chunks.push(&entries[start..]);
+    }
+    chunks
 }
 
 /// A JSON document of `rest` (verbatim top-level members), `paths` and `components` holding
@@ -180,18 +242,17 @@ fn push_object<'a>(out: &mut String, members: impl Iterator<Item = &'a Member<'a
     out.push('}');
 }
 
-/// The members of the JSON object `text` (which must be exactly one object, surrounding
-/// whitespace aside); `None` if it is not one.
-fn object_members(text: &str) -> Option<Vec<Member<'_>>> {
+/// Walks the JSON object starting at byte `at` of `text`: `member` gets each key (with its
+/// quotes, as written) and the index where its value starts, and returns the index just past
+/// the value. Returns the index just past the object; `None` if it is not one.
+fn object<'a>(text: &'a str, at: usize, mut member: impl FnMut(&'a str, usize) -> Option<usize>) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut at = skip_space(bytes, 0);
     if bytes.get(at) != Some(&b'{') {
         return None;
     }
-    at = skip_space(bytes, at + 1);
-    let mut members = Vec::new();
+    let mut at = skip_space(bytes, at + 1);
     if bytes.get(at) == Some(&b'}') {
-        return (skip_space(bytes, at + 1) == bytes.len()).then_some(members);
+        return Some(at + 1);
     }
     loop {
         let key_end = string_end(bytes, at)?;
@@ -200,16 +261,19 @@ fn object_members(text: &str) -> Option<Vec<Member<'_>>> {
         if bytes.get(at) != Some(&b':') {
             return None;
         }
-        let value_start = skip_space(bytes, at + 1);
-        let value_end = value_end(bytes, value_start)?;
-        members.push(Member { key, value: &text[value_start..value_end] });
+        let value_end = member(key, skip_space(bytes, at + 1))?;
         at = skip_space(bytes, value_end);
         match bytes.get(at) {
             Some(b',') => at = skip_space(bytes, at + 1),
-            Some(b'}') => return (skip_space(bytes, at + 1) == bytes.len()).then_some(members),
+            Some(b'}') => return Some(at + 1),
             _ => return None,
         }
     }
+}
+
+/// Whether a key, as written with its quotes, is `name`.
+fn is(key: &str, name: &str) -> bool {
+    key.len() == name.len() + 2 && &key[1..key.len() - 1] == name
 }
 
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
@@ -286,8 +350,7 @@ fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// A document with paths, extensions and every kind of component, big enough that the
-    /// cut falls inside both `paths` and `components`.
+    /// A document with paths, extensions and every kind of component.
     fn sample() -> String {
         let paths: Vec<String> = (0..40)
             .map(|i| format!(r#""/items/{i}": {{"get": {{"operationId": "get{i}", "responses": {{"200": {{"description": "ok \"{i}\" }}"}}}}}}}}"#))
@@ -307,36 +370,43 @@ mod tests {
         )
     }
 
+    /// Reads `text` with chunk sizes from one entry per chunk to one chunk for everything.
+    fn assert_reads_as_whole(text: &str) {
+        let whole = serde_json::from_str::<OpenAPI>(text).ok();
+        for chunk_bytes in [1, 100, 1000, CHUNK_BYTES] {
+            assert_eq!(read_in_chunks(text, chunk_bytes), whole, "chunks of {chunk_bytes} bytes: {text}");
+        }
+    }
+
     #[test]
-    fn a_split_read_equals_a_whole_read() {
+    fn a_chunked_read_equals_a_whole_read() {
         let text = sample();
-        let whole: OpenAPI = serde_json::from_str(&text).unwrap();
-        assert_eq!(read(&text), Some(whole.clone()));
-        // 40 path items of about 100 bytes come before 40 schemas of about 70: the cut falls
-        // inside `paths`, and the second run holds the rest of them and every schema.
-        assert_eq!(whole.paths.paths.len(), 40);
-        assert_eq!(whole.components.as_ref().unwrap().schemas.len(), 40);
+        let layout = scan(&text).unwrap();
+        // 40 path items, the paths extension, 40 schemas, a parameter and a response.
+        assert_eq!(layout.entries.len(), 83);
+        assert!(chunks(&layout.entries, 1000).len() > 4);
+        assert_reads_as_whole(&text);
         // Minified text splits the same way.
         let minified = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
-        assert_eq!(read(&minified), Some(whole));
+        assert_reads_as_whole(&minified);
     }
 
     #[test]
     fn documents_without_components_or_paths_split_too() {
-        let text = r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {}}"#;
-        assert_eq!(read(text), serde_json::from_str(text).ok());
-        let text = r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {}, "/b": {}}}"#;
-        assert_eq!(read(text), serde_json::from_str(text).ok());
+        assert_reads_as_whole(r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {}}"#);
+        assert_reads_as_whole(
+            r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {}, "/b": {}}}"#,
+        );
     }
 
     #[test]
     fn a_document_missing_required_members_is_not_completed_by_the_filler() {
         let text = r#"{"paths": {"/a": {}, "/b": {}}, "components": {"schemas": {"A": {}, "B": {}}}}"#;
         assert!(serde_json::from_str::<OpenAPI>(text).is_err());
-        assert_eq!(read(text), None);
+        assert_eq!(read_in_chunks(text, 1), None);
         let repeated = r#"{"openapi": "3.0.0", "info": {"title": "T", "version": "1"}, "paths": {},
             "components": {"schemas": {"A": {}}, "schemas": {"B": {}}}}"#;
-        assert_eq!(read(repeated), None);
+        assert_eq!(read_in_chunks(repeated, 1), None);
     }
 
     #[test]
@@ -351,7 +421,7 @@ mod tests {
             "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}\u{a0}",
             "",
         ] {
-            assert_eq!(read(text), None, "{text}");
+            assert_eq!(read_in_chunks(text, 1), None, "{text}");
         }
     }
 }
