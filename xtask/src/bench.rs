@@ -13,7 +13,7 @@
 //!   median of N runs. `ratio` = generate / floor. Beside it, the median of each stage:
 //!   load (read and parse), lower (build the model), emit and format (on all cores).
 //! - Both timings end when the work returns: freeing the result is not counted on either side.
-//! - **CPU ms**: generation reads large JSON documents on two threads and emits on every core,
+//! - **CPU ms**: generation reads large JSON documents and emits on every core,
 //!   so its wall time is below its work; the mean CPU time of a run (all threads) and its ratio
 //!   to the floor show the work itself.
 //! - **peak RSS**: the release `sdkgen generate --standalone --lenient` binary on the document

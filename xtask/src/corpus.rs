@@ -933,7 +933,7 @@ mod tests {
         );
     }
 
-    /// The fast read (`sdkgen::load::read_direct`, on two threads for large documents) gives
+    /// The fast read (`sdkgen::load::read_direct`, on every core for large documents) gives
     /// exactly the document the full read (parse, normalise, deserialize) gives, on every
     /// quick-subset document it accepts and on Cloudflare's. `SDKGEN_DIFF_ALL=1` checks the whole corpus instead of the quick subset.
     #[test]
@@ -966,7 +966,7 @@ mod tests {
             assert!(fast == slow, "{}: the direct read differs from the normalised read", path.display());
         }
         eprintln!(
-            "{direct} document(s) read directly and identical ({parallel} of them on two threads); {full_only} took the full path"
+            "{direct} document(s) read directly and identical ({parallel} of them in parallel chunks); {full_only} took the full path"
         );
         assert!(direct > 0, "no document took the direct path");
     }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 mod split;
 
-/// JSON documents of at least this many bytes are read on two threads (see `read_direct`).
+/// JSON documents of at least this many bytes are read on every core (see `read_direct`).
 pub const PARALLEL_READ_BYTES: usize = split::MIN_BYTES;
 
 /// A spec as read from disk.
@@ -34,7 +34,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 /// The fast path: a JSON document that declares OpenAPI 3.0 and contains none of the forms
 /// normalisation (`normalize.rs`) rewrites without the document failing to read otherwise is read
 /// straight into `openapiv3`, skipping the `Value` tree and the normalising walk; from
-/// [`PARALLEL_READ_BYTES`] on, its path items and components are deserialized on two threads.
+/// [`PARALLEL_READ_BYTES`] on, its path items and components are deserialized on every core.
 /// Anything else, including every document with an error, takes the full path, which gives
 /// the same result (checked over the corpus by `cargo xtask test`).
 pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
