@@ -92,7 +92,7 @@ impl<'a> Context<'a> {
 
     /// The `#[cfg(...)]` line(s) for a type, ending in a newline: the features of the
     /// resources that use it. Laid out as rustfmt does: one line when it fits in
-    /// [`source::WIDTH`], else one feature per line.
+    /// `source::WIDTH`, else one feature per line.
     pub fn type_gate(&self, id: crate::ir::TypeId) -> Option<String> {
         let features = self.features.as_ref()?;
         let users = features.type_users(id);

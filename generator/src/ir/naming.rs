@@ -102,7 +102,7 @@ fn ascii_words(text: &str, mut each: impl FnMut(&str)) {
 }
 
 /// `snake_case`, as heck's `to_snake_case` spells it. heck formats each character through
-/// `fmt`; names are ASCII once [`words`] has cleaned them, and a byte loop over ASCII is
+/// `fmt`; names are ASCII once `words` has cleaned them, and a byte loop over ASCII is
 /// many times faster (casing is a measurable part of generation on large specs). Other text
 /// goes to heck.
 pub fn snake_case(text: &str) -> String {
