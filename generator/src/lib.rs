@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 mod locate;
 mod normalize;
+mod parallel;
 pub mod resolve;
 pub mod write;
 
@@ -65,29 +66,10 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     let context = emit::Context::new(&api, config, options.standalone);
     let jobs = emit::jobs(&context);
     // Emission and formatting of one file depend on nothing but the model, so the jobs are
-    // spread over the cores: each worker takes the next job not yet taken (the big single
-    // files come first in `jobs`), and the sort afterwards makes the result independent of
-    // scheduling.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<GeneratedFile>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (context, jobs, provenance, next) = (&context, &jobs, &options.provenance, &next);
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        out.extend(format::format_files(emit::emit_job(context, job), provenance)?);
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
+    // spread over the cores (the big single files come first in `jobs`); the sort afterwards
+    // orders the files by path.
+    let results =
+        parallel::map(&jobs, |_, job| format::format_files(emit::emit_job(&context, job), &options.provenance));
     let mut files = Vec::with_capacity(jobs.len());
     for result in results {
         files.extend(result?);

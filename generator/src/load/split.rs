@@ -75,34 +75,14 @@ pub fn read(text: &str) -> Option<OpenAPI> {
 fn read_in_chunks(text: &str, chunk_bytes: usize) -> Option<OpenAPI> {
     let layout = scan(text)?;
     let chunks = chunks(&layout.entries, chunk_bytes);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parse = |index: usize| {
-        let rest = (index == 0).then_some(layout.rest.as_slice());
-        let others = if index == 0 { layout.component_others.as_slice() } else { &[] };
-        let text = document(rest, others, chunks[index], layout.has_components);
-        serde_json::from_str::<OpenAPI>(&text).ok()
-    };
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if index >= chunks.len() {
-                return done;
-            }
-            done.push((index, parse(index)));
-        }
-    };
-    let mut parsed: Vec<(usize, Option<OpenAPI>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for helper in helpers {
-            all.extend(helper.join().ok()?);
-        }
-        Some(all)
-    })?;
-    parsed.sort_by_key(|(index, _)| *index);
-    let mut pieces = parsed.into_iter().map(|(_, piece)| piece);
+    let parsed = crate::parallel::map(&chunks, |index, chunk| {
+        // The first chunk carries everything outside the split maps.
+        let first = index == 0;
+        let rest = first.then_some(layout.rest.as_slice());
+        let others = if first { layout.component_others.as_slice() } else { &[] };
+        serde_json::from_str::<OpenAPI>(&document(rest, others, chunk, layout.has_components)).ok()
+    });
+    let mut pieces = parsed.into_iter();
     let mut document = pieces.next()??;
     for piece in pieces {
         let piece = piece?;
@@ -132,8 +112,8 @@ fn scan(text: &str) -> Option<Layout<'_>> {
         if is(key, "paths") && !has_paths {
             has_paths = true;
             return object(text, at, |key, at| {
-                let end = value_end(text.as_bytes(), at)?;
-                layout.entries.push(Entry { map: None, member: Member { key, value: &text[at..end] } });
+                let (member, end) = member(text, key, at)?;
+                layout.entries.push(Entry { map: None, member });
                 Some(end)
             });
         }
@@ -144,19 +124,19 @@ fn scan(text: &str) -> Option<Layout<'_>> {
                 // A repeated map is an error a whole read reports; leave it to that read.
                 Some(map) if std::mem::replace(&mut seen[map], true) => None,
                 Some(map) => object(text, at, |key, at| {
-                    let end = value_end(text.as_bytes(), at)?;
-                    layout.entries.push(Entry { map: Some(map), member: Member { key, value: &text[at..end] } });
+                    let (member, end) = member(text, key, at)?;
+                    layout.entries.push(Entry { map: Some(map), member });
                     Some(end)
                 }),
                 None => {
-                    let end = value_end(text.as_bytes(), at)?;
-                    layout.component_others.push(Member { key, value: &text[at..end] });
+                    let (member, end) = member(text, key, at)?;
+                    layout.component_others.push(member);
                     Some(end)
                 }
             });
         }
-        let end = value_end(text.as_bytes(), at)?;
-        layout.rest.push(Member { key, value: &text[at..end] });
+        let (member, end) = member(text, key, at)?;
+        layout.rest.push(member);
         Some(end)
     })?;
     (skip_space(text.as_bytes(), end) == text.len()).then_some(layout)
@@ -180,9 +160,9 @@ fn chunks<'e, 'a>(entries: &'e [Entry<'a>], chunk_bytes: usize) -> Vec<&'e [Entr
 }
 
 /// A JSON document of `rest` (verbatim top-level members), `paths` and `components` holding
-/// `entries`, and the components' other members. The second run's document has no `rest`;
-/// it gets the `openapi` and `info` members `openapiv3` requires instead, and only its paths
-/// and components are used.
+/// `entries`, and the components' other members. Only the first chunk has `rest`; the others
+/// get the `openapi` and `info` members `openapiv3` requires instead, and only their paths and
+/// components are used.
 fn document(
     rest: Option<&[Member<'_>]>,
     component_others: &[Member<'_>],
@@ -269,6 +249,12 @@ fn object<'a>(text: &'a str, at: usize, mut member: impl FnMut(&'a str, usize) -
             _ => return None,
         }
     }
+}
+
+/// The member with `key` whose value starts at byte `at`, and the index just past the value.
+fn member<'a>(text: &'a str, key: &'a str, at: usize) -> Option<(Member<'a>, usize)> {
+    let end = value_end(text.as_bytes(), at)?;
+    Some((Member { key, value: &text[at..end] }, end))
 }
 
 /// Whether a key, as written with its quotes, is `name`.
