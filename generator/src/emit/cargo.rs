@@ -45,8 +45,13 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
         text.push_str(&format!("{name} = {value}\n"));
     }
     if context.features.is_some() {
-        let names: Vec<String> =
-            context.api.resources.children.keys().map(|name| super::features::feature_name(name)).collect();
+        let names: Vec<String> = context
+            .api
+            .resources
+            .children
+            .keys()
+            .map(|name| crate::ir::analysis::features::feature_name(name))
+            .collect();
         text.push_str(
             "\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n",
         );

@@ -3,7 +3,7 @@
 
 mod cargo;
 mod docs;
-pub mod features;
+
 mod operations;
 mod readme;
 mod resources;
@@ -66,14 +66,15 @@ pub struct Context<'a> {
     /// Whether the crate gets its own `[workspace]` (for crates generated outside a workspace).
     pub standalone: bool,
     /// Cargo features per top-level resource, when the API has more than one.
-    pub features: Option<features::Features>,
+    pub features: Option<crate::ir::analysis::features::Features>,
     defaultable: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
     /// A context; features are computed here, once.
     pub fn new(api: &'a Api, config: &'a Config, standalone: bool) -> Self {
-        let features = (api.resources.children.len() > 1).then(|| features::Features::compute(api));
+        let features =
+            (api.resources.children.len() > 1).then(|| crate::ir::analysis::features::Features::compute(api));
         Context { api, config, standalone, features, defaultable: defaultable_types(api) }
     }
 
@@ -85,7 +86,7 @@ impl<'a> Context<'a> {
     /// `#[cfg(feature = "...")]` for a top-level resource, when features are on.
     pub fn resource_gate(&self, top_level: &str) -> Option<TokenStream> {
         self.features.as_ref().map(|_| {
-            let feature = features::feature_name(top_level);
+            let feature = crate::ir::analysis::features::feature_name(top_level);
             quote!(#[cfg(feature = #feature)])
         })
     }
@@ -100,7 +101,7 @@ impl<'a> Context<'a> {
             // Reached by no operation (e.g. only through a skipped one): compiled with `full`.
             return Some("#[cfg(feature = \"full\")]\n".into());
         }
-        let names: Vec<String> = users.iter().map(|u| features::feature_name(u)).collect();
+        let names: Vec<String> = users.iter().map(|u| crate::ir::analysis::features::feature_name(u)).collect();
         Some(cfg_attribute(&names))
     }
 }

@@ -3,14 +3,14 @@
 //! Nothing here holds `openapiv3` values or tokens. Emitters read this and nothing else, so
 //! the `{:#?}` dump of an [`Api`] is the complete contract between lowering and emission.
 
-mod lower_ops;
-mod lower_types;
+pub mod analysis;
+mod lower;
 pub mod naming;
 mod schema_view;
 
 use std::collections::BTreeMap;
 
-pub use lower_ops::lower;
+pub use lower::lower;
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,110 +1,38 @@
-//! Lowering paths and operations into [`Api`]: names, parameters, bodies, responses, resources.
+//! Operations: parameters, request bodies and responses.
 
-use std::collections::BTreeSet;
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode};
-
-use super::lower_types::TypeLowerer;
-use super::naming::{self, Scope};
-use super::schema_view::SchemaView;
-use super::{
-    Api, BodyKind, Diagnostic, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody, Resource,
-    ResponseKind, Rules, SchemeKind, SecuritySchemeDef, SuccessResponse, TypeKind, TypeRef,
-};
+use super::types::TypeLowerer;
 use crate::config::Config;
 use crate::error::{pointer_token, SpecProblem};
+use crate::ir::naming::{self, Scope};
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
 const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
-
-use crate::HTTP_METHODS as METHODS;
-
-/// Lowers a parsed document into the intermediate model.
-pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
-    let lenient = config.generator.lenient;
-    let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
-    let mut diagnostics = Vec::new();
-    // First every operation's name, so collisions are settled before anything is named
-    // after the method (params structs, inline body and response types).
-    let mut pending = Vec::new();
-    for (path, item) in document.paths.paths.iter() {
-        let path_pointer = format!("#/paths/{}", pointer_token(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                let problem = SpecProblem::new(path_pointer, "path items given by $ref are not supported");
-                if !lenient {
-                    return Err(problem);
-                }
-                diagnostics.push(Diagnostic {
-                    pointer: problem.pointer,
-                    kind: "skipped-operation",
-                    message: problem.message,
-                });
-                continue;
-            }
-        };
-        let entries =
-            [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
-        for (method, operation) in METHODS.iter().zip(entries) {
-            let Some(operation) = operation else { continue };
-            let pointer = format!("{path_pointer}/{method}");
-            let context = OperationContext { document, config, path, method, pointer, path_params: &item.parameters };
-            let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{method} {path}")));
-            let (group, method_name) = context.names(operation, &id);
-            pending.push((context, operation, OperationName { id, group, method_name }));
-        }
-    }
-    resolve_method_collisions(&mut pending, &mut diagnostics);
-    let mut operations = Vec::new();
-    for (context, operation, name) in pending {
-        match context.lower(operation, name, &mut types, &mut diagnostics) {
-            Ok(lowered) => operations.push(lowered),
-            Err(problem) if lenient => diagnostics.push(Diagnostic {
-                pointer: problem.pointer,
-                kind: "skipped-operation",
-                message: format!("operation skipped: {}", problem.message),
-            }),
-            Err(problem) => return Err(problem),
-        }
-    }
-    let resources = build_resources(&operations);
-    let (security_schemes, security_alternatives) = lower_security(document, config, &operations);
-    let (mut type_defs, type_diagnostics) = types.finish();
-    diagnostics.extend(type_diagnostics);
-    mark_recursive_fields(&mut type_defs);
-    Ok(Api {
-        title: document.info.title.clone(),
-        description: document.info.description.clone(),
-        spec_version: document.info.version.clone(),
-        base_url: base_url(document, config),
-        security_schemes,
-        security_alternatives,
-        operations,
-        resources,
-        types: type_defs,
-        diagnostics,
-    })
-}
+use crate::ir::schema_view::SchemaView;
+use crate::ir::{
+    BodyKind, Diagnostic, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody, ResponseKind, Rules,
+    SuccessResponse, TypeKind, TypeRef,
+};
 
 /// An operation's decided names.
-struct OperationName {
-    id: String,
-    group: Vec<String>,
-    method_name: String,
+pub(super) struct OperationName {
+    pub(super) id: String,
+    pub(super) group: Vec<String>,
+    pub(super) method_name: String,
 }
 
-struct OperationContext<'a> {
-    document: &'a OpenAPI,
-    config: &'a Config,
-    path: &'a str,
-    method: &'a str,
-    pointer: String,
-    path_params: &'a [ReferenceOr<Parameter>],
+pub(super) struct OperationContext<'a> {
+    pub(super) document: &'a OpenAPI,
+    pub(super) config: &'a Config,
+    pub(super) path: &'a str,
+    pub(super) method: &'a str,
+    pub(super) pointer: String,
+    pub(super) path_params: &'a [ReferenceOr<Parameter>],
 }
 
 impl<'a> OperationContext<'a> {
-    fn lower(
+    pub(super) fn lower(
         &self,
         operation: &'a openapiv3::Operation,
         name: OperationName,
@@ -232,7 +160,7 @@ impl<'a> OperationContext<'a> {
     }
 
     /// Resource path and method name: the configured extensions, else tag and operationId.
-    fn names(&self, operation: &openapiv3::Operation, id: &str) -> (Vec<String>, String) {
+    pub(super) fn names(&self, operation: &openapiv3::Operation, id: &str) -> (Vec<String>, String) {
         let extension = |name: &Option<String>| {
             name.as_ref().and_then(|n| operation.extensions.get(n)).and_then(|v| v.as_str()).map(str::to_string)
         };
@@ -511,216 +439,4 @@ fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecPro
         segments.push(PathSegment::Literal(rest.to_string()));
     }
     Ok(segments)
-}
-
-/// Two operations wanting the same method on the same resource: the later one (in document
-/// order) takes its operationId as its name, so both stay reachable and names stay stable.
-fn resolve_method_collisions<O>(
-    operations: &mut [(OperationContext<'_>, O, OperationName)],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
-    let groups: BTreeSet<Vec<String>> = operations.iter().map(|(_, _, n)| n.group.clone()).collect();
-    for (context, _, name) in operations.iter_mut() {
-        // A method must not shadow a sub-resource accessor of the same name.
-        let mut child_path = name.group.clone();
-        child_path.push(name.method_name.clone());
-        let shadows_child = groups.iter().any(|g| g.starts_with(&child_path));
-        let key = (name.group.clone(), name.method_name.clone());
-        if !shadows_child && taken.insert(key) {
-            continue;
-        }
-        let base = naming::snake(&name.id);
-        let mut candidate = base.clone();
-        let mut counter = 2;
-        while !taken.insert((name.group.clone(), candidate.clone())) {
-            candidate = format!("{base}_{counter}");
-            counter += 1;
-        }
-        diagnostics.push(Diagnostic {
-            pointer: context.pointer.clone(),
-            kind: "method-name-collision",
-            message: format!(
-                "method `{}` is taken in `{}`; named `{candidate}`",
-                name.method_name,
-                name.group.join(".")
-            ),
-        });
-        name.method_name = candidate;
-    }
-}
-
-fn build_resources(operations: &[Operation]) -> Resource {
-    let mut root = Resource::default();
-    for (index, operation) in operations.iter().enumerate() {
-        let mut node = &mut root;
-        for segment in &operation.group {
-            node = node.children.entry(segment.clone()).or_insert_with(|| Resource {
-                name: segment.clone(),
-                handle: naming::type_name(segment),
-                ..Resource::default()
-            });
-        }
-        node.operations.push(index);
-    }
-    root
-}
-
-fn lower_security(
-    document: &OpenAPI,
-    config: &Config,
-    operations: &[Operation],
-) -> (Vec<SecuritySchemeDef>, Vec<Vec<String>>) {
-    let used: BTreeSet<&str> =
-        operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
-    let mut schemes = Vec::new();
-    if let Some(components) = &document.components {
-        for (name, scheme) in &components.security_schemes {
-            let ReferenceOr::Item(scheme) = scheme else { continue };
-            if !used.contains(name.as_str()) {
-                continue;
-            }
-            let kind = match scheme {
-                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => SchemeKind::Bearer,
-                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => SchemeKind::Basic,
-                SecurityScheme::APIKey { location, name: key, .. } => match location {
-                    openapiv3::APIKeyLocation::Header => SchemeKind::Header(key.clone()),
-                    openapiv3::APIKeyLocation::Query => SchemeKind::Query(key.clone()),
-                    openapiv3::APIKeyLocation::Cookie => SchemeKind::Cookie(key.clone()),
-                },
-                // OAuth2 and OpenID Connect end in a bearer token the caller obtains.
-                _ => SchemeKind::Bearer,
-            };
-            let description = match scheme {
-                SecurityScheme::HTTP { description, .. }
-                | SecurityScheme::APIKey { description, .. }
-                | SecurityScheme::OAuth2 { description, .. }
-                | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
-            };
-            let settings = config.auth.schemes.get(name);
-            schemes.push(SecuritySchemeDef {
-                name: name.clone(),
-                kind,
-                setter: settings.and_then(|s| s.setter.clone()).unwrap_or_else(|| naming::snake(name)),
-                env: settings.and_then(|s| s.env.clone()),
-                description,
-            });
-        }
-    }
-    // API-wide alternatives, in the configured order of preference, then as operations use
-    // them, then the document's; only alternatives whose schemes are all defined count.
-    let mut alternatives: Vec<Vec<String>> = Vec::new();
-    let from_config = config.auth.alternatives.iter().map(|a| a.schemes.clone());
-    let from_operations = operations.iter().flat_map(|o| o.security.iter().cloned());
-    let from_document = document.security.iter().flatten().map(|r| r.keys().cloned().collect::<Vec<_>>());
-    for alternative in from_config.chain(from_operations).chain(from_document) {
-        let defined = alternative.iter().all(|name| schemes.iter().any(|s: &SecuritySchemeDef| &s.name == name));
-        let known = alternatives.iter().any(|a| same_set(a, &alternative));
-        if !alternative.is_empty() && defined && !known {
-            alternatives.push(alternative);
-        }
-    }
-    (schemes, alternatives)
-}
-
-fn same_set(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().all(|x| b.contains(x))
-}
-
-fn base_url(document: &OpenAPI, config: &Config) -> String {
-    let from_servers = document.servers.first().map(|server| {
-        let mut url = server.url.clone();
-        for (name, variable) in server.variables.iter().flatten() {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-        url
-    });
-    let url = config.client.default_base_url.clone().or(from_servers).unwrap_or_else(|| "http://localhost".into());
-    url.trim_end_matches('/').to_string()
-}
-
-/// Boxes struct fields and union variants that lead back to their own type without going
-/// through a `Vec` or map (which already add indirection): exactly the edges inside one
-/// strongly connected component of the "contains directly" graph.
-fn mark_recursive_fields(types: &mut [super::TypeDef]) {
-    fn direct(ty: &TypeRef) -> Option<usize> {
-        match ty {
-            TypeRef::Named(id) => Some(id.0),
-            TypeRef::Nullable(inner) => direct(inner),
-            _ => None,
-        }
-    }
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-            TypeKind::Enum(_) => Vec::new(),
-        })
-        .collect();
-    let component = strongly_connected_components(&edges);
-    for (index, def) in types.iter_mut().enumerate() {
-        let cyclic = |target: usize| component[target] == component[index];
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    field.boxed = direct(&field.ty).is_some_and(cyclic);
-                }
-            }
-            TypeKind::Union(u) => {
-                for variant in &mut u.variants {
-                    variant.boxed = direct(&variant.ty).is_some_and(cyclic);
-                }
-            }
-            TypeKind::Enum(_) => {}
-        }
-    }
-}
-
-/// Kosaraju's algorithm with explicit stacks (specs nest deeply enough to overflow recursion).
-fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
-    let count = edges.len();
-    let mut order = Vec::with_capacity(count);
-    let mut visited = vec![false; count];
-    for start in 0..count {
-        if visited[start] {
-            continue;
-        }
-        visited[start] = true;
-        let mut stack = vec![(start, 0usize)];
-        while let Some((node, next)) = stack.pop() {
-            if let Some(&target) = edges[node].get(next) {
-                stack.push((node, next + 1));
-                if !visited[target] {
-                    visited[target] = true;
-                    stack.push((target, 0));
-                }
-            } else {
-                order.push(node);
-            }
-        }
-    }
-    let mut reverse = vec![Vec::new(); count];
-    for (from, targets) in edges.iter().enumerate() {
-        for &to in targets {
-            reverse[to].push(from);
-        }
-    }
-    let mut component = vec![usize::MAX; count];
-    for (label, &root) in order.iter().rev().enumerate() {
-        if component[root] != usize::MAX {
-            continue;
-        }
-        component[root] = label;
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            for &source in &reverse[node] {
-                if component[source] == usize::MAX {
-                    component[source] = label;
-                    stack.push(source);
-                }
-            }
-        }
-    }
-    component
 }

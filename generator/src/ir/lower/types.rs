@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::naming::{self, Scope};
-use super::schema_view::SchemaView;
-use super::{
+use crate::error::{pointer_token, SpecProblem};
+use crate::ir::naming::{self, Scope};
+use crate::ir::schema_view::SchemaView;
+use crate::ir::{
     Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
     UnionDef, UnionVariant,
 };
-use crate::error::{pointer_token, SpecProblem};
 use crate::resolve::Resolver;
 
 /// How deeply inline schemas may nest before the rest is kept as JSON; far beyond any

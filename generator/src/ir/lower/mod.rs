@@ -1,0 +1,88 @@
+//! Lowering: the parsed document and the configuration become the model ([`Api`]).
+//!
+//! One module per concern: [`operations`] (parameters, bodies, responses), [`types`]
+//! (schemas), [`resources`] (the resource tree and method names), [`security`] (schemes and
+//! credentials). Facts computed over the finished model live in [`super::analysis`].
+
+mod operations;
+mod resources;
+mod security;
+pub(super) mod types;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use self::operations::{OperationContext, OperationName};
+use self::types::TypeLowerer;
+use super::naming;
+use super::{Api, Diagnostic};
+use crate::config::Config;
+use crate::error::{pointer_token, SpecProblem};
+use crate::HTTP_METHODS as METHODS;
+
+/// Lowers a parsed document into the intermediate model.
+pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
+    let lenient = config.generator.lenient;
+    let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
+    let mut diagnostics = Vec::new();
+    // First every operation's name, so collisions are settled before anything is named
+    // after the method (params structs, inline body and response types).
+    let mut pending = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        let path_pointer = format!("#/paths/{}", pointer_token(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                let problem = SpecProblem::new(path_pointer, "path items given by $ref are not supported");
+                if !lenient {
+                    return Err(problem);
+                }
+                diagnostics.push(Diagnostic {
+                    pointer: problem.pointer,
+                    kind: "skipped-operation",
+                    message: problem.message,
+                });
+                continue;
+            }
+        };
+        let entries =
+            [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
+        for (method, operation) in METHODS.iter().zip(entries) {
+            let Some(operation) = operation else { continue };
+            let pointer = format!("{path_pointer}/{method}");
+            let context = OperationContext { document, config, path, method, pointer, path_params: &item.parameters };
+            let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{method} {path}")));
+            let (group, method_name) = context.names(operation, &id);
+            pending.push((context, operation, OperationName { id, group, method_name }));
+        }
+    }
+    resources::resolve_method_collisions(&mut pending, &mut diagnostics);
+    let mut operations = Vec::new();
+    for (context, operation, name) in pending {
+        match context.lower(operation, name, &mut types, &mut diagnostics) {
+            Ok(lowered) => operations.push(lowered),
+            Err(problem) if lenient => diagnostics.push(Diagnostic {
+                pointer: problem.pointer,
+                kind: "skipped-operation",
+                message: format!("operation skipped: {}", problem.message),
+            }),
+            Err(problem) => return Err(problem),
+        }
+    }
+    let resources = resources::build_resources(&operations);
+    let (security_schemes, security_alternatives) = security::lower_security(document, config, &operations);
+    let (mut type_defs, type_diagnostics) = types.finish();
+    diagnostics.extend(type_diagnostics);
+    super::analysis::cycles::mark_recursive_fields(&mut type_defs);
+    Ok(Api {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        spec_version: document.info.version.clone(),
+        base_url: security::base_url(document, config),
+        security_schemes,
+        security_alternatives,
+        operations,
+        resources,
+        types: type_defs,
+        diagnostics,
+    })
+}

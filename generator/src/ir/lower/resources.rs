@@ -1,0 +1,60 @@
+//! The resource tree: where each operation hangs, and the method names within a resource.
+
+use std::collections::BTreeSet;
+
+use super::operations::{OperationContext, OperationName};
+use crate::ir::naming;
+use crate::ir::{Diagnostic, Operation, Resource};
+
+/// Two operations wanting the same method on the same resource: the later one (in document
+/// order) takes its operationId as its name, so both stay reachable and names stay stable.
+pub(super) fn resolve_method_collisions<O>(
+    operations: &mut [(OperationContext<'_>, O, OperationName)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut taken: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+    let groups: BTreeSet<Vec<String>> = operations.iter().map(|(_, _, n)| n.group.clone()).collect();
+    for (context, _, name) in operations.iter_mut() {
+        // A method must not shadow a sub-resource accessor of the same name.
+        let mut child_path = name.group.clone();
+        child_path.push(name.method_name.clone());
+        let shadows_child = groups.iter().any(|g| g.starts_with(&child_path));
+        let key = (name.group.clone(), name.method_name.clone());
+        if !shadows_child && taken.insert(key) {
+            continue;
+        }
+        let base = naming::snake(&name.id);
+        let mut candidate = base.clone();
+        let mut counter = 2;
+        while !taken.insert((name.group.clone(), candidate.clone())) {
+            candidate = format!("{base}_{counter}");
+            counter += 1;
+        }
+        diagnostics.push(Diagnostic {
+            pointer: context.pointer.clone(),
+            kind: "method-name-collision",
+            message: format!(
+                "method `{}` is taken in `{}`; named `{candidate}`",
+                name.method_name,
+                name.group.join(".")
+            ),
+        });
+        name.method_name = candidate;
+    }
+}
+
+pub(super) fn build_resources(operations: &[Operation]) -> Resource {
+    let mut root = Resource::default();
+    for (index, operation) in operations.iter().enumerate() {
+        let mut node = &mut root;
+        for segment in &operation.group {
+            node = node.children.entry(segment.clone()).or_insert_with(|| Resource {
+                name: segment.clone(),
+                handle: naming::type_name(segment),
+                ..Resource::default()
+            });
+        }
+        node.operations.push(index);
+    }
+    root
+}
