@@ -34,6 +34,8 @@ pub struct GeneratorConfig {
     /// each listed with its reason, instead of stopping. Off by default: a clean spec
     /// should stay clean.
     pub lenient: bool,
+    /// Give the crate its own `[workspace]` table (for a crate generated outside any workspace).
+    pub standalone: bool,
 }
 
 /// `[package]`: the generated crate's `Cargo.toml`.

@@ -57,13 +57,14 @@ pub struct Generated {
 pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> Result<Generated> {
     let mut config = config.clone();
     config.generator.lenient |= options.lenient;
+    config.generator.standalone |= options.standalone;
     let config = &config;
     let mut timings = Vec::new();
     let started = std::time::Instant::now();
     let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
     timings.push(("lower", started.elapsed()));
     let started = std::time::Instant::now();
-    let context = emit::Context::new(&api, config, options.standalone);
+    let context = emit::Context::new(&api);
     let jobs = emit::jobs(&context);
     // Emission and formatting of one file depend on nothing but the model, so the jobs are
     // spread over the cores (the big single files come first in `jobs`); the sort afterwards

@@ -19,14 +19,14 @@ tokio = { version = "1", features = ["time"] }
 
 /// `Cargo.toml`.
 pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
-    let package = &context.config.package;
-    let description = package.description.clone().unwrap_or_else(|| format!("Rust SDK for the {}", context.api.title));
+    let package = &context.api.package;
+    let description = &package.description;
     let mut text = String::new();
     text.push_str("[package]\n");
     text.push_str(&format!("name = {}\n", toml_string(&package.name)));
     text.push_str(&format!("version = {}\n", toml_string(&package.version)));
     text.push_str("edition = \"2021\"\n");
-    text.push_str(&format!("description = {}\n", toml_string(&description)));
+    text.push_str(&format!("description = {}\n", toml_string(description)));
     if let Some(license) = &package.license {
         text.push_str(&format!("license = {}\n", toml_string(license)));
     }
@@ -34,7 +34,7 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     if !package.publish {
         text.push_str("publish = false\n");
     }
-    text.push_str(&format!("\n[lib]\nname = {}\n\n", toml_string(&context.config.library_name())));
+    text.push_str(&format!("\n[lib]\nname = {}\n\n", toml_string(&package.library)));
     text.push_str(DEPENDENCIES);
     text.push_str("\n[dev-dependencies]\n");
     // The README's examples (doctests) need an async runtime; the configuration may ask for more.
@@ -44,24 +44,18 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     for (name, value) in &package.dev_dependencies {
         text.push_str(&format!("{name} = {value}\n"));
     }
-    if context.features.is_some() {
-        let names: Vec<String> = context
-            .api
-            .resources
-            .children
-            .keys()
-            .map(|name| crate::ir::analysis::features::feature_name(name))
-            .collect();
+    if !context.api.features.is_empty() {
+        let names = &context.api.features;
         text.push_str(
             "\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n",
         );
         text.push_str("default = [\"full\"]\n");
         text.push_str(&format!("full = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
-        for name in &names {
+        for name in names {
             text.push_str(&format!("{} = []\n", toml_key(name)));
         }
     }
-    if context.standalone {
+    if package.standalone {
         text.push_str("\n# Generated outside any workspace: this crate is its own.\n[workspace]\n");
     }
     EmittedFile::Text { path: "Cargo.toml".into(), text, comment: Some("#") }

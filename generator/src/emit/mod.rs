@@ -14,8 +14,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::config::Config;
-use crate::ir::{Api, FloatKind, IntegerKind, TypeKind, TypeRef};
+use crate::ir::{Api, FloatKind, IntegerKind, TypeRef};
 
 /// One generated file before formatting.
 #[derive(Debug, Clone)]
@@ -57,52 +56,34 @@ pub enum EmittedFile {
     },
 }
 
-/// What the emitters share: the model, the configuration and the output's options.
+/// What the emitters share: the model, which is all they read.
 pub struct Context<'a> {
     /// The model.
     pub api: &'a Api,
-    /// The configuration.
-    pub config: &'a Config,
-    /// Whether the crate gets its own `[workspace]` (for crates generated outside a workspace).
-    pub standalone: bool,
-    /// Cargo features per top-level resource, when the API has more than one.
-    pub features: Option<crate::ir::analysis::features::Features>,
-    defaultable: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
-    /// A context; features are computed here, once.
-    pub fn new(api: &'a Api, config: &'a Config, standalone: bool) -> Self {
-        let features =
-            (api.resources.children.len() > 1).then(|| crate::ir::analysis::features::Features::compute(api));
-        Context { api, config, standalone, features, defaultable: defaultable_types(api) }
+    /// A context for emitting `api`.
+    pub fn new(api: &'a Api) -> Self {
+        Context { api }
     }
 
     /// Whether `Default::default()` exists for a type.
     pub fn has_default(&self, ty: &TypeRef) -> bool {
-        type_has_default(&self.defaultable, ty)
+        self.api.has_default(ty)
     }
 
-    /// `#[cfg(feature = "...")]` for a top-level resource, when features are on.
-    pub fn resource_gate(&self, top_level: &str) -> Option<TokenStream> {
-        self.features.as_ref().map(|_| {
-            let feature = crate::ir::analysis::features::feature_name(top_level);
-            quote!(#[cfg(feature = #feature)])
-        })
+    /// `#[cfg(feature = "...")]` for a top-level resource, when the crate has features.
+    pub fn resource_gate(&self, resource: &crate::ir::Resource) -> Option<TokenStream> {
+        resource.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]))
     }
 
     /// The `#[cfg(...)]` line(s) for a type, ending in a newline: the features of the
     /// resources that use it. Laid out as rustfmt does: one line when it fits in
     /// `source::WIDTH`, else one feature per line.
     pub fn type_gate(&self, id: crate::ir::TypeId) -> Option<String> {
-        let features = self.features.as_ref()?;
-        let users = features.type_users(id);
-        if users.is_empty() {
-            // Reached by no operation (e.g. only through a skipped one): compiled with `full`.
-            return Some("#[cfg(feature = \"full\")]\n".into());
-        }
-        let names: Vec<String> = users.iter().map(|u| crate::ir::analysis::features::feature_name(u)).collect();
-        Some(cfg_attribute(&names))
+        let features = &self.api.type_def(id).features;
+        (!features.is_empty()).then(|| cfg_attribute(features))
     }
 }
 
@@ -182,35 +163,6 @@ pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("Vec<{}>", rust_type_text(api, item)),
         TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type_text(api, value)),
         TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_text(api, inner)),
-    }
-}
-
-/// For each type, whether `Default::default()` exists for it: structs whose required fields
-/// all have defaults (found as a fixed point, so recursive structs work); never enums or
-/// unions, which have no natural default.
-fn defaultable_types(api: &Api) -> Vec<bool> {
-    let mut defaultable: Vec<bool> = api.types.iter().map(|def| matches!(def.kind, TypeKind::Struct(_))).collect();
-    loop {
-        let mut changed = false;
-        for (index, def) in api.types.iter().enumerate() {
-            if let TypeKind::Struct(body) = &def.kind {
-                let all = body.fields.iter().all(|f| !f.required || type_has_default(&defaultable, &f.ty));
-                if defaultable[index] && !all {
-                    defaultable[index] = false;
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            return defaultable;
-        }
-    }
-}
-
-fn type_has_default(defaultable: &[bool], ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(id) => defaultable[id.0],
-        _ => true,
     }
 }
 

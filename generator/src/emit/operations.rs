@@ -1,15 +1,12 @@
 //! One operation: its method on the resource handle, its params struct and its static spec,
 //! written as laid-out source (see [`super::source`]).
 
-use heck::ToShoutySnakeCase;
-
 use super::docs::{code, prose};
 use super::rust_type_text;
 use super::source::{literal, Source, WIDTH};
 use super::Context;
-use crate::ir::naming::Scope;
 use crate::ir::{
-    Api, BodyKind, FloatKind, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef,
+    Api, BodyKind, FloatKind, Locals, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef,
 };
 
 const REQUEST: &str = "crate::runtime::request";
@@ -18,6 +15,7 @@ const VALIDATE: &str = "crate::runtime::validate";
 /// The method on the resource handle, at one level of indentation (inside `impl`).
 pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Operation) {
     let api = context.api;
+    let locals = &operation.locals;
     out.docs(1, &operation_docs(operation));
     if operation.deprecated {
         out.line(1, "#[deprecated]");
@@ -27,7 +25,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         arguments.push(format!("{}: {}", param.rust_name, argument_type(api, &param.ty)));
     }
     if let Some(params) = &operation.params {
-        arguments.push(format!("params: &{}", params.name));
+        arguments.push(format!("{}: &{}", locals.params, params.name));
     }
     let (success_ty, decoder) = success(context, &operation.success.kind);
     let error_ty = operation.error.as_ref().map_or_else(|| "serde_json::Value".to_string(), |e| rust_type_text(api, e));
@@ -62,7 +60,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
             PathSegment::Param(wire) => format!(".param({}, {})", literal(wire), path_value(api, operation, wire)),
         })
         .collect();
-    let start = format!("let path = {REQUEST}::PathBuilder::new()");
+    let start = format!("let {} = {REQUEST}::PathBuilder::new()", locals.path);
     let one_line = format!("{start}{};", calls.concat());
     if 8 + one_line.len() <= WIDTH {
         out.line(2, &one_line);
@@ -76,72 +74,75 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
 
     let mut body = Source::default();
     for param in &operation.positional {
-        checks(&mut body, 2, param, &param.rust_name, &param.rust_name);
+        checks(&mut body, 2, locals, param, &param.rust_name, &param.rust_name);
     }
     if let Some(params) = &operation.params {
         for field in &params.fields {
-            field_statements(&mut body, api, field);
+            field_statements(&mut body, api, locals, field);
         }
         if let Some(request_body) = &params.body {
+            let Locals { params: params_arg, parts, value, .. } = locals;
             let send = match &request_body.kind {
-                BodyKind::Json { .. } => "parts.json_body(value);".to_string(),
-                BodyKind::Form { .. } => "parts.form_body_from(value);".to_string(),
-                BodyKind::Multipart { .. } => "parts.multipart_body(value);".to_string(),
+                BodyKind::Json { .. } => format!("{parts}.json_body({value});"),
+                BodyKind::Form { .. } => format!("{parts}.form_body_from({value});"),
+                BodyKind::Multipart { .. } => format!("{parts}.multipart_body({value});"),
                 BodyKind::Text { content_type } => {
-                    format!("parts.text_body({}, value.clone());", literal(content_type))
+                    format!("{parts}.text_body({}, {value}.clone());", literal(content_type))
                 }
                 BodyKind::Bytes { content_type } => {
-                    format!("parts.bytes_body({}, value.clone());", literal(content_type))
+                    format!("{parts}.bytes_body({}, {value}.clone());", literal(content_type))
                 }
             };
+            let field = &request_body.field;
             if request_body.required {
-                body.line(2, "let value = &params.body;");
+                body.line(2, format_args!("let {value} = &{params_arg}.{field};"));
                 body.line(2, &send);
             } else {
-                body.line(2, "if let Some(value) = &params.body {");
+                body.line(2, format_args!("if let Some({value}) = &{params_arg}.{field} {{"));
                 body.line(3, &send);
                 body.line(2, "}");
             }
         }
     }
     let mutable = if body.text.is_empty() { "" } else { "mut " };
-    out.line(2, format_args!("let {mutable}parts = {REQUEST}::RequestParts::new(path);"));
+    out.line(2, format_args!("let {mutable}{} = {REQUEST}::RequestParts::new({});", locals.parts, locals.path));
     out.text.push_str(&body.text);
-    let spec = format!("&{}", static_name(operation));
-    out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, "parts".into(), decoder], "");
+    let spec = format!("&{}", operation.static_name);
+    out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, locals.parts.clone(), decoder], "");
     out.line(1, "}");
 }
 
 /// Checks and sending of one field of the params struct.
-fn field_statements(out: &mut Source, api: &Api, field: &Param) {
-    let access = format!("params.{}", field.rust_name);
+fn field_statements(out: &mut Source, api: &Api, locals: &Locals, field: &Param) {
+    let access = format!("{}.{}", locals.params, field.rust_name);
+    let Locals { parts, value: bound, .. } = locals;
     let optional = !field.required;
     // `place` names the value; `value` is how it is passed: numbers and booleans by value,
     // everything else by reference. Optional fields are bound by `if let`.
     let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool);
     let (place, value, number) = match (optional, copy) {
-        (true, _) => ("value".to_string(), "value".to_string(), "*value".to_string()),
+        (true, _) => (bound.clone(), bound.clone(), format!("*{bound}")),
         (false, true) => (access.clone(), access.clone(), access.clone()),
         (false, false) => (access.clone(), format!("&{access}"), access.clone()),
     };
     let depth = if optional { 3 } else { 2 };
     let mut body = Source::default();
-    checks(&mut body, depth, field, &value, &number);
+    checks(&mut body, depth, locals, field, &value, &number);
     let wire = literal(&field.wire_name);
     match field.location {
-        ParamLocation::Query => {
-            send_value(&mut body, depth, api, &field.ty, &place, &value, &|v| format!("parts.query({wire}, {v});"))
-        }
-        ParamLocation::Header => {
-            send_value(&mut body, depth, api, &field.ty, &place, &value, &|v| format!("parts.header({wire}, {v});"))
-        }
+        ParamLocation::Query => send_value(&mut body, depth, api, locals, &field.ty, &place, &value, &|v| {
+            format!("{parts}.query({wire}, {v});")
+        }),
+        ParamLocation::Header => send_value(&mut body, depth, api, locals, &field.ty, &place, &value, &|v| {
+            format!("{parts}.header({wire}, {v});")
+        }),
         ParamLocation::Path => {}
     }
     if body.text.is_empty() {
         return;
     }
     if optional {
-        out.line(2, format_args!("if let Some(value) = &{access} {{"));
+        out.line(2, format_args!("if let Some({bound}) = &{access} {{"));
         out.text.push_str(&body.text);
         out.line(2, "}");
     } else {
@@ -153,7 +154,7 @@ fn field_statements(out: &mut Source, api: &Api, field: &Param) {
 pub fn operation_statics(out: &mut Source, operation: &Operation) {
     out.line(
         0,
-        format_args!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", static_name(operation)),
+        format_args!("static {}: {REQUEST}::OperationSpec = {REQUEST}::OperationSpec {{", operation.static_name),
     );
     out.line(1, format_args!("operation_id: {},", literal(&operation.id)));
     out.line(1, format_args!("method: reqwest::Method::{},", operation.method));
@@ -187,15 +188,17 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             name: field.rust_name.clone(),
             ty: rust_type_text(api, &field.ty),
             required: field.required,
+            setter: field.setter.clone(),
             setter_doc: format!("/// Sets {}.", code(&field.wire_name)),
         });
     }
     if let Some(body) = &params.body {
         fields.push(ParamsField {
             docs: prose_or(body.doc.as_deref(), || "The request body.".to_string()),
-            name: "body".into(),
+            name: body.field.clone(),
             ty: body_type(api, &body.kind),
             required: body.required,
+            setter: body.setter.clone(),
             setter_doc: "/// Sets the request body.".into(),
         });
     }
@@ -230,9 +233,8 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     }
     out.line(2, "}");
     out.line(1, "}");
-    let mut setter_scope = Scope::with_reserved(&["new"]);
-    for field in fields.iter().filter(|f| !f.required) {
-        let setter = setter_scope.claim(&field.name);
+    for field in &fields {
+        let Some(setter) = &field.setter else { continue };
         out.blank();
         out.line(1, &field.setter_doc);
         out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
@@ -249,6 +251,7 @@ struct ParamsField {
     name: String,
     ty: String,
     required: bool,
+    setter: Option<String>,
     setter_doc: String,
 }
 
@@ -260,10 +263,6 @@ fn prose_or(text: Option<&str>, fallback: impl FnOnce() -> String) -> Vec<String
     } else {
         lines
     }
-}
-
-fn static_name(operation: &Operation) -> String {
-    operation.method_name.trim_end_matches('_').to_shouty_snake_case()
 }
 
 fn operation_docs(operation: &Operation) -> Vec<String> {
@@ -340,7 +339,7 @@ fn path_value(api: &Api, operation: &Operation, wire: &str) -> String {
         .as_ref()
         .and_then(|p| p.fields.iter().find(|f| f.wire_name == wire))
         .expect("every template parameter is positional or in the params struct");
-    as_str(api, &field.ty, &format!("params.{}", field.rust_name), false)
+    as_str(api, &field.ty, &format!("{}.{}", operation.locals.params, field.rust_name), false)
 }
 
 /// An expression of type `&str` for a scalar value.
@@ -358,12 +357,13 @@ fn as_str(api: &Api, ty: &TypeRef, value: &str, by_value: bool) -> String {
 
 /// Checks of a parameter's rules: `value` is the string by reference, `number` the number
 /// by value.
-fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &str) {
+fn checks(out: &mut Source, depth: usize, locals: &Locals, param: &Param, value: &str, number: &str) {
+    let parts = &locals.parts;
     let name = literal(&param.wire_name);
     let rules = &param.rules;
     if matches!(param.ty, TypeRef::String) && rules.has_string_rules() {
         out.line(depth, format_args!("{VALIDATE}::check_string("));
-        out.line(depth + 1, "&mut parts,");
+        out.line(depth + 1, format_args!("&mut {parts},"));
         out.line(depth + 1, format_args!("{name},"));
         out.line(depth + 1, format_args!("{value},"));
         out.line(depth + 1, format_args!("&{VALIDATE}::StringRules {{"));
@@ -394,7 +394,7 @@ fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &s
         out.call(
             depth,
             &format!("{VALIDATE}::check_number"),
-            &["&mut parts".into(), name, number, bound(rules.minimum), bound(rules.maximum)],
+            &[format!("&mut {parts}"), name, number, bound(rules.minimum), bound(rules.maximum)],
             ";",
         );
     }
@@ -411,6 +411,7 @@ fn send_value(
     out: &mut Source,
     depth: usize,
     api: &Api,
+    locals: &Locals,
     ty: &TypeRef,
     place: &str,
     value: &str,
@@ -420,16 +421,18 @@ fn send_value(
         TypeRef::Array(item) => {
             let (item, iterate) = match item.as_ref() {
                 // A list of nullable items sends the items that are present.
-                TypeRef::Nullable(inner) => (inner.as_ref(), format!("for item in {place}.iter().flatten() {{")),
-                item => (item, format!("for item in {place}.iter() {{")),
+                TypeRef::Nullable(inner) => {
+                    (inner.as_ref(), format!("for {} in {place}.iter().flatten() {{", locals.item))
+                }
+                item => (item, format!("for {} in {place}.iter() {{", locals.item)),
             };
             out.line(depth, &iterate);
-            send_value(out, depth + 1, api, item, "item", "item", send);
+            send_value(out, depth + 1, api, locals, item, &locals.item, &locals.item, send);
             out.line(depth, "}");
         }
         TypeRef::Nullable(inner) => {
-            out.line(depth, format_args!("if let Some(value) = {value} {{"));
-            send_value(out, depth + 1, api, inner, "value", "value", send);
+            out.line(depth, format_args!("if let Some({}) = {value} {{", locals.value));
+            send_value(out, depth + 1, api, locals, inner, &locals.value, &locals.value, send);
             out.line(depth, "}");
         }
         TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {

@@ -7,9 +7,8 @@ use crate::ir::{Operation, Param, TypeRef};
 /// `README.md`.
 pub fn readme(context: &Context<'_>) -> EmittedFile {
     let api = context.api;
-    let config = context.config;
-    let library = config.library_name();
-    let package = &config.package.name;
+    let library = &api.package.library;
+    let package = &api.package.name;
     let mut text = String::new();
     text.push_str(&format!("# `{package}`\n\n"));
     text.push_str(&format!("A Rust client for the {}, generated from its OpenAPI document.\n\n", api.title));
@@ -28,7 +27,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     text.push_str(&format!(
         "The base URL defaults to `{}`{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
         api.base_url,
-        config.client.base_url_env.as_ref().map(|env| format!(" and `{env}` overrides it")).unwrap_or_default()
+        api.client.base_url_env.as_ref().map(|env| format!(" and `{env}` overrides it")).unwrap_or_default()
     ));
     text.push_str("## Resources and calls\n\n");
     text.push_str(
@@ -105,6 +104,7 @@ fn auth_section(context: &Context<'_>) -> String {
     let mut text = String::from("Any one of these credential sets works:\n\n");
     for alternative in &api.security_alternatives {
         let parts: Vec<String> = alternative
+            .schemes
             .iter()
             .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
             .map(|scheme| {
@@ -112,14 +112,7 @@ fn auth_section(context: &Context<'_>) -> String {
                 format!("`ClientBuilder::{}`{env}", scheme.setter)
             })
             .collect();
-        let label = context
-            .config
-            .auth
-            .alternatives
-            .iter()
-            .find(|a| &a.schemes == alternative)
-            .map(|a| format!("{}: ", a.name))
-            .unwrap_or_default();
+        let label = alternative.label.as_ref().map(|label| format!("{label}: ")).unwrap_or_default();
         text.push_str(&format!("- {label}{}\n", parts.join(" + ")));
     }
     text.push_str("\n`Client::from_env()` reads the environment variables; building a client without a complete set is an error.\n\n");
@@ -171,11 +164,7 @@ impl ExampleCall {
 
 fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
     let api = context.api;
-    let wanted = context.config.docs.example_operation.as_deref();
-    let operation = match wanted {
-        Some(id) => api.operations.iter().find(|o| o.id == id),
-        None => api.operations.iter().find(|o| o.method == "GET").or(api.operations.first()),
-    }?;
+    let operation = &api.operations[api.example_operation?];
     let mut arguments = Vec::new();
     for param in &operation.positional {
         arguments.push(example_value(context, param, true)?);
@@ -199,6 +188,7 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
         .first()
         .map(|alternative| {
             alternative
+                .schemes
                 .iter()
                 .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
                 .map(|scheme| match &scheme.env {

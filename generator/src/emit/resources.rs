@@ -10,9 +10,9 @@ use crate::ir::Resource;
 
 /// `src/resources/mod.rs`: the top-level resource modules.
 pub fn resources_mod(context: &Context<'_>) -> EmittedFile {
-    let modules = context.api.resources.children.keys().map(|name| {
+    let modules = context.api.resources.children.iter().map(|(name, child)| {
         let module = ident(name);
-        let gate = context.resource_gate(name);
+        let gate = context.resource_gate(child);
         // An API resource called `resources` mirrors the API; renaming it would hide that.
         let inception = (name == "resources").then(|| quote!(#[allow(clippy::module_inception)]));
         quote!(#gate #inception pub mod #module;)
@@ -43,11 +43,7 @@ pub fn all_resources(root: &Resource) -> Vec<(&Resource, Vec<String>)> {
 /// One resource's module: its handle, its operations, its params structs, its sub-modules.
 pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[String]) -> EmittedFile {
     let dotted = parents.join(".");
-    let path = if resource.children.is_empty() {
-        format!("src/resources/{}.rs", parents.join("/"))
-    } else {
-        format!("src/resources/{}/mod.rs", parents.join("/"))
-    };
+    let path = resource.file.clone();
     let handle = &resource.handle;
     let mut out = Source::default();
     for name in resource.children.keys() {
@@ -67,14 +63,14 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
     out.line(0, "}");
     out.blank();
     out.line(0, format_args!("impl<'a> {handle}<'a> {{"));
-    out.line(1, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
+    out.line(1, format_args!("pub(crate) fn {}(client: &'a crate::Client) -> Self {{", resource.constructor));
     out.line(2, "Self { client }");
     out.line(1, "}");
     for child in resource.children.values() {
         out.blank();
         out.line(1, format_args!("/// The {} resource.", code(&child.name)));
         out.line(1, format_args!("pub fn {}(&self) -> {}::{}<'a> {{", child.name, child.name, child.handle));
-        out.line(2, format_args!("{}::{}::new(self.client)", child.name, child.handle));
+        out.line(2, format_args!("{}::{}::{}(self.client)", child.name, child.handle, child.constructor));
         out.line(1, "}");
     }
     let operations: Vec<_> = resource.operations.iter().map(|&index| &context.api.operations[index]).collect();

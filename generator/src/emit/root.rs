@@ -46,13 +46,14 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
     let accessors = api.resources.children.values().map(|child| {
         let module = ident(&child.name);
         let handle = ident(&child.handle);
+        let constructor = ident(&child.constructor);
         let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
-        let gate = context.resource_gate(&child.name);
+        let gate = context.resource_gate(child);
         quote! {
             #doc
             #gate
             pub fn #module(&self) -> resources::#module::#handle<'_> {
-                resources::#module::#handle::new(self)
+                resources::#module::#handle::#constructor(self)
             }
         }
     });
@@ -104,7 +105,7 @@ fn from_env_doc(context: &Context<'_>) -> Vec<String> {
             lines.push(format!("- {} for {}", code(env), code(&scheme.name)));
         }
     }
-    if let Some(env) = &context.config.client.base_url_env {
+    if let Some(env) = &context.api.client.base_url_env {
         lines.push(format!("- {} overrides the base URL", code(env)));
     }
     lines.push(String::new());
@@ -114,12 +115,12 @@ fn from_env_doc(context: &Context<'_>) -> Vec<String> {
 
 fn api_rs(context: &Context<'_>) -> EmittedFile {
     let api = context.api;
-    let config = context.config;
+    let client = &api.client;
     let base_url = &api.base_url;
-    let base_url_env = option_str(config.client.base_url_env.as_deref());
-    let user_agent = format!("{}/{} (rust)", config.package.name, config.package.version);
-    let request_id = option_str(config.client.request_id_header.as_deref());
-    let retry_count = option_str(config.client.retry_count_header.as_deref());
+    let base_url_env = option_str(client.base_url_env.as_deref());
+    let user_agent = &client.user_agent;
+    let request_id = option_str(client.request_id_header.as_deref());
+    let retry_count = option_str(client.retry_count_header.as_deref());
     let schemes = api.security_schemes.iter().map(|scheme| {
         let name = &scheme.name;
         let kind = match &scheme.kind {
@@ -138,7 +139,10 @@ fn api_rs(context: &Context<'_>) -> EmittedFile {
             },
         }
     });
-    let alternatives = api.security_alternatives.iter().map(|alternative| quote!(&[#(#alternative),*]));
+    let alternatives = api.security_alternatives.iter().map(|alternative| {
+        let schemes = &alternative.schemes;
+        quote!(&[#(#schemes),*])
+    });
     let setters = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         let name = &scheme.name;

@@ -9,7 +9,7 @@ use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
     let def = &context.api.types[index];
     EmittedFile::Source {
-        path: format!("src/types/{}.rs", module_name(&def.name)),
+        path: format!("src/types/{}.rs", def.module),
         module_doc: vec![format!("The {} type.", code(&def.name))],
         text: type_item(context, crate::ir::TypeId(index), def),
     }
@@ -17,12 +17,12 @@ pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
 
 /// `src/types/mod.rs`: every type module, declared and re-exported in name order.
 pub fn types_mod(context: &Context<'_>) -> EmittedFile {
-    let mut modules: Vec<(String, &str, usize)> = context
+    let mut modules: Vec<(&str, &str, usize)> = context
         .api
         .types
         .iter()
         .enumerate()
-        .map(|(index, def)| (module_name(&def.name), def.name.as_str(), index))
+        .map(|(index, def)| (def.module.as_str(), def.name.as_str(), index))
         .collect();
     modules.sort();
     let mut out = Source::default();
@@ -43,19 +43,6 @@ pub fn types_mod(context: &Context<'_>) -> EmittedFile {
         path: "src/types/mod.rs".into(),
         module_doc: vec!["Types of request and response bodies, from the spec's schemas.".into()],
         text: out.text,
-    }
-}
-
-/// The file/module name of a type: its snake_case name (type names are unique, and distinct
-/// UpperCamel names give distinct snake names except for digit/case corner cases, which the
-/// suffix below settles).
-pub fn module_name(type_name: &str) -> String {
-    let snake = crate::ir::naming::snake_case(type_name);
-    // A type `Type` or `Match` would give `mod type;`: keywords take a suffix.
-    if crate::ir::naming::is_keyword(&snake) {
-        format!("{snake}_type")
-    } else {
-        snake
     }
 }
 

@@ -21,12 +21,20 @@ pub struct Api {
     pub description: Option<String>,
     /// `info.version` (documentation only).
     pub spec_version: String,
-    /// The first server URL, with variables substituted by their defaults.
+    /// The first server URL, with variables substituted by their defaults (or the configured one).
     pub base_url: String,
+    /// The generated crate: its names and package metadata.
+    pub package: Package,
+    /// Client-wide runtime settings.
+    pub client: ClientSettings,
     /// Security schemes the operations use, in `components.securitySchemes` order.
     pub security_schemes: Vec<SecuritySchemeDef>,
-    /// API-wide security alternatives: each entry lists schemes that must all be present.
-    pub security_alternatives: Vec<Vec<String>>,
+    /// API-wide security alternatives, in order of preference.
+    pub security_alternatives: Vec<SecurityAlternative>,
+    /// The operation the crate's examples call (index into [`Api::operations`]).
+    pub example_operation: Option<usize>,
+    /// Cargo features, one per top-level resource; empty when the API has only one.
+    pub features: Vec<String>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
     /// The resource tree the operations hang from.
@@ -35,6 +43,49 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Things generated in simplified form or skipped, each with its reason.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The generated crate's identity and package metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Package {
+    /// Package name, e.g. `cloudflare-sdk`.
+    pub name: String,
+    /// Library (crate) name, e.g. `cloudflare_sdk`.
+    pub library: String,
+    /// Package version.
+    pub version: String,
+    /// Package description.
+    pub description: String,
+    /// License expression.
+    pub license: Option<String>,
+    /// Whether the package may be published.
+    pub publish: bool,
+    /// Extra dev-dependencies, by crate name, as TOML values.
+    pub dev_dependencies: BTreeMap<String, toml::Value>,
+    /// Whether the crate is its own workspace.
+    pub standalone: bool,
+}
+
+/// Settings the runtime is generated with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSettings {
+    /// Environment variable that overrides the base URL.
+    pub base_url_env: Option<String>,
+    /// Response header carrying the server's request id.
+    pub request_id_header: Option<String>,
+    /// Request header telling the server which retry this is.
+    pub retry_count_header: Option<String>,
+    /// The `User-Agent` sent with every request.
+    pub user_agent: String,
+}
+
+/// One way to authenticate: schemes that must all be present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityAlternative {
+    /// A human name for documentation (from the configuration), e.g. `API token`.
+    pub label: Option<String>,
+    /// Scheme names (keys of [`Api::security_schemes`]).
+    pub schemes: Vec<String>,
 }
 
 /// Something the generator simplified or skipped, and why.
@@ -95,6 +146,10 @@ pub struct Operation {
     pub group: Vec<String>,
     /// The method's Rust name, e.g. `get`.
     pub method_name: String,
+    /// Name of the `static` that describes the operation to the runtime, e.g. `GET`.
+    pub static_name: String,
+    /// Names of the generated method's own variables; they yield to the parameters' names.
+    pub locals: Locals,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -113,6 +168,23 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// Security alternatives for this operation (empty: no authentication).
     pub security: Vec<Vec<String>>,
+}
+
+/// The names a generated method uses for its own variables, chosen so that no parameter
+/// is renamed for them: a positional parameter called `path` keeps its name, and the
+/// method's path variable becomes `path_2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locals {
+    /// The params struct argument.
+    pub params: String,
+    /// The path being built.
+    pub path: String,
+    /// The request parts.
+    pub parts: String,
+    /// A bound optional value.
+    pub value: String,
+    /// An item of a list.
+    pub item: String,
 }
 
 /// A piece of a path template.
@@ -159,6 +231,8 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether the spec requires it.
     pub required: bool,
+    /// The setter of an optional params-struct field (`None` for required and positional ones).
+    pub setter: Option<String>,
     /// Documentation.
     pub doc: Option<String>,
     /// Constraints checked before sending.
@@ -194,6 +268,10 @@ impl Rules {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
+    /// The params struct field that holds it (`body` unless a parameter has that name).
+    pub field: String,
+    /// The field's setter, when the body is optional.
+    pub setter: Option<String>,
     /// How it is encoded.
     pub kind: BodyKind,
     /// Whether the spec requires it.
@@ -293,6 +371,13 @@ pub enum FloatKind {
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
+    /// Module (and file) name under `src/types/`.
+    pub module: String,
+    /// Whether `Default::default()` exists for it (structs whose required fields all have one).
+    pub defaultable: bool,
+    /// The Cargo features that compile it: those of the top-level resources that use it
+    /// (`full` when no operation reaches it); empty when the crate has no features.
+    pub features: Vec<String>,
     /// JSON pointer of the defining schema.
     pub pointer: String,
     /// Documentation.
@@ -387,6 +472,12 @@ pub struct Resource {
     pub name: String,
     /// Handle type name (UpperCamelCase); empty for the root.
     pub handle: String,
+    /// The handle's crate-private constructor (`new` unless a method or sub-resource has that name).
+    pub constructor: String,
+    /// The file of the resource's module, e.g. `src/resources/zones/dns.rs`; empty for the root.
+    pub file: String,
+    /// The Cargo feature that compiles a top-level resource, when the crate has features.
+    pub feature: Option<String>,
     /// Indices into [`Api::operations`], in document order.
     pub operations: Vec<usize>,
     /// Sub-resources by name.
@@ -404,5 +495,13 @@ impl Api {
     /// The type behind an id.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// Whether `Default::default()` exists for a use of a type.
+    pub fn has_default(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(id) => self.type_def(*id).defaultable,
+            _ => true,
+        }
     }
 }

@@ -203,6 +203,43 @@ pub fn snake(raw: &str) -> String {
     name
 }
 
+/// A `static` item's name: `SCREAMING_SNAKE_CASE` of a method name.
+pub fn static_name(method: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    method.trim_end_matches('_').to_shouty_snake_case()
+}
+
+/// The module (and file) name of a type: its snake_case name; a keyword (`Type` would give
+/// `mod type;`) takes a `_type` suffix.
+pub fn type_module(type_name: &str) -> String {
+    let snake = snake_case(type_name);
+    if is_keyword(&snake) {
+        format!("{snake}_type")
+    } else {
+        snake
+    }
+}
+
+/// The Cargo feature of a top-level resource: its module name without a keyword's `_`
+/// (`default` and `full`, the crate's own features, are reserved by the caller's scope).
+pub fn feature_name(resource: &str) -> String {
+    let name = resource.trim_end_matches('_');
+    match name {
+        "default" | "full" => format!("{name}_resource"),
+        _ => name.to_string(),
+    }
+}
+
+/// A setter of an optional field: the field's name, or `set_<name>` where that is taken (the
+/// constructor `new`, or another setter).
+pub fn setter(scope: &mut Scope, field: &str) -> String {
+    if scope.contains(field) {
+        scope.claim(&format!("set_{}", field.trim_end_matches('_')))
+    } else {
+        scope.claim(field)
+    }
+}
+
 /// A naive English singular, enough for resource names (`users` -> `user`, `policies` -> `policy`).
 pub fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {

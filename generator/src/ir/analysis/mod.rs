@@ -3,4 +3,5 @@
 //! from the model and computes nothing of its own.
 
 pub mod cycles;
+pub mod defaults;
 pub mod features;

@@ -5,6 +5,7 @@
 //! credentials). Facts computed over the finished model live in [`super::analysis`].
 
 mod operations;
+mod package;
 mod resources;
 mod security;
 pub(super) mod types;
@@ -68,21 +69,42 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             Err(problem) => return Err(problem),
         }
     }
-    let resources = resources::build_resources(&operations);
+    let resources = resources::build_resources(&mut operations);
     let (security_schemes, security_alternatives) = security::lower_security(document, config, &operations);
     let (mut type_defs, type_diagnostics) = types.finish();
     diagnostics.extend(type_diagnostics);
-    super::analysis::cycles::mark_recursive_fields(&mut type_defs);
-    Ok(Api {
+    let example_operation = example_operation(&operations, config);
+    let mut api = Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
         spec_version: document.info.version.clone(),
         base_url: security::base_url(document, config),
+        package: package::package(config, &document.info.title),
+        client: package::client_settings(config),
         security_schemes,
         security_alternatives,
+        example_operation,
+        features: Vec::new(),
         operations,
         resources,
-        types: type_defs,
+        types: Vec::new(),
         diagnostics,
-    })
+    };
+    let mut modules = naming::Scope::new();
+    for def in &mut type_defs {
+        def.module = modules.claim(&naming::type_module(&def.name));
+    }
+    super::analysis::cycles::mark_recursive_fields(&mut type_defs);
+    api.types = type_defs;
+    super::analysis::defaults::mark_defaultable(&mut api.types);
+    super::analysis::features::assign(&mut api);
+    Ok(api)
+}
+
+/// The operation the crate's examples show: the configured one, else the first `GET`, else the first.
+fn example_operation(operations: &[super::Operation], config: &Config) -> Option<usize> {
+    match config.docs.example_operation.as_deref() {
+        Some(id) => operations.iter().position(|o| o.id == id),
+        None => operations.iter().position(|o| o.method == "GET").or((!operations.is_empty()).then_some(0)),
+    }
 }

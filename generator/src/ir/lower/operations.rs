@@ -11,8 +11,8 @@ use crate::ir::naming::{self, Scope};
 const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    BodyKind, Diagnostic, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody, ResponseKind, Rules,
-    SuccessResponse, TypeKind, TypeRef,
+    BodyKind, Diagnostic, Locals, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody,
+    ResponseKind, Rules, SuccessResponse, TypeKind, TypeRef,
 };
 
 /// An operation's decided names.
@@ -71,6 +71,7 @@ impl<'a> OperationContext<'a> {
                         location: ParamLocation::Path,
                         ty: TypeRef::String,
                         required: true,
+                        setter: None,
                         doc: None,
                         rules: Rules::default(),
                         example: None,
@@ -103,18 +104,21 @@ impl<'a> OperationContext<'a> {
         struct_fields.extend(declared.into_iter().map(|(p, _)| p).filter(|p| p.location != ParamLocation::Path));
 
         let body = self.request_body(operation, types, &params_name)?;
-        let params = (!struct_fields.is_empty() || body.is_some()).then(|| {
-            let mut scope = Scope::with_reserved(&["body"]);
-            for field in &mut struct_fields {
-                field.rust_name = scope.claim(&field.rust_name);
-            }
-            ParamsStruct { name: params_name.clone(), fields: struct_fields, body }
-        });
+        let params = (!struct_fields.is_empty() || body.is_some())
+            .then(|| params_struct(params_name.clone(), struct_fields, body));
+        // Parameters are named first; the method's own variables take what is left.
         let mut positional = positional;
-        let mut scope = Scope::with_reserved(&["params", "self", "path", "parts", "value", "item"]);
+        let mut scope = Scope::new();
         for param in &mut positional {
             param.rust_name = scope.claim(&param.rust_name);
         }
+        let locals = Locals {
+            params: scope.claim("params"),
+            path: scope.claim("path"),
+            parts: scope.claim("parts"),
+            value: scope.claim("value"),
+            item: scope.claim("item"),
+        };
 
         let (success, error) = self.responses(operation, types, &params_name)?;
         let security = operation
@@ -147,6 +151,9 @@ impl<'a> OperationContext<'a> {
             segments,
             group,
             method_name,
+            // Settled per resource module once every operation is known.
+            static_name: String::new(),
+            locals,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
@@ -274,6 +281,7 @@ impl<'a> OperationContext<'a> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
+                setter: None,
                 doc: data.description.clone().filter(|d| !d.trim().is_empty()).or(schema_doc),
                 rules,
                 example: data.example.clone().or(example),
@@ -313,7 +321,13 @@ impl<'a> OperationContext<'a> {
         } else {
             BodyKind::Bytes { content_type: content_type.to_string() }
         };
-        Ok(Some(RequestBody { kind, required: body.required, doc: body.description.clone() }))
+        Ok(Some(RequestBody {
+            field: String::new(),
+            setter: None,
+            kind,
+            required: body.required,
+            doc: body.description.clone(),
+        }))
     }
 
     fn responses(
@@ -391,6 +405,26 @@ impl<'a> OperationContext<'a> {
         }
         ResponseKind::Json { ty, unwrap: None }
     }
+}
+
+/// The params struct: its fields keep their names, the body field takes `body` or what is
+/// left, and each optional field gets a setter beside the constructor `new`.
+fn params_struct(name: String, mut fields: Vec<Param>, mut body: Option<RequestBody>) -> ParamsStruct {
+    let mut scope = Scope::new();
+    for field in &mut fields {
+        field.rust_name = scope.claim(&field.rust_name);
+    }
+    let mut setters = Scope::with_reserved(&["new"]);
+    for field in fields.iter_mut().filter(|f| !f.required) {
+        field.setter = Some(naming::setter(&mut setters, &field.rust_name));
+    }
+    if let Some(body) = &mut body {
+        body.field = if scope.contains("body") { scope.claim("request_body") } else { scope.claim("body") };
+        if !body.required {
+            body.setter = Some(naming::setter(&mut setters, &body.field));
+        }
+    }
+    ParamsStruct { name, fields, body }
 }
 
 fn status_text(status: &StatusCode) -> String {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::operations::{OperationContext, OperationName};
-use crate::ir::naming;
+use crate::ir::naming::{self, Scope};
 use crate::ir::{Diagnostic, Operation, Resource};
 
 /// Two operations wanting the same method on the same resource: the later one (in document
@@ -43,7 +43,7 @@ pub(super) fn resolve_method_collisions<O>(
     }
 }
 
-pub(super) fn build_resources(operations: &[Operation]) -> Resource {
+pub(super) fn build_resources(operations: &mut [Operation]) -> Resource {
     let mut root = Resource::default();
     for (index, operation) in operations.iter().enumerate() {
         let mut node = &mut root;
@@ -56,5 +56,38 @@ pub(super) fn build_resources(operations: &[Operation]) -> Resource {
         }
         node.operations.push(index);
     }
+    name_resource(&mut root, &mut Vec::new(), operations);
     root
+}
+
+/// Names what a resource module holds besides its methods and sub-resources: its file, its
+/// handle's constructor (which yields to a method or sub-resource called `new`), and the
+/// statics describing its operations.
+fn name_resource(resource: &mut Resource, path: &mut Vec<String>, operations: &mut [Operation]) {
+    if !path.is_empty() {
+        let joined = path.join("/");
+        resource.file = if resource.children.is_empty() {
+            format!("src/resources/{joined}.rs")
+        } else {
+            format!("src/resources/{joined}/mod.rs")
+        };
+        let mut members = Scope::new();
+        resource.children.keys().for_each(|name| {
+            members.claim(name);
+        });
+        resource.operations.iter().for_each(|&index| {
+            members.claim(&operations[index].method_name);
+        });
+        resource.constructor = members.claim("new");
+        let mut statics = Scope::new();
+        for &index in &resource.operations {
+            let operation = &mut operations[index];
+            operation.static_name = statics.claim(&naming::static_name(&operation.method_name));
+        }
+    }
+    for child in resource.children.values_mut() {
+        path.push(child.name.clone());
+        name_resource(child, path, operations);
+        path.pop();
+    }
 }

@@ -6,13 +6,13 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 
 use crate::config::Config;
 use crate::ir::naming;
-use crate::ir::{Operation, SchemeKind, SecuritySchemeDef};
+use crate::ir::{Operation, SchemeKind, SecurityAlternative, SecuritySchemeDef};
 
 pub(super) fn lower_security(
     document: &OpenAPI,
     config: &Config,
     operations: &[Operation],
-) -> (Vec<SecuritySchemeDef>, Vec<Vec<String>>) {
+) -> (Vec<SecuritySchemeDef>, Vec<SecurityAlternative>) {
     let used: BTreeSet<&str> =
         operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
     let mut schemes = Vec::new();
@@ -62,6 +62,14 @@ pub(super) fn lower_security(
             alternatives.push(alternative);
         }
     }
+    let alternatives = alternatives
+        .into_iter()
+        .map(|schemes| SecurityAlternative {
+            // Labelled when the configuration names exactly this list (as the documentation shows it).
+            label: config.auth.alternatives.iter().find(|a| a.schemes == schemes).map(|a| a.name.clone()),
+            schemes,
+        })
+        .collect();
     (schemes, alternatives)
 }
 

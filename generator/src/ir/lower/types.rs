@@ -492,7 +492,16 @@ impl<'a> TypeLowerer<'a> {
     }
 
     fn define(&mut self, id: TypeId, name: String, pointer: &str, doc: Option<String>, kind: TypeKind) {
-        self.types[id.0] = Some(TypeDef { name, pointer: pointer.to_string(), doc, kind });
+        self.types[id.0] = Some(TypeDef {
+            name,
+            // Settled once every type is named (see `lower`); the analysis passes set the rest.
+            module: String::new(),
+            defaultable: false,
+            features: Vec::new(),
+            pointer: pointer.to_string(),
+            doc,
+            kind,
+        });
     }
 
     fn diagnose(&mut self, pointer: &str, kind: &'static str, message: &str) {
