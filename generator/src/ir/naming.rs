@@ -154,6 +154,10 @@ pub fn camel(raw: &str, leading_digit_prefix: &str, empty: &str) -> String {
 /// them in its own file, so it takes a `Type` suffix instead.
 const PRELUDE_TYPES: &[&str] = &["Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err"];
 
+/// Traits a type's own file names unqualified (`impl From<String> for ...`): a type of
+/// exactly that name takes a `Type` suffix once all names are known (see [`Scope`]).
+pub const SHADOWED_TRAITS: &[&str] = &["From"];
+
 /// Whether a word is a Rust keyword.
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
@@ -167,10 +171,13 @@ pub fn cap_length(name: String) -> String {
     if name.len() <= MAX_TYPE_NAME {
         return name;
     }
-    // FNV-1a: tiny, stable across platforms and releases.
-    let hash = name.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
     let cut: String = name.chars().take(MAX_TYPE_NAME - 9).collect();
-    format!("{cut}H{:08x}", hash as u32)
+    format!("{cut}H{:08x}", name_hash(&name))
+}
+
+/// A short hash of a name that was cut: FNV-1a, tiny and stable across platforms and releases.
+fn name_hash(name: &str) -> u32 {
+    name.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3)) as u32
 }
 
 /// A type name.
@@ -186,6 +193,26 @@ pub fn type_name(raw: &str) -> String {
 /// An enum or union variant name.
 pub fn variant_name(raw: &str) -> String {
     camel(raw, "V", "Empty")
+}
+
+/// The deepest resource tree a spec may ask for (`a.b.c...` in a group extension); each
+/// level is a module directory and a handle, so the depth is bounded like any other input.
+/// Cloudflare's deepest is 9.
+pub const MAX_RESOURCE_DEPTH: usize = 16;
+
+/// The longest module or method name we emit (module names become file and directory
+/// names); longer ones are cut and given a hash of the full name, as type names are.
+const MAX_SNAKE_NAME: usize = 128;
+
+/// A module or method name: [`snake`], cut to [`MAX_SNAKE_NAME`] bytes with a hash of the
+/// whole when longer, so distinct long names stay distinct.
+pub fn member(raw: &str) -> String {
+    let name = snake(raw);
+    if name.len() <= MAX_SNAKE_NAME {
+        return name;
+    }
+    let cut: String = name.chars().take(MAX_SNAKE_NAME - 10).collect();
+    format!("{}_h{:08x}", cut.trim_end_matches('_'), name_hash(&name))
 }
 
 /// A field, parameter, method or module name: `snake_case`, keywords get a trailing `_`.

@@ -28,6 +28,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     // First every operation's name, so collisions are settled before anything is named
     // after the method (params structs, inline body and response types).
     let mut pending = Vec::new();
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = format!("#/paths/{}", pointer_token(path));
         let item = match item {
@@ -52,7 +53,25 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             let pointer = format!("{path_pointer}/{method}");
             let context = OperationContext { document, config, path, method, pointer, path_params: &item.parameters };
             let id = operation.operation_id.clone().unwrap_or_else(|| naming::snake(&format!("{method} {path}")));
-            let (group, method_name) = context.names(operation, &id);
+            if operation.operation_id.is_some() {
+                if let Some(first) = ids.get(&id) {
+                    let problem = SpecProblem::new(
+                        format!("{}/operationId", context.pointer),
+                        format!("operationId `{id}` is also the id of the operation at `{first}`"),
+                    );
+                    if !lenient {
+                        return Err(problem);
+                    }
+                    diagnostics.push(Diagnostic {
+                        pointer: problem.pointer,
+                        kind: "duplicate-operation-id",
+                        message: format!("{}; both are generated", problem.message),
+                    });
+                } else {
+                    ids.insert(id.clone(), context.pointer.clone());
+                }
+            }
+            let (group, method_name) = context.names(operation, &id, &mut diagnostics)?;
             pending.push((context, operation, OperationName { id, group, method_name }));
         }
     }
@@ -90,8 +109,12 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         types: Vec::new(),
         diagnostics,
     };
+    let mut names = naming::Scope::with_reserved(&type_defs.iter().map(|def| def.name.as_str()).collect::<Vec<_>>());
     let mut modules = naming::Scope::new();
     for def in &mut type_defs {
+        if naming::SHADOWED_TRAITS.contains(&def.name.as_str()) {
+            def.name = names.claim(&format!("{}Type", def.name));
+        }
         def.module = modules.claim(&naming::type_module(&def.name));
     }
     super::analysis::cycles::mark_recursive_fields(&mut type_defs);

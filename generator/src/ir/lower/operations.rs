@@ -167,17 +167,43 @@ impl<'a> OperationContext<'a> {
     }
 
     /// Resource path and method name: the configured extensions, else tag and operationId.
-    pub(super) fn names(&self, operation: &openapiv3::Operation, id: &str) -> (Vec<String>, String) {
+    /// A resource path deeper than [`naming::MAX_RESOURCE_DEPTH`] is an error (cut, when lenient).
+    pub(super) fn names(
+        &self,
+        operation: &openapiv3::Operation,
+        id: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(Vec<String>, String), SpecProblem> {
         let extension = |name: &Option<String>| {
             name.as_ref().and_then(|n| operation.extensions.get(n)).and_then(|v| v.as_str()).map(str::to_string)
         };
         let group_ext = extension(&self.config.naming.group_extension);
         let method_ext = extension(&self.config.naming.method_extension);
-        let group: Vec<String> = match &group_ext {
-            Some(dotted) => dotted.split('.').map(naming::snake).collect(),
-            None => vec![naming::snake(operation.tags.first().map(String::as_str).unwrap_or("other"))],
+        let mut group: Vec<String> = match &group_ext {
+            Some(dotted) => {
+                let depth = dotted.split('.').count();
+                if depth > naming::MAX_RESOURCE_DEPTH {
+                    let extension = self.config.naming.group_extension.as_deref().unwrap_or_default();
+                    let problem = SpecProblem::new(
+                        format!("{}/{}", self.pointer, pointer_token(extension)),
+                        format!(
+                            "the resource path has {depth} levels; at most {} are supported",
+                            naming::MAX_RESOURCE_DEPTH
+                        ),
+                    );
+                    if !self.config.generator.lenient {
+                        return Err(problem);
+                    }
+                    diagnostics.push(Diagnostic {
+                        pointer: problem.pointer,
+                        kind: "resource-too-deep",
+                        message: format!("{}; cut to the first {}", problem.message, naming::MAX_RESOURCE_DEPTH),
+                    });
+                }
+                dotted.split('.').take(naming::MAX_RESOURCE_DEPTH).map(naming::member).collect()
+            }
+            None => vec![naming::member(operation.tags.first().map(String::as_str).unwrap_or("other"))],
         };
-        let mut group = group;
         if let Some(first) = group.first_mut() {
             // Top-level resources become methods on `Client`, beside the runtime's own.
             if CLIENT_METHODS.contains(&first.as_str()) {
@@ -185,18 +211,18 @@ impl<'a> OperationContext<'a> {
             }
         }
         let method = match method_ext {
-            Some(method) => naming::snake(&method),
+            Some(method) => naming::member(&method),
             None => {
                 // Drop a leading tag word from the operationId so `pets_list` under `pets` is `list`.
                 let snake_id = naming::snake(id);
                 let prefix = format!("{}_", group.join("_"));
                 match snake_id.strip_prefix(&prefix) {
-                    Some(rest) if !rest.is_empty() => naming::snake(rest),
-                    _ => snake_id,
+                    Some(rest) if !rest.is_empty() => naming::member(rest),
+                    _ => naming::member(&snake_id),
                 }
             }
         };
-        (group, method)
+        Ok((group, method))
     }
 
     /// Path-level and operation-level parameters (the latter override), in document order.
@@ -209,22 +235,41 @@ impl<'a> OperationContext<'a> {
     ) -> Result<Vec<(Param, String)>, SpecProblem> {
         let resolver = types.resolver();
         let path_pointer = self.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or(&self.pointer);
+        let same = |a: &Parameter, b: &Parameter| {
+            a.parameter_data_ref().name == b.parameter_data_ref().name
+                && std::mem::discriminant(a) == std::mem::discriminant(b)
+        };
         let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
-        for (index, node) in self.path_params.iter().enumerate() {
-            let at = format!("{path_pointer}/parameters/{index}");
-            merged.push((resolver.parameter(node, &at)?, at));
-        }
-        for (index, node) in operation.parameters.iter().enumerate() {
-            let at = format!("{}/parameters/{index}", self.pointer);
-            let parameter = resolver.parameter(node, &at)?;
-            let data = parameter.parameter_data_ref();
-            let same = |(p, _): &(&Parameter, String)| {
-                p.parameter_data_ref().name == data.name
-                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
-            };
-            match merged.iter_mut().find(|existing| same(existing)) {
-                Some(existing) => *existing = (parameter, at),
-                None => merged.push((parameter, at)),
+        let lists = [(path_pointer, self.path_params), (self.pointer.as_str(), operation.parameters.as_slice())];
+        for (level, (list_pointer, list)) in lists.into_iter().enumerate() {
+            // An operation's parameter overrides the path item's of the same name and location;
+            // the same parameter twice in one list is a mistake in the spec.
+            let first_of_level = merged.len();
+            let mut overridden = Vec::new();
+            for (index, node) in list.iter().enumerate() {
+                let at = format!("{list_pointer}/parameters/{index}");
+                let parameter = resolver.parameter(node, &at)?;
+                match merged.iter().position(|(existing, _)| same(existing, parameter)) {
+                    Some(position) if level == 1 && position < first_of_level && !overridden.contains(&position) => {
+                        overridden.push(position);
+                        merged[position] = (parameter, at);
+                    }
+                    Some(position) => {
+                        let data = parameter.parameter_data_ref();
+                        let message =
+                            format!("parameter `{}` is listed twice (also at `{}`)", data.name, merged[position].1);
+                        if !self.config.generator.lenient {
+                            return Err(SpecProblem::new(at, message));
+                        }
+                        diagnostics.push(Diagnostic {
+                            pointer: at.clone(),
+                            kind: "duplicate-parameter",
+                            message: format!("{message}; the later one is used"),
+                        });
+                        merged[position] = (parameter, at);
+                    }
+                    None => merged.push((parameter, at)),
+                }
             }
         }
         let mut lowered = Vec::new();
