@@ -6,7 +6,7 @@ use std::process::Command;
 
 #[test]
 fn generating_twice_gives_identical_bytes() {
-    for fixture in ["schemas", "operations"] {
+    for fixture in ["schemas", "operations", "naming"] {
         let first = common::generate_fixture(fixture, false);
         let second = common::generate_fixture(fixture, false);
         assert_eq!(first.files, second.files, "{fixture}");

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 2] = ["schemas", "operations"];
+const FIXTURES: [&str; 3] = ["schemas", "operations", "naming"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {

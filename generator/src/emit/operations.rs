@@ -27,6 +27,13 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     if let Some(params) = &operation.params {
         arguments.push(format!("{}: &{}", locals.params, params.name));
     }
+    if arguments.len() > 7 {
+        out.line(1, "// One argument per path parameter, in URL order, as for every operation.");
+        out.line(1, "#[allow(clippy::too_many_arguments)]");
+    }
+    if operation.method_name == "new" {
+        super::resources::allow_new_not_returning_self(out);
+    }
     let (success_ty, decoder) = success(context, &operation.success.kind);
     let error_ty = operation.error.as_ref().map_or_else(|| "serde_json::Value".to_string(), |e| rust_type_text(api, e));
     let returns = format!("{REQUEST}::Call<'a, {success_ty}, {error_ty}>");

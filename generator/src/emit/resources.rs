@@ -40,6 +40,13 @@ pub fn all_resources(root: &Resource) -> Vec<(&Resource, Vec<String>)> {
     out
 }
 
+/// Lets a method called `new` (an operation or sub-resource the API names so) return
+/// something other than `Self`.
+pub fn allow_new_not_returning_self(out: &mut Source) {
+    out.line(1, "// The API calls this `new`; it is not a constructor.");
+    out.line(1, "#[allow(clippy::new_ret_no_self)]");
+}
+
 /// One resource's module: its handle, its operations, its params structs, its sub-modules.
 pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[String]) -> EmittedFile {
     let dotted = parents.join(".");
@@ -69,6 +76,9 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
     for child in resource.children.values() {
         out.blank();
         out.line(1, format_args!("/// The {} resource.", code(&child.name)));
+        if child.name == "new" {
+            allow_new_not_returning_self(&mut out);
+        }
         out.line(1, format_args!("pub fn {}(&self) -> {}::{}<'a> {{", child.name, child.name, child.handle));
         out.line(2, format_args!("{}::{}::{}(self.client)", child.name, child.handle, child.constructor));
         out.line(1, "}");

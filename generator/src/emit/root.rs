@@ -49,9 +49,12 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         let constructor = ident(&child.constructor);
         let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
         let gate = context.resource_gate(child);
+        // The API calls this resource `new`; its accessor is not a constructor.
+        let allow = (child.name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
         quote! {
             #doc
             #gate
+            #allow
             pub fn #module(&self) -> resources::#module::#handle<'_> {
                 resources::#module::#handle::#constructor(self)
             }

@@ -71,7 +71,9 @@ fn name_resource(resource: &mut Resource, path: &mut Vec<String>, operations: &m
         } else {
             format!("src/resources/{joined}/mod.rs")
         };
-        let mut members = Scope::new();
+        // The constructor also avoids the handle's own name in snake case (`New::new` reads
+        // as a constructor of the type, which clippy's `self_named_constructors` rejects).
+        let mut members = Scope::with_reserved(&[&naming::snake_case(&resource.handle)]);
         resource.children.keys().for_each(|name| {
             members.claim(name);
         });

@@ -8,6 +8,23 @@ use crate::config::Config;
 use crate::ir::naming;
 use crate::ir::{Operation, SchemeKind, SecurityAlternative, SecuritySchemeDef};
 
+/// Methods the runtime's `ClientBuilder` has; a credential setter must not take one's name.
+const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "credential",
+    "from_env",
+    "from_env_with",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "retry_backoff",
+    "default_header",
+    "http_client",
+    "build",
+    "clone",
+    "fmt",
+];
+
 pub(super) fn lower_security(
     document: &OpenAPI,
     config: &Config,
@@ -16,6 +33,8 @@ pub(super) fn lower_security(
     let used: BTreeSet<&str> =
         operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
     let mut schemes = Vec::new();
+    // Credential setters sit beside the builder's own methods.
+    let mut setters = naming::Scope::with_reserved(BUILDER_METHODS);
     if let Some(components) = &document.components {
         for (name, scheme) in &components.security_schemes {
             let ReferenceOr::Item(scheme) = scheme else { continue };
@@ -43,7 +62,7 @@ pub(super) fn lower_security(
             schemes.push(SecuritySchemeDef {
                 name: name.clone(),
                 kind,
-                setter: settings.and_then(|s| s.setter.clone()).unwrap_or_else(|| naming::snake(name)),
+                setter: setters.claim(&settings.and_then(|s| s.setter.clone()).unwrap_or_else(|| naming::member(name))),
                 env: settings.and_then(|s| s.env.clone()),
                 description,
             });
