@@ -152,7 +152,7 @@ pub(super) fn plan<'a>(
 ) -> Result<Plan<'a>> {
     let mut sorted: Vec<&GeneratedFile> = files.iter().chain(std::iter::once(manifest)).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    validate_generated(&sorted)?;
+    validate_generated(&sorted, manifest)?;
     let (root, create_root) = resolve_root(out_dir)?;
     for file in &sorted {
         let length = root.as_os_str().len() + 1 + file.path.len();
@@ -309,11 +309,12 @@ fn symlink_error(path: PathBuf, relative: &str) -> Error {
 }
 
 /// Generated paths are valid, distinct, and no file is also a directory of another.
-fn validate_generated(sorted: &[&GeneratedFile]) -> Result<()> {
+/// The manifest is the one file with a reserved name (a generated file named like it is not).
+fn validate_generated(sorted: &[&GeneratedFile], manifest: &GeneratedFile) -> Result<()> {
     let paths: BTreeSet<&str> = sorted.iter().map(|f| f.path.as_str()).collect();
     for (index, file) in sorted.iter().enumerate() {
         let path = file.path.as_str();
-        if let Some(reason) = invalid_path(path) {
+        if let Some(reason) = invalid_path(path).filter(|_| !std::ptr::eq(*file, manifest)) {
             return Err(refusal(PathBuf::from(path), ErrorKind::InvalidInput, format!("sdkgen will not write `{path}`: {reason}")));
         }
         if index > 0 && sorted[index - 1].path == path {
