@@ -59,7 +59,8 @@ impl Journal<'_> {
     fn stage(&mut self, dir: &Path, contents: &str) -> Result<PathBuf> {
         let (path, mut file) = loop {
             let candidate = self.fresh_name(dir, "tmp")?;
-            match self.change(&candidate, || std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate)) {
+            match self.change(&candidate, || std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate))
+            {
                 Ok(file) => break (candidate, file),
                 // Someone else took the name since we looked: take another.
                 Err(Error::Io { source, .. }) if source.kind() == ErrorKind::AlreadyExists => continue,

@@ -105,9 +105,8 @@ fn manifest_file(files: &[GeneratedFile]) -> GeneratedFile {
     let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.sort_unstable();
     paths.dedup();
-    let mut contents = format!(
-        "# {HEADER_MARK}: the files it wrote here, which it may replace or remove. Do not edit it by hand.\n"
-    );
+    let mut contents =
+        format!("# {HEADER_MARK}: the files it wrote here, which it may replace or remove. Do not edit it by hand.\n");
     for path in paths {
         contents.push_str(path);
         contents.push('\n');
@@ -166,12 +165,8 @@ fn write_with(
     let manifest = manifest_file(files);
     let plan = plan::plan(files, &manifest, out_dir, plan::Mode::Write)?;
     apply::apply(&plan, fault)?;
-    let written = plan
-        .targets
-        .iter()
-        .filter(|t| !matches!(t.state, plan::State::Unchanged))
-        .map(|t| t.path.to_owned())
-        .collect();
+    let written =
+        plan.targets.iter().filter(|t| !matches!(t.state, plan::State::Unchanged)).map(|t| t.path.to_owned()).collect();
     Ok(Written { written, removed: plan.stale, kept: plan.kept })
 }
 

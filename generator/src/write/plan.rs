@@ -207,7 +207,8 @@ pub(super) fn plan<'a>(
             match kind(&on_disk)? {
                 Kind::Missing => State::Create,
                 Kind::File => {
-                    let bytes = std::fs::read(&on_disk).map_err(|source| Error::Io { path: on_disk.clone(), source })?;
+                    let bytes =
+                        std::fs::read(&on_disk).map_err(|source| Error::Io { path: on_disk.clone(), source })?;
                     if bytes == file.contents.as_bytes() {
                         State::Unchanged
                     } else {
@@ -292,8 +293,11 @@ pub(super) fn plan<'a>(
         }
     };
     let stale_set: BTreeSet<&str> = stale.iter().map(String::as_str).collect();
-    let kept =
-        on_disk.iter().filter(|p| !generated.contains(p.as_str()) && !stale_set.contains(p.as_str())).cloned().collect();
+    let kept = on_disk
+        .iter()
+        .filter(|p| !generated.contains(p.as_str()) && !stale_set.contains(p.as_str()))
+        .cloned()
+        .collect();
     Ok(Plan { root, create_root, create_dirs, targets, stale, kept })
 }
 
@@ -315,7 +319,11 @@ fn validate_generated(sorted: &[&GeneratedFile], manifest: &GeneratedFile) -> Re
     for (index, file) in sorted.iter().enumerate() {
         let path = file.path.as_str();
         if let Some(reason) = invalid_path(path).filter(|_| !std::ptr::eq(*file, manifest)) {
-            return Err(refusal(PathBuf::from(path), ErrorKind::InvalidInput, format!("sdkgen will not write `{path}`: {reason}")));
+            return Err(refusal(
+                PathBuf::from(path),
+                ErrorKind::InvalidInput,
+                format!("sdkgen will not write `{path}`: {reason}"),
+            ));
         }
         if index > 0 && sorted[index - 1].path == path {
             return Err(Error::Internal { file: path.to_owned(), message: "the file was generated twice".into() });
@@ -332,12 +340,12 @@ fn validate_generated(sorted: &[&GeneratedFile], manifest: &GeneratedFile) -> Re
 
 /// The output directory (resolved once if it exists) and the directories to create for it.
 fn resolve_root(out_dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
-    let not_a_dir = |path: &Path| {
-        refusal(path.to_path_buf(), ErrorKind::AlreadyExists, "exists and is not a directory".into())
-    };
+    let not_a_dir =
+        |path: &Path| refusal(path.to_path_buf(), ErrorKind::AlreadyExists, "exists and is not a directory".into());
     match std::fs::metadata(out_dir) {
         Ok(meta) if meta.is_dir() => {
-            let root = std::fs::canonicalize(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
+            let root =
+                std::fs::canonicalize(out_dir).map_err(|source| Error::Io { path: out_dir.to_path_buf(), source })?;
             Ok((root, Vec::new()))
         }
         Ok(_) => Err(not_a_dir(out_dir)),

@@ -122,10 +122,11 @@ fn a_failure_at_any_step_leaves_the_directory_as_it_was() {
     let after = snapshot(&root);
     assert!(after.keys().all(|p| !p.contains(".sdkgen-tmp") && !p.contains(".sdkgen-bak")), "{after:?}");
     std::fs::remove_dir_all(&root).unwrap();
-    // dir, 4 temporary files (create + write), 2 files moved aside and 4 placed, 2 removed.
+    // 1 directory, 4 temporary files (create + write), 2 replaced files moved aside, 4 placed,
+    // 2 stale files moved aside.
     assert_eq!(changes.len(), 1 + 4 * 2 + 2 + 4 + 2, "{changes:?}");
 
-    for failing in 0..changes.len() {
+    for (failing, change) in changes.iter().enumerate() {
         let root = scratch("fail");
         let next = earlier_run(&root);
         let before = snapshot(&root);
@@ -140,7 +141,7 @@ fn a_failure_at_any_step_leaves_the_directory_as_it_was() {
         });
         let error = result.expect_err("the injected failure is reported").to_string();
         assert!(error.contains("injected failure"), "{error}");
-        assert_eq!(snapshot(&root), before, "failing change {failing} ({})", changes[failing].display());
+        assert_eq!(snapshot(&root), before, "failing change {failing} ({})", change.display());
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
