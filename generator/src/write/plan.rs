@@ -326,16 +326,22 @@ fn validate_generated(sorted: &[&GeneratedFile], manifest: &GeneratedFile) -> Re
             ));
         }
         if index > 0 && sorted[index - 1].path == path {
-            return Err(Error::Internal { file: path.to_owned(), message: "the file was generated twice".into() });
+            return Err(bug(path, format!("`{path}` was generated twice")));
         }
         if let Some(dir) = path.match_indices('/').map(|(i, _)| &path[..i]).find(|dir| paths.contains(dir)) {
-            return Err(Error::Internal {
-                file: path.to_owned(),
-                message: format!("`{dir}` was generated both as a file and as a directory"),
-            });
+            return Err(bug(path, format!("`{dir}` was generated both as a file and as the directory of `{path}`")));
         }
     }
     Ok(())
+}
+
+/// A generated file set that cannot be written: a bug in the generator, not in the spec.
+fn bug(path: &str, problem: String) -> Error {
+    refusal(
+        PathBuf::from(path),
+        ErrorKind::InvalidInput,
+        format!("internal error: {problem}; please report this with the spec (nothing was changed)"),
+    )
 }
 
 /// The output directory (resolved once if it exists) and the directories to create for it.

@@ -177,3 +177,15 @@ fn a_failure_while_creating_the_output_directory_removes_what_was_created() {
         std::fs::remove_dir_all(&parent).unwrap();
     }
 }
+
+#[test]
+fn a_file_generated_twice_or_as_a_directory_is_a_bug_reported_before_any_change() {
+    let root = scratch("bug");
+    let twice = [file("src/a.rs", HEADER), file("src/a.rs", HEADER)];
+    let error = write(&twice, &root).unwrap_err().to_string();
+    assert!(error.contains("`src/a.rs` was generated twice"), "{error}");
+    let both = [file("src/a", HEADER), file("src/a/b.rs", HEADER)];
+    let error = write(&both, &root).unwrap_err().to_string();
+    assert!(error.contains("`src/a` was generated both as a file and as the directory of `src/a/b.rs`"), "{error}");
+    assert!(!root.exists());
+}
