@@ -55,12 +55,14 @@ impl Journal<'_> {
         }
     }
 
-    /// Writes `contents` to a new temporary file in `dir`.
-    fn stage(&mut self, dir: &Path, contents: &str) -> Result<PathBuf> {
+    /// Writes `contents` to a new temporary file next to `target`; errors name `target`.
+    fn stage(&mut self, target: &Path, contents: &str) -> Result<PathBuf> {
+        let dir = target.parent().unwrap_or(Path::new("."));
         let (path, mut file) = loop {
             let candidate = self.fresh_name(dir, "tmp")?;
-            match self.change(&candidate, || std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate))
-            {
+            let created =
+                self.change(target, || std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate));
+            match created {
                 Ok(file) => break (candidate, file),
                 // Someone else took the name since we looked: take another.
                 Err(Error::Io { source, .. }) if source.kind() == ErrorKind::AlreadyExists => continue,
@@ -68,7 +70,7 @@ impl Journal<'_> {
             }
         };
         self.steps.push(Step::Staged(path.clone()));
-        self.change(&path, || file.write_all(contents.as_bytes()))?;
+        self.change(target, || file.write_all(contents.as_bytes()))?;
         Ok(path)
     }
 
@@ -155,8 +157,7 @@ fn commit(plan: &Plan<'_>, journal: &mut Journal<'_>) -> Result<()> {
             continue;
         }
         let path = plan.root.join(target.path);
-        let dir = path.parent().unwrap_or(&plan.root).to_path_buf();
-        let temporary = journal.stage(&dir, target.contents)?;
+        let temporary = journal.stage(&path, target.contents)?;
         staged.push((path, temporary, matches!(target.state, State::Replace { .. })));
     }
     for (path, temporary, replaces) in &staged {
