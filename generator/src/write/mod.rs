@@ -2,17 +2,18 @@
 //!
 //! The output directory is shared with its user, so writing follows three rules:
 //!
-//! - **Atomic.** [`write`] first plans every change without touching anything ([`plan`]), then
+//! - **Atomic.** [`write()`] first plans every change without touching anything (`plan.rs`), then
 //!   stages new contents in temporary files and swaps them in, keeping the replaced and removed
-//!   files aside until everything is in place ([`apply`]). A failure at any point puts every
+//!   files aside until everything is in place (`apply.rs`). A failure at any point puts every
 //!   file and directory back as it was.
 //! - **Contained.** Nothing under the output directory is reached through a symbolic link:
 //!   the tree is listed without following them, and a symbolic link where a generated file or
 //!   one of its directories belongs is an error. Only the output directory itself may be one.
-//! - **Only its own files.** [`MANIFEST`] lists the files sdkgen wrote. Only those (or, in a
-//!   directory generated before manifests existed, files whose first line carries sdkgen's
-//!   header) are replaced or removed; any other file at a generated path is refused, and any
-//!   other file elsewhere is kept and reported.
+//! - **Only its own files.** [`MANIFEST`] lists the files sdkgen wrote. A file at a generated
+//!   path is replaced only if it is listed there or its first line carries sdkgen's header;
+//!   otherwise the write is refused. Only listed files are removed when no longer generated (in
+//!   a directory generated before manifests existed: files under `src/`, `Cargo.toml` and
+//!   `README.md` carrying the header). Any other file is kept and reported.
 
 mod apply;
 mod plan;
@@ -68,7 +69,7 @@ impl Drift {
     }
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Written {
     /// Files created or replaced (the manifest included), sorted.
@@ -117,7 +118,7 @@ fn manifest_file(files: &[GeneratedFile]) -> GeneratedFile {
 /// Compares generated files (and the manifest) with `out_dir` without writing anything.
 ///
 /// Files sdkgen did not write are neither stale nor otherwise reported, unless they sit at
-/// a generated path (then they are `changed`, and [`write`] would refuse to replace them).
+/// a generated path (then they are `changed`, and [`write()`] would refuse to replace them).
 pub fn check(files: &[GeneratedFile], out_dir: &Path) -> Result<Drift> {
     let manifest = manifest_file(files);
     let plan = plan::plan(files, &manifest, out_dir, plan::Mode::Check)?;
@@ -155,7 +156,7 @@ pub fn write(files: &[GeneratedFile], out_dir: &Path) -> Result<Written> {
     write_with(files, out_dir, &mut |_| Ok(()))
 }
 
-/// [`write`], calling `fault` before every change to the file system; an error from it
+/// [`write()`], calling `fault` before every change to the file system; an error from it
 /// stands for that change failing (tests use it to fail each step in turn).
 fn write_with(
     files: &[GeneratedFile],

@@ -16,7 +16,7 @@ const MAX_PATH: usize = 4096;
 /// Temporary and backup files start with this; generated paths may not.
 pub(super) const RESERVED_PREFIX: &str = ".sdkgen-";
 
-/// Whether the plan is for [`super::write`] (refusals are errors) or [`super::check`]
+/// Whether the plan is for [`super::write()`] (refusals are errors) or [`super::check()`]
 /// (previous contents are kept for diffs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
