@@ -105,8 +105,11 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
                 }
                 eprintln!("{} is up to date", out.display());
             } else {
-                let touched = sdkgen::write::write(&generated.files, &out)?;
-                eprintln!("wrote {} file(s) to {}", touched.len(), out.display());
+                let written = sdkgen::write::write(&generated.files, &out)?;
+                eprintln!("wrote {} file(s) to {}", written.touched().len(), out.display());
+                if let Some(note) = written.kept_note() {
+                    eprintln!("{note}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

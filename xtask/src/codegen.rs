@@ -37,17 +37,23 @@ pub fn run(check: bool) -> Result<bool, String> {
         eprint!("{}", drift.report(COMMAND));
         return Ok(false);
     }
-    let touched = sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
+    let written = sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
     let api = &generated.api;
     eprintln!(
         "generated {OUT}: {} operation(s), {} type(s), {} file(s); {} changed",
         api.operations.len(),
         api.types.len(),
         generated.files.len(),
-        touched.len()
+        written.touched().len()
     );
-    for path in touched {
+    for path in &written.written {
         eprintln!("  {path}");
+    }
+    for path in &written.removed {
+        eprintln!("  {path} (removed)");
+    }
+    if let Some(note) = written.kept_note() {
+        eprintln!("{note}");
     }
     Ok(true)
 }
