@@ -2,7 +2,7 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
-mod docs;
+pub mod escape;
 pub mod features;
 mod operations;
 mod readme;
@@ -108,7 +108,7 @@ impl<'a> Context<'a> {
 /// `#[cfg(feature = ...)]` or `#[cfg(any(feature = ..., ...))]` and a newline, one feature per
 /// line when the attribute would not fit in [`source::WIDTH`] (rustfmt's layout).
 fn cfg_attribute(features: &[String]) -> String {
-    let terms: Vec<String> = features.iter().map(|name| format!("feature = \"{name}\"")).collect();
+    let terms: Vec<String> = features.iter().map(|name| format!("feature = {}", escape::rust_string(name))).collect();
     if let [term] = terms.as_slice() {
         return format!("#[cfg({term})]\n");
     }
@@ -213,9 +213,15 @@ fn type_has_default(defaultable: &[bool], ty: &TypeRef) -> bool {
     }
 }
 
-/// An identifier from a name the model already made valid.
+/// An identifier from a name the model already made valid (the configuration's names are
+/// checked by `Config::validate`). Should anything else reach here, it is made an identifier
+/// rather than a panic.
 pub fn ident(name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", name)
+    if crate::config::is_identifier(name) {
+        format_ident!("{}", name)
+    } else {
+        format_ident!("{}", crate::ir::naming::snake(name))
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use heck::ToShoutySnakeCase;
 
-use super::docs::{code, prose};
+use super::escape::{code, inline_text, prose};
 use super::rust_type_text;
 use super::source::{literal, Source, WIDTH};
 use super::Context;
@@ -187,7 +187,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             name: field.rust_name.clone(),
             ty: rust_type_text(api, &field.ty),
             required: field.required,
-            setter_doc: format!("/// Sets {}.", code(&field.wire_name)),
+            setter_doc: format!("Sets {}.", code(&field.wire_name)),
         });
     }
     if let Some(body) = &params.body {
@@ -196,7 +196,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             name: "body".into(),
             ty: body_type(api, &body.kind),
             required: body.required,
-            setter_doc: "/// Sets the request body.".into(),
+            setter_doc: "Sets the request body.".into(),
         });
     }
     let required: Vec<&ParamsField> = fields.iter().filter(|f| f.required).collect();
@@ -234,7 +234,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     for field in fields.iter().filter(|f| !f.required) {
         let setter = setter_scope.claim(&field.name);
         out.blank();
-        out.line(1, &field.setter_doc);
+        out.docs(1, std::slice::from_ref(&field.setter_doc));
         out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
         out.line(2, format_args!("self.{} = Some(value.into());", field.name));
         out.line(2, "self");
@@ -283,10 +283,11 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}`", operation.method, operation.path.replace('`', "'")));
+    lines.push(code(&format!("{} {}", operation.method, operation.path)));
     for (heading, items) in &operation.doc_lists {
         lines.push(String::new());
-        lines.push(format!("{heading}: {}", items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ")));
+        let items: Vec<String> = items.iter().map(|i| code(i)).collect();
+        lines.push(format!("{}: {}", inline_text(heading), items.join(", ")));
     }
     // Positional arguments have no struct field to carry their docs; list them here.
     let arguments: Vec<String> = operation.positional.iter().map(argument_doc).collect();
@@ -302,7 +303,13 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
 /// `- `user_id`: UUID. At most 36 characters.`
 fn argument_doc(param: &Param) -> String {
     let mut text = format!("- {}", code(&param.rust_name));
-    let doc = param.doc.as_deref().map(prose).unwrap_or_default().join(" ");
+    // One line inside a list item: prose joined, or plain text when the prose had a code block.
+    let prose_lines = param.doc.as_deref().map(prose).unwrap_or_default();
+    let doc = if prose_lines.iter().any(|line| line.starts_with("```")) {
+        inline_text(param.doc.as_deref().unwrap_or_default())
+    } else {
+        prose_lines.join(" ")
+    };
     let mut details = Vec::new();
     if !doc.is_empty() {
         details.push(doc);

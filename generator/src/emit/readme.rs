@@ -1,6 +1,7 @@
 //! The generated crate's `README.md`, which is also its crate documentation (so every
 //! example in it is compiled as a doctest).
 
+use super::escape::{code, inline_text, rust_string};
 use super::{Context, EmittedFile};
 use crate::ir::{Operation, Param, TypeRef};
 
@@ -11,8 +12,12 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     let library = config.library_name();
     let package = &config.package.name;
     let mut text = String::new();
-    text.push_str(&format!("# `{package}`\n\n"));
-    text.push_str(&format!("A Rust client for the {}, generated from its OpenAPI document.\n\n", api.title));
+    // `package` and `library` are checked crate names (`Config::validate`); the title is spec text.
+    text.push_str(&format!("# {}\n\n", code(package)));
+    text.push_str(&format!(
+        "A Rust client for the {}, generated from its OpenAPI document.\n\n",
+        inline_text(&api.title)
+    ));
     let example = example_operation(context);
     if let Some(call) = &example {
         text.push_str("```rust,no_run\n");
@@ -26,9 +31,9 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     text.push_str("## Authentication\n\n");
     text.push_str(&auth_section(context));
     text.push_str(&format!(
-        "The base URL defaults to `{}`{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
-        api.base_url,
-        config.client.base_url_env.as_ref().map(|env| format!(" and `{env}` overrides it")).unwrap_or_default()
+        "The base URL defaults to {}{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
+        code(&api.base_url),
+        config.client.base_url_env.as_ref().map(|env| format!(" and {} overrides it", code(env))).unwrap_or_default()
     ));
     text.push_str("## Resources and calls\n\n");
     text.push_str(
@@ -108,8 +113,8 @@ fn auth_section(context: &Context<'_>) -> String {
             .iter()
             .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
             .map(|scheme| {
-                let env = scheme.env.as_ref().map(|e| format!(" (environment: `{e}`)")).unwrap_or_default();
-                format!("`ClientBuilder::{}`{env}", scheme.setter)
+                let env = scheme.env.as_ref().map(|e| format!(" (environment: {})", code(e))).unwrap_or_default();
+                format!("{}{env}", code(&format!("ClientBuilder::{}", scheme.setter)))
             })
             .collect();
         let label = context
@@ -118,7 +123,7 @@ fn auth_section(context: &Context<'_>) -> String {
             .alternatives
             .iter()
             .find(|a| &a.schemes == alternative)
-            .map(|a| format!("{}: ", a.name))
+            .map(|a| format!("{}: ", inline_text(&a.name)))
             .unwrap_or_default();
         text.push_str(&format!("- {label}{}\n", parts.join(" + ")));
     }
@@ -202,7 +207,7 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
                 .iter()
                 .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
                 .map(|scheme| match &scheme.env {
-                    Some(env) => format!(".{}(std::env::var(\"{env}\")?)", scheme.setter),
+                    Some(env) => format!(".{}(std::env::var({})?)", scheme.setter, rust_string(env)),
                     None => format!(".{}(\"...\")", scheme.setter),
                 })
                 .collect()
@@ -228,8 +233,7 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
     let example = param.example.as_ref();
     Some(match &param.ty {
         TypeRef::String => {
-            let text = example.and_then(|e| e.as_str()).unwrap_or("...");
-            format!("{text:?}")
+            rust_string(example.and_then(|e| e.as_str()).unwrap_or("..."))
         }
         TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
