@@ -24,3 +24,8 @@ fn schemas() {
 fn operations() {
     snapshot("operations");
 }
+
+#[test]
+fn hostile() {
+    snapshot("hostile");
+}

@@ -232,10 +232,19 @@ pub fn prose(text: &str) -> Vec<String> {
     raw_lines.drain(..leading_blank);
     let mut lines = Vec::new();
     let mut index = 0;
+    // A fence defused inside a list item or block quote: its closing fence is defused too.
+    let mut defused: Option<(char, usize)> = None;
     while index < raw_lines.len() {
         let line = raw_lines[index].trim_end();
         index += 1;
         let content = line.trim_start();
+        if let Some((fence_char, fence_len)) = defused {
+            if is_fence_closing(content, fence_char, fence_len) {
+                lines.push(format!("\\{content}"));
+                defused = None;
+                continue;
+            }
+        }
         if let Some((fence_char, fence_len)) = fence_opening(content) {
             // The block runs to its closing fence, or to the end of the text.
             let indent = line.len() - content.len();
@@ -256,7 +265,15 @@ pub fn prose(text: &str) -> Vec<String> {
             lines.push(fence);
             continue;
         }
-        lines.push(wrap_bare_urls(&escape_markup(&normalize_containers(content))));
+        let (line, fence) = normalize_containers(content);
+        if let Some((fence_char, fence_len, bare)) = fence {
+            defused = match defused {
+                // `> ```` closing a fence opened by `> ````.
+                Some((open_char, open_len)) if bare && fence_char == open_char && fence_len >= open_len => None,
+                _ => Some((fence_char, fence_len)),
+            };
+        }
+        lines.push(wrap_bare_urls(&escape_markup(&line)));
     }
     // Collapse runs of blank lines.
     let mut collapsed: Vec<String> = Vec::with_capacity(lines.len());
@@ -315,8 +332,9 @@ fn marker_len(line: &str) -> Option<usize> {
 
 /// Shortens the whitespace after leading list and block quote markers to one space (four
 /// or more would start an indented code block inside the item) and backslash-escapes a fence
-/// that follows them.
-fn normalize_containers(line: &str) -> std::borrow::Cow<'_, str> {
+/// that follows them; returns the fence defused, if any (character, length, and whether
+/// nothing follows it).
+fn normalize_containers(line: &str) -> (std::borrow::Cow<'_, str>, Option<(char, usize, bool)>) {
     let mut rest = line;
     let mut prefix_len = 0;
     let mut changed = false;
@@ -333,29 +351,41 @@ fn normalize_containers(line: &str) -> std::borrow::Cow<'_, str> {
         prefix_len += width;
         rest = content;
     }
-    if prefix_len > 0 && fence_opening(rest).is_some() {
+    let fence = fence_opening(rest)
+        .filter(|_| prefix_len > 0)
+        .map(|(c, len)| (c, len, is_fence_closing(rest, c, len)));
+    if fence.is_some() {
         out.push('\\');
         changed = true;
     }
     if !changed {
-        return line.into();
+        return (line.into(), fence);
     }
     out.push_str(rest);
-    out.into()
+    (out.into(), fence)
 }
 
 /// A line that continues a Markdown list item is indented under the item's text, as
 /// rustdoc (and clippy's `doc_lazy_continuation`) expect; specs rarely indent them.
 fn indent_list_continuations(lines: &mut [String]) {
     let mut item_indent: Option<usize> = None;
-    let mut in_fence = false;
+    // The closing fence of the text block we are in.
+    let mut fence: Option<String> = None;
     for line in lines.iter_mut() {
-        if line.starts_with("```") {
-            in_fence = !in_fence;
-            item_indent = None;
-            continue;
+        match &fence {
+            Some(closing) if line == closing => {
+                fence = None;
+                continue;
+            }
+            Some(_) => continue,
+            None if line.starts_with("```") => {
+                fence = Some(line.trim_end_matches("text").to_string());
+                item_indent = None;
+                continue;
+            }
+            None => {}
         }
-        if in_fence || line.is_empty() {
+        if line.is_empty() {
             item_indent = None;
             continue;
         }
@@ -532,12 +562,18 @@ mod tests {
 
     #[test]
     fn fences_inside_containers_are_defused() {
-        assert_eq!(prose("- ```rust\n  panic!()\n  ```"), lines(&["- \\```rust", "  panic!()", "```text", "```"]));
+        assert_eq!(prose("- ```rust\n  panic!()\n  ```"), lines(&["- \\```rust", "  panic!()", "  \\```"]));
+        assert_eq!(prose("1. ~~~~\n   x\n   ~~~~~\n~~~"), lines(&["1. \\~~~~", "   x", "   \\~~~~~", "```text", "```"]));
         assert_eq!(prose("1. ~~~"), lines(&["1. \\~~~"]));
         assert_eq!(prose("12) ```"), lines(&["12) \\```"]));
         assert_eq!(prose("* - ~~~~ x"), lines(&["* - \\~~~~ x"]));
         // Block quotes are escaped as text altogether.
         assert_eq!(prose("> ```"), lines(&["&gt; \\```"]));
+        assert_eq!(
+            prose("> ```\n> x\n> ```\n\n```\ny\n```"),
+            lines(&["&gt; \\```", "&gt; x", "&gt; \\```", "", "```text", "y", "```"])
+        );
+        assert_eq!(prose("````\n```\n````\n- a\nb"), lines(&["````text", "```", "````", "- a", "  b"]));
         assert_eq!(prose(">```"), lines(&["&gt;\\```"]));
         assert_eq!(prose("- > ```"), lines(&["- &gt; \\```"]));
     }

@@ -397,7 +397,10 @@ fn checks(out: &mut Source, depth: usize, param: &Param, value: &str, number: &s
             TypeRef::Float(FloatKind::F64) => number.to_string(),
             _ => format!("{number} as f64"),
         };
-        let bound = |b: Option<f64>| option_literal(b.map(|b| proc_macro2::Literal::f64_unsuffixed(b).to_string()));
+        // A bound that is not a finite number (YAML's `.inf`) has no literal; it bounds nothing.
+        let bound = |b: Option<f64>| {
+            option_literal(b.filter(|b| b.is_finite()).map(|b| proc_macro2::Literal::f64_unsuffixed(b).to_string()))
+        };
         out.call(
             depth,
             &format!("{VALIDATE}::check_number"),
