@@ -241,7 +241,20 @@ mod validate {
                         if bare {
                             f.write_str(key)?;
                         } else {
-                            write!(f, "{}", toml::Value::String(key.clone()))?;
+                            // A TOML basic string, on one line.
+                            f.write_str("\"")?;
+                            for c in key.chars() {
+                                match c {
+                                    '"' => f.write_str("\\\"")?,
+                                    '\\' => f.write_str("\\\\")?,
+                                    '\n' => f.write_str("\\n")?,
+                                    c if c.is_control() || crate::emit::escape::is_bidi_control(c) => {
+                                        write!(f, "\\u{:04X}", c as u32)?
+                                    }
+                                    c => write!(f, "{c}")?,
+                                }
+                            }
+                            f.write_str("\"")?;
                         }
                     }
                     Step::Index(position) => write!(f, "[{position}]")?,
