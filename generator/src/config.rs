@@ -236,8 +236,8 @@ mod validate {
                         if index > 0 {
                             f.write_str(".")?;
                         }
-                        let bare = !key.is_empty()
-                            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                        let bare =
+                            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                         if bare {
                             f.write_str(key)?;
                         } else {
@@ -423,7 +423,8 @@ mod validate {
             && numbers.iter().all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && n.len() < 20);
         let label_ok = |label: Option<&str>| {
             label.is_none_or(|l| {
-                !l.is_empty() && l.split('.').all(|part| !part.is_empty())
+                !l.is_empty()
+                    && l.split('.').all(|part| !part.is_empty())
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
             })
         };

@@ -83,7 +83,11 @@ fn hostile_output_parses_and_no_payload_becomes_code() {
             walk(quote::ToTokens::to_token_stream(attr), &mut docs, &mut Vec::new());
         }
         for doc in &docs {
-            assert!(!doc.contains(['\n', '\r', '\u{2028}', '\u{2029}']), "{}: doc with a line break: {doc:?}", file.path);
+            assert!(
+                !doc.contains(['\n', '\r', '\u{2028}', '\u{2029}']),
+                "{}: doc with a line break: {doc:?}",
+                file.path
+            );
             assert!(!doc.chars().any(|c| c.is_control() || bidi(c)), "{}: doc with a control: {doc:?}", file.path);
             // No fence but the `text` blocks the escaping writes (and their closers); a line
             // starting with a long code span is no fence, as backticks follow its opening run
@@ -92,11 +96,7 @@ fn hostile_output_parses_and_no_payload_becomes_code() {
             if line.starts_with("```") {
                 let fence = line.trim_end_matches("text");
                 let after_run = line.trim_start_matches('`');
-                assert!(
-                    fence.chars().all(|c| c == '`') || after_run.contains('`'),
-                    "{}: doc fence {doc:?}",
-                    file.path
-                );
+                assert!(fence.chars().all(|c| c == '`') || after_run.contains('`'), "{}: doc fence {doc:?}", file.path);
             }
             assert!(!line.starts_with("~~~"), "{}: doc fence {doc:?}", file.path);
         }
@@ -147,7 +147,10 @@ tokio = { version = "1\"\n[build-dependencies]\nevil = \"1", features = ["a\"]\n
     let tokio = &manifest["dev-dependencies"]["tokio"];
     assert_eq!(tokio["version"].as_str(), Some("1\"\n[build-dependencies]\nevil = \"1"));
     assert_eq!(tokio["features"][0].as_str(), Some("a\"]\nevil = [\""));
-    assert_eq!(manifest["package"]["description"].as_str(), Some("line\" [dependencies] evil = { path = \"/tmp/evil\" }"));
+    assert_eq!(
+        manifest["package"]["description"].as_str(),
+        Some("line\" [dependencies] evil = { path = \"/tmp/evil\" }")
+    );
     // A description made from the spec's title is one line.
     let generated = generate(Some("[package]\nname = \"fixture-hostile\""), hostile_provenance());
     let cargo = generated.files.iter().find(|f| f.path == "Cargo.toml").unwrap();

@@ -351,9 +351,7 @@ fn normalize_containers(line: &str) -> (std::borrow::Cow<'_, str>, Option<(char,
         prefix_len += width;
         rest = content;
     }
-    let fence = fence_opening(rest)
-        .filter(|_| prefix_len > 0)
-        .map(|(c, len)| (c, len, is_fence_closing(rest, c, len)));
+    let fence = fence_opening(rest).filter(|_| prefix_len > 0).map(|(c, len)| (c, len, is_fence_closing(rest, c, len)));
     if fence.is_some() {
         out.push('\\');
         changed = true;
@@ -552,10 +550,7 @@ mod tests {
         // Unclosed: closed at the end.
         assert_eq!(prose("~~~\nx"), lines(&["```text", "x", "```"]));
         // A tilde fence is not closed by backticks, and the text fence outgrows any run inside.
-        assert_eq!(
-            prose("~~~\n```\nx\n````rust\n~~~\ny"),
-            lines(&["`````text", "```", "x", "````rust", "`````", "y"])
-        );
+        assert_eq!(prose("~~~\n```\nx\n````rust\n~~~\ny"), lines(&["`````text", "```", "x", "````rust", "`````", "y"]));
         // Indentation inside a fence is kept, relative to the opening fence.
         assert_eq!(prose("  ```\n    a\n  b\n```"), lines(&["```text", "  a", "b", "```"]));
     }
@@ -563,7 +558,10 @@ mod tests {
     #[test]
     fn fences_inside_containers_are_defused() {
         assert_eq!(prose("- ```rust\n  panic!()\n  ```"), lines(&["- \\```rust", "  panic!()", "  \\```"]));
-        assert_eq!(prose("1. ~~~~\n   x\n   ~~~~~\n~~~"), lines(&["1. \\~~~~", "   x", "   \\~~~~~", "```text", "```"]));
+        assert_eq!(
+            prose("1. ~~~~\n   x\n   ~~~~~\n~~~"),
+            lines(&["1. \\~~~~", "   x", "   \\~~~~~", "```text", "```"])
+        );
         assert_eq!(prose("1. ~~~"), lines(&["1. \\~~~"]));
         assert_eq!(prose("12) ```"), lines(&["12) \\```"]));
         assert_eq!(prose("* - ~~~~ x"), lines(&["* - \\~~~~ x"]));

@@ -232,9 +232,7 @@ fn is_callable(operation: &Operation) -> bool {
 fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Option<String> {
     let example = param.example.as_ref();
     Some(match &param.ty {
-        TypeRef::String => {
-            rust_string(example.and_then(|e| e.as_str()).unwrap_or("..."))
-        }
+        TypeRef::String => rust_string(example.and_then(|e| e.as_str()).unwrap_or("...")),
         TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
