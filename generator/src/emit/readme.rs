@@ -3,7 +3,7 @@
 
 use super::escape::{code, inline_text, rust_string};
 use super::{Context, EmittedFile};
-use crate::ir::{Operation, Param, TypeRef};
+use crate::ir::{IntegerKind, Operation, Param, TypeRef};
 
 /// `README.md`.
 pub fn readme(context: &Context<'_>) -> EmittedFile {
@@ -233,7 +233,16 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
     let example = param.example.as_ref();
     Some(match &param.ty {
         TypeRef::String => rust_string(example.and_then(|e| e.as_str()).unwrap_or("...")),
-        TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
+        // An example outside the parameter's range would not compile.
+        TypeRef::Integer(kind) => {
+            let fits = |value: &i64| match kind {
+                IntegerKind::I32 => i32::try_from(*value).is_ok(),
+                IntegerKind::I64 => true,
+                IntegerKind::U32 => u32::try_from(*value).is_ok(),
+                IntegerKind::U64 => *value >= 0,
+            };
+            example.and_then(|e| e.as_i64()).filter(fits).unwrap_or(1).to_string()
+        }
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
         TypeRef::Named(_) if !positional && context.has_default(&param.ty) => "Default::default()".to_string(),
