@@ -405,10 +405,12 @@ mod validate {
     pub fn crate_name(name: &str) -> Option<String> {
         let ok = name.len() <= 64
             && name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !crate::ir::naming::is_keyword(&name.replace('-', "_"));
         (!ok).then(|| {
             format!(
-                "{} is not a crate name (ASCII letters, digits, `-` and `_`, starting with a letter, at most 64)",
+                "{} is not a crate name (ASCII letters, digits, `-` and `_`, starting with a letter, at most 64, \
+                 not a keyword)",
                 shown(name)
             )
         })

@@ -213,6 +213,7 @@ fn configuration_values_are_validated_with_their_location() {
     assert!(parse_error("[package]\nname = \"1abc\"").contains("package.name (line 2, column 8)"));
     let long = format!("[package]\nname = \"{}\"", "a".repeat(65));
     assert!(parse_error(&long).contains("is not a crate name"));
+    assert!(parse_error("[package]\nname = \"self\"").contains("is not a crate name"));
     // Every problem is reported, one line each.
     let error = config_error("version = \"x\"\n[client]\nbase_url_env = \"-\"");
     assert_eq!(error.lines().count(), 2, "{error}");
