@@ -13,11 +13,15 @@ use sdkgen::{Config, Generated, Options, Provenance};
 
 /// Generates the hostile fixture with `config_text` (its own when `None`) and `provenance`.
 fn generate(config_text: Option<&str>, provenance: Provenance) -> Generated {
+    generate_with(config_text, provenance, false)
+}
+
+fn generate_with(config_text: Option<&str>, provenance: Provenance, standalone: bool) -> Generated {
     let dir = common::fixtures_dir();
     let text = config_text.map_or_else(|| std::fs::read_to_string(dir.join("hostile.toml")).unwrap(), str::to_string);
     let config = Config::parse(&text, Path::new("hostile.toml")).unwrap_or_else(|e| panic!("{e}"));
     let spec = sdkgen::load::load_spec(&dir.join("hostile.yaml")).unwrap_or_else(|e| panic!("{e}"));
-    let options = Options { provenance, standalone: false, lenient: false };
+    let options = Options { provenance, standalone, lenient: false };
     sdkgen::generate(&spec, &config, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -240,4 +244,14 @@ fn a_configuration_built_in_code_is_validated_too() {
     let error = config.validate().unwrap_err().to_string();
     assert!(error.contains("auth.schemes.token.setter: \"my setter\" is not a Rust identifier"), "{error}");
     assert!(error.contains("package.name: \"x\\ny\" is not a crate name"), "{error}");
+}
+
+#[test]
+fn a_standalone_crate_gets_its_own_workspace() {
+    let generated = generate_with(None, hostile_provenance(), true);
+    let cargo = generated.files.iter().find(|f| f.path == "Cargo.toml").unwrap();
+    let expected =
+        "\n[dev-dependencies]\ntokio = { features = [\"macros\", \"rt-multi-thread\"], version = \"1\" }\n\n\
+                    # Generated outside any workspace: this crate is its own.\n[workspace]\n";
+    assert!(cargo.contents.ends_with(expected), "{}", cargo.contents);
 }

@@ -595,6 +595,13 @@ mod tests {
     }
 
     #[test]
+    fn comment_and_quote_characters_pass_through_prose_as_text() {
+        assert_eq!(prose("*/ \" \\ `a`b"), lines(&["*/ \" \\ `a`b"]));
+        // A lone backtick opens no code span, so the markup after it is still escaped.
+        assert_eq!(prose("a ` <b> `` [c] ``"), lines(&["a ` &lt;b&gt; `` [c] ``"]));
+    }
+
+    #[test]
     fn code_spans_follow_commonmark() {
         assert_eq!(code("a"), "`a`");
         assert_eq!(code(""), "``");
