@@ -55,6 +55,9 @@ pub struct Generated {
 
 /// Runs the pure part of the pipeline on an already-loaded spec.
 pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> Result<Generated> {
+    // A configuration read by `Config::parse` was checked there, with line and column; one
+    // built in code is checked here, before any of its names reaches the model.
+    config.validate()?;
     let mut config = config.clone();
     config.generator.lenient |= options.lenient;
     config.generator.standalone |= options.standalone;

@@ -26,6 +26,11 @@ fn operations() {
 }
 
 #[test]
+fn hostile() {
+    snapshot("hostile");
+}
+
+#[test]
 fn naming() {
     snapshot("naming");
 }

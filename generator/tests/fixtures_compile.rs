@@ -1,4 +1,6 @@
-//! Every fixture's generated crate compiles with warnings denied and passes clippy.
+//! Every fixture's generated crate compiles with warnings denied, passes clippy, and its
+//! doctests (the README's examples) pass with rustdoc's warnings denied. The `hostile`
+//! fixture's payloads fail loudly if they ever run: its crate's tests are run too.
 //!
 //! The crates are written under `target/fixture-crates/` as one workspace sharing
 //! `target/fixture-check/`, pinned to this repository's `Cargo.lock`.
@@ -8,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 3] = ["schemas", "operations", "naming"];
+const FIXTURES: [&str; 4] = ["schemas", "operations", "naming", "hostile"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
@@ -23,14 +25,23 @@ fn generated_fixture_crates_compile_cleanly() {
     std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"))
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "generated fixture crates do not compile cleanly:\n{stderr}");
+    let run = |args: &[&str], what: &str| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = Command::new(cargo)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "generated fixture crates {what}:\n{stdout}\n{stderr}");
+        format!("{stdout}{stderr}")
+    };
+    run(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], "do not compile cleanly");
+    run(&["doc", "--workspace", "--no-deps", "--quiet"], "do not document cleanly");
+    run(&["test", "--workspace", "--doc", "--quiet"], "fail their doctests");
+    let output = run(&["test", "-p", "fixture-hostile", "--quiet"], "fail their tests (a hostile payload ran)");
+    assert!(!output.contains("PWNED"), "a hostile payload ran:\n{output}");
 }

@@ -1,74 +1,127 @@
-//! The generated crate's `Cargo.toml`.
+//! The generated crate's `Cargo.toml`, built as a TOML document from data: every name and
+//! value from the spec or the configuration is written by the TOML serializer, which quotes
+//! and escapes it, so none can add a key, a table or a dependency.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::{Context, EmittedFile};
 
-/// Dependencies of every generated crate: exactly what the runtime and the types use.
-const DEPENDENCIES: &str = r#"[dependencies]
-bytes = "1"
-fastrand = "2"
-httpdate = "1"
-percent-encoding = "2"
-regex-lite = "0.1"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-serde_path_to_error = "0.1"
-thiserror = "2"
-tokio = { version = "1", features = ["time"] }
-"#;
+/// Dependencies of every generated crate: exactly what the runtime and the types use, as
+/// (name, version, default features, features).
+const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
+    ("bytes", "1", true, &[]),
+    ("fastrand", "2", true, &[]),
+    ("httpdate", "1", true, &[]),
+    ("percent-encoding", "2", true, &[]),
+    ("regex-lite", "0.1", true, &[]),
+    ("reqwest", "0.12", false, &["rustls-tls", "http2"]),
+    ("serde", "1", true, &["derive"]),
+    ("serde_json", "1", true, &[]),
+    ("serde_path_to_error", "0.1", true, &[]),
+    ("thiserror", "2", true, &[]),
+    ("tokio", "1", true, &["time"]),
+];
 
 /// `Cargo.toml`.
 pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     let package = &context.api.package;
     let description = &package.description;
-    let mut text = String::new();
-    text.push_str("[package]\n");
-    text.push_str(&format!("name = {}\n", toml_string(&package.name)));
-    text.push_str(&format!("version = {}\n", toml_string(&package.version)));
-    text.push_str("edition = \"2021\"\n");
-    text.push_str(&format!("description = {}\n", toml_string(description)));
+    let mut document = DocumentMut::new();
+
+    let mut table = Table::new();
+    table.insert("name", string(&package.name));
+    table.insert("version", string(&package.version));
+    table.insert("edition", string("2021"));
+    // A description is one line of plain text on crates.io.
+    table.insert("description", string(&super::escape::line_comment(description)));
     if let Some(license) = &package.license {
-        text.push_str(&format!("license = {}\n", toml_string(license)));
+        table.insert("license", string(license));
     }
-    text.push_str("readme = \"README.md\"\n");
+    table.insert("readme", string("README.md"));
     if !package.publish {
-        text.push_str("publish = false\n");
+        table.insert("publish", Item::Value(Value::from(false)));
     }
-    text.push_str(&format!("\n[lib]\nname = {}\n\n", toml_string(&package.library)));
-    text.push_str(DEPENDENCIES);
-    text.push_str("\n[dev-dependencies]\n");
+    document.insert("package", Item::Table(table));
+
+    let mut lib = Table::new();
+    lib.insert("name", string(&package.library));
+    document.insert("lib", section(lib, None));
+
+    let mut dependencies = Table::new();
+    for (name, version, default_features, features) in DEPENDENCIES {
+        dependencies.insert(name, dependency(version, *default_features, features));
+    }
+    document.insert("dependencies", section(dependencies, None));
+
+    let mut dev_dependencies = Table::new();
     // The README's examples (doctests) need an async runtime; the configuration may ask for more.
     if !package.dev_dependencies.contains_key("tokio") {
-        text.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+        dev_dependencies.insert("tokio", dependency("1", true, &["macros", "rt-multi-thread"]));
     }
     for (name, value) in &package.dev_dependencies {
-        text.push_str(&format!("{name} = {value}\n"));
+        dev_dependencies.insert(name, Item::Value(toml_value(value)));
     }
+    document.insert("dev-dependencies", section(dev_dependencies, None));
+
     if !context.api.features.is_empty() {
         let names = &context.api.features;
-        text.push_str(
-            "\n# One feature per top-level resource; a resource compiles only the types it uses.\n[features]\n",
-        );
-        text.push_str("default = [\"full\"]\n");
-        text.push_str(&format!("full = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
+        let mut features = Table::new();
+        features.insert("default", Item::Value(Value::Array(Array::from_iter(["full"]))));
+        features.insert("full", Item::Value(Value::Array(names.iter().map(String::as_str).collect())));
         for name in names {
-            text.push_str(&format!("{} = []\n", toml_key(name)));
+            features.insert(name, Item::Value(Value::Array(Array::new())));
         }
+        let comment = "# One feature per top-level resource; a resource compiles only the types it uses.\n";
+        document.insert("features", section(features, Some(comment)));
     }
     if package.standalone {
-        text.push_str("\n# Generated outside any workspace: this crate is its own.\n[workspace]\n");
+        let comment = "# Generated outside any workspace: this crate is its own.\n";
+        document.insert("workspace", section(Table::new(), Some(comment)));
     }
-    EmittedFile::Text { path: "Cargo.toml".into(), text, comment: Some("#") }
+    EmittedFile::Text { path: "Cargo.toml".into(), text: document.to_string(), comment: Some("#") }
 }
 
-fn toml_string(value: &str) -> String {
-    toml::Value::String(value.to_string()).to_string()
+/// A table after the first: a blank line, then its comment, if any.
+fn section(mut table: Table, comment: Option<&str>) -> Item {
+    table.decor_mut().set_prefix(format!("\n{}", comment.unwrap_or_default()));
+    Item::Table(table)
 }
 
-fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        key.to_string()
-    } else {
-        toml_string(key)
+fn string(value: &str) -> Item {
+    Item::Value(Value::from(value))
+}
+
+/// `"1"`, or `{ version = "1", default-features = false, features = [...] }`.
+fn dependency(version: &str, default_features: bool, features: &[&str]) -> Item {
+    if default_features && features.is_empty() {
+        return string(version);
+    }
+    let mut table = InlineTable::new();
+    table.insert("version", Value::from(version));
+    if !default_features {
+        table.insert("default-features", Value::from(false));
+    }
+    if !features.is_empty() {
+        table.insert("features", Value::Array(features.iter().copied().collect()));
+    }
+    Item::Value(Value::InlineTable(table))
+}
+
+/// A configured TOML value, as data (tables become inline tables).
+fn toml_value(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::from(text.as_str()),
+        toml::Value::Integer(number) => Value::from(*number),
+        toml::Value::Float(number) => Value::from(*number),
+        toml::Value::Boolean(flag) => Value::from(*flag),
+        toml::Value::Datetime(datetime) => Value::from(*datetime),
+        toml::Value::Array(items) => Value::Array(items.iter().map(toml_value).collect()),
+        toml::Value::Table(table) => {
+            let mut inline = InlineTable::new();
+            for (key, item) in table {
+                inline.insert(key, toml_value(item));
+            }
+            Value::InlineTable(inline)
+        }
     }
 }

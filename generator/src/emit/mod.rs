@@ -2,8 +2,7 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
-mod docs;
-
+pub mod escape;
 mod operations;
 mod readme;
 mod resources;
@@ -90,7 +89,7 @@ impl<'a> Context<'a> {
 /// `#[cfg(feature = ...)]` or `#[cfg(any(feature = ..., ...))]` and a newline, one feature per
 /// line when the attribute would not fit in [`source::WIDTH`] (rustfmt's layout).
 fn cfg_attribute(features: &[String]) -> String {
-    let terms: Vec<String> = features.iter().map(|name| format!("feature = \"{name}\"")).collect();
+    let terms: Vec<String> = features.iter().map(|name| format!("feature = {}", escape::rust_string(name))).collect();
     if let [term] = terms.as_slice() {
         return format!("#[cfg({term})]\n");
     }
@@ -166,9 +165,15 @@ pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
     }
 }
 
-/// An identifier from a name the model already made valid.
+/// An identifier from a name the model already made valid (the configuration's names are
+/// checked by `Config::validate`). Should anything else reach here, it is made an identifier
+/// rather than a panic.
 pub fn ident(name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", name)
+    if crate::config::is_identifier(name) {
+        format_ident!("{}", name)
+    } else {
+        format_ident!("{}", crate::ir::naming::snake(name))
+    }
 }
 
 #[cfg(test)]

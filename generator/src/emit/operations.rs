@@ -1,7 +1,7 @@
 //! One operation: its method on the resource handle, its params struct and its static spec,
 //! written as laid-out source (see [`super::source`]).
 
-use super::docs::{code, prose};
+use super::escape::{code, inline_text, prose};
 use super::rust_type_text;
 use super::source::{literal, Source, WIDTH};
 use super::Context;
@@ -196,7 +196,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             ty: rust_type_text(api, &field.ty),
             required: field.required,
             setter: field.setter.clone(),
-            setter_doc: format!("/// Sets {}.", code(&field.wire_name)),
+            setter_doc: format!("Sets {}.", code(&field.wire_name)),
         });
     }
     if let Some(body) = &params.body {
@@ -206,7 +206,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             ty: body_type(api, &body.kind),
             required: body.required,
             setter: body.setter.clone(),
-            setter_doc: "/// Sets the request body.".into(),
+            setter_doc: "Sets the request body.".into(),
         });
     }
     let required: Vec<&ParamsField> = fields.iter().filter(|f| f.required).collect();
@@ -243,7 +243,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     for field in &fields {
         let Some(setter) = &field.setter else { continue };
         out.blank();
-        out.line(1, &field.setter_doc);
+        out.docs(1, std::slice::from_ref(&field.setter_doc));
         out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
         out.line(2, format_args!("self.{} = Some(value.into());", field.name));
         out.line(2, "self");
@@ -289,10 +289,11 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}`", operation.method, operation.path.replace('`', "'")));
+    lines.push(code(&format!("{} {}", operation.method, operation.path)));
     for (heading, items) in &operation.doc_lists {
         lines.push(String::new());
-        lines.push(format!("{heading}: {}", items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ")));
+        let items: Vec<String> = items.iter().map(|i| code(i)).collect();
+        lines.push(format!("{}: {}", inline_text(heading), items.join(", ")));
     }
     // Positional arguments have no struct field to carry their docs; list them here.
     let arguments: Vec<String> = operation.positional.iter().map(argument_doc).collect();
@@ -308,7 +309,13 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
 /// `- `user_id`: UUID. At most 36 characters.`
 fn argument_doc(param: &Param) -> String {
     let mut text = format!("- {}", code(&param.rust_name));
-    let doc = param.doc.as_deref().map(prose).unwrap_or_default().join(" ");
+    // One line inside a list item: prose joined, or plain text when the prose had a code block.
+    let prose_lines = param.doc.as_deref().map(prose).unwrap_or_default();
+    let doc = if prose_lines.iter().any(|line| line.starts_with("```")) {
+        inline_text(param.doc.as_deref().unwrap_or_default())
+    } else {
+        prose_lines.join(" ")
+    };
     let mut details = Vec::new();
     if !doc.is_empty() {
         details.push(doc);
@@ -397,7 +404,10 @@ fn checks(out: &mut Source, depth: usize, locals: &Locals, param: &Param, value:
             TypeRef::Float(FloatKind::F64) => number.to_string(),
             _ => format!("{number} as f64"),
         };
-        let bound = |b: Option<f64>| option_literal(b.map(|b| proc_macro2::Literal::f64_unsuffixed(b).to_string()));
+        // A bound that is not a finite number (YAML's `.inf`) has no literal; it bounds nothing.
+        let bound = |b: Option<f64>| {
+            option_literal(b.filter(|b| b.is_finite()).map(|b| proc_macro2::Literal::f64_unsuffixed(b).to_string()))
+        };
         out.call(
             depth,
             &format!("{VALIDATE}::check_number"),

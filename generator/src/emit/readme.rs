@@ -1,8 +1,9 @@
 //! The generated crate's `README.md`, which is also its crate documentation (so every
 //! example in it is compiled as a doctest).
 
+use super::escape::{code, inline_text, rust_string};
 use super::{Context, EmittedFile};
-use crate::ir::{Operation, Param, TypeRef};
+use crate::ir::{IntegerKind, Operation, Param, TypeRef};
 
 /// `README.md`.
 pub fn readme(context: &Context<'_>) -> EmittedFile {
@@ -10,8 +11,12 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     let library = &api.package.library;
     let package = &api.package.name;
     let mut text = String::new();
-    text.push_str(&format!("# `{package}`\n\n"));
-    text.push_str(&format!("A Rust client for the {}, generated from its OpenAPI document.\n\n", api.title));
+    // `package` and `library` are checked crate names (`Config::validate`); the title is spec text.
+    text.push_str(&format!("# {}\n\n", code(package)));
+    text.push_str(&format!(
+        "A Rust client for the {}, generated from its OpenAPI document.\n\n",
+        inline_text(&api.title)
+    ));
     let example = example_operation(context);
     if let Some(call) = &example {
         text.push_str("```rust,no_run\n");
@@ -25,9 +30,9 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     text.push_str("## Authentication\n\n");
     text.push_str(&auth_section(context));
     text.push_str(&format!(
-        "The base URL defaults to `{}`{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
-        api.base_url,
-        api.client.base_url_env.as_ref().map(|env| format!(" and `{env}` overrides it")).unwrap_or_default()
+        "The base URL defaults to {}{}; `ClientBuilder::base_url` changes it (a path prefix is kept).\n\n",
+        code(&api.base_url),
+        api.client.base_url_env.as_ref().map(|env| format!(" and {} overrides it", code(env))).unwrap_or_default()
     ));
     text.push_str("## Resources and calls\n\n");
     text.push_str(
@@ -108,11 +113,11 @@ fn auth_section(context: &Context<'_>) -> String {
             .iter()
             .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
             .map(|scheme| {
-                let env = scheme.env.as_ref().map(|e| format!(" (environment: `{e}`)")).unwrap_or_default();
-                format!("`ClientBuilder::{}`{env}", scheme.setter)
+                let env = scheme.env.as_ref().map(|e| format!(" (environment: {})", code(e))).unwrap_or_default();
+                format!("{}{env}", code(&format!("ClientBuilder::{}", scheme.setter)))
             })
             .collect();
-        let label = alternative.label.as_ref().map(|label| format!("{label}: ")).unwrap_or_default();
+        let label = alternative.label.as_ref().map(|label| format!("{}: ", inline_text(label))).unwrap_or_default();
         text.push_str(&format!("- {label}{}\n", parts.join(" + ")));
     }
     text.push_str("\n`Client::from_env()` reads the environment variables; building a client without a complete set is an error.\n\n");
@@ -192,7 +197,7 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
                 .iter()
                 .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
                 .map(|scheme| match &scheme.env {
-                    Some(env) => format!(".{}(std::env::var(\"{env}\")?)", scheme.setter),
+                    Some(env) => format!(".{}(std::env::var({})?)", scheme.setter, rust_string(env)),
                     None => format!(".{}(\"...\")", scheme.setter),
                 })
                 .collect()
@@ -217,12 +222,18 @@ fn is_callable(operation: &Operation) -> bool {
 fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Option<String> {
     let example = param.example.as_ref();
     Some(match &param.ty {
-        TypeRef::String => {
-            let text = example.and_then(|e| e.as_str()).unwrap_or("...");
-            format!("{text:?}")
+        TypeRef::String => rust_string(example.and_then(|e| e.as_str()).unwrap_or("...")),
+        // An example outside the parameter's range would not compile.
+        TypeRef::Integer(kind) => {
+            let fits = |value: &i64| match kind {
+                IntegerKind::I32 => i32::try_from(*value).is_ok(),
+                IntegerKind::I64 => true,
+                IntegerKind::U32 => u32::try_from(*value).is_ok(),
+                IntegerKind::U64 => *value >= 0,
+            };
+            example.and_then(|e| e.as_i64()).filter(fits).unwrap_or(1).to_string()
         }
-        TypeRef::Integer(_) => example.and_then(|e| e.as_i64()).unwrap_or(1).to_string(),
-        TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
+        TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
         TypeRef::Named(_) if !positional && context.has_default(&param.ty) => "Default::default()".to_string(),
         _ => return None,

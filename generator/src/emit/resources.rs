@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::docs::code;
+use super::escape::code;
 use super::operations::{operation_method, operation_statics, params_struct};
 use super::source::Source;
 use super::{ident, Context, EmittedFile};

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs, prose};
+use super::escape::{code, doc_attrs, inline_text, prose};
 use super::{ident, Context, EmittedFile};
 use crate::ir::SchemeKind;
 
@@ -60,8 +60,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
             }
         }
     });
-    let title = &api.title;
-    let builder_doc = format!(" Starts building a client for the {title}.");
+    let builder_doc = doc_attrs(&[format!("Starts building a client for the {}.", inline_text(&api.title))]);
     let from_env_doc = doc_attrs(&from_env_doc(context));
     let tokens = quote! {
         #![doc = include_str!("../README.md")]
@@ -84,7 +83,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         pub use runtime::response::ApiResponse;
 
         impl Client {
-            #[doc = #builder_doc]
+            #builder_doc
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(&api::API)
             }

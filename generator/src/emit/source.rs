@@ -34,15 +34,16 @@ impl Source {
 
     /// `///` lines.
     pub fn docs(&mut self, depth: usize, lines: &[String]) {
-        for line in lines {
+        // A `///` comment ends at a line break and cannot hold a bare carriage return or
+        // bidirectional controls: each line is made one clean physical line first.
+        for line in &super::escape::doc_lines(lines) {
             for _ in 0..depth {
                 self.text.push_str("    ");
             }
             self.text.push_str("///");
             if !line.is_empty() {
                 self.text.push(' ');
-                // A `///` comment cannot hold a bare carriage return or other control characters.
-                self.text.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                self.text.push_str(line);
                 let trimmed = self.text.trim_end_matches(' ').len();
                 self.text.truncate(trimmed);
             }
@@ -65,7 +66,7 @@ impl Source {
     }
 }
 
-/// A Rust string literal.
+/// A Rust string literal (see [`super::escape::rust_string`]).
 pub fn literal(text: &str) -> String {
-    format!("{text:?}")
+    super::escape::rust_string(text)
 }

@@ -1,6 +1,6 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
-use super::docs::{code, prose};
+use super::escape::{code, prose};
 use super::source::{literal, Source};
 use super::{rust_type_text, Context, EmittedFile};
 use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
@@ -159,7 +159,7 @@ fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], name: &str) {
     out.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
     out.line(0, format_args!("pub enum {name} {{"));
     for variant in &body.variants {
-        out.line(1, format_args!("/// `{}`", variant.wire.replace('`', "'")));
+        out.docs(1, &[code(&variant.wire)]);
         out.line(1, format_args!("{},", variant.rust_name));
     }
     out.line(1, "/// A value this version of the SDK does not know; kept as sent.");
