@@ -137,10 +137,10 @@ fn field_statements(out: &mut Source, api: &Api, locals: &Locals, field: &Param)
     checks(&mut body, depth, locals, field, &value, &number);
     let wire = literal(&field.wire_name);
     match field.location {
-        ParamLocation::Query => send_value(&mut body, depth, api, locals, &field.ty, &place, &value, &|v| {
+        ParamLocation::Query => send_value(&mut body, depth, api, locals, &field.ty, (&place, &value), &|v| {
             format!("{parts}.query({wire}, {v});")
         }),
-        ParamLocation::Header => send_value(&mut body, depth, api, locals, &field.ty, &place, &value, &|v| {
+        ParamLocation::Header => send_value(&mut body, depth, api, locals, &field.ty, (&place, &value), &|v| {
             format!("{parts}.header({wire}, {v});")
         }),
         ParamLocation::Path => {}
@@ -430,8 +430,7 @@ fn send_value(
     api: &Api,
     locals: &Locals,
     ty: &TypeRef,
-    place: &str,
-    value: &str,
+    (place, value): (&str, &str),
     send: &dyn Fn(&str) -> String,
 ) {
     match ty {
@@ -444,12 +443,12 @@ fn send_value(
                 item => (item, format!("for {} in {place}.iter() {{", locals.item)),
             };
             out.line(depth, &iterate);
-            send_value(out, depth + 1, api, locals, item, &locals.item, &locals.item, send);
+            send_value(out, depth + 1, api, locals, item, (&locals.item, &locals.item), send);
             out.line(depth, "}");
         }
         TypeRef::Nullable(inner) => {
             out.line(depth, format_args!("if let Some({}) = {value} {{", locals.value));
-            send_value(out, depth + 1, api, locals, inner, &locals.value, &locals.value, send);
+            send_value(out, depth + 1, api, locals, inner, (&locals.value, &locals.value), send);
             out.line(depth, "}");
         }
         TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {

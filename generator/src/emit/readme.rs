@@ -20,7 +20,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     let example = example_operation(context);
     if let Some(call) = &example {
         text.push_str("```rust,no_run\n");
-        text.push_str(&call.program(&library, "println!(\"{result:?}\");"));
+        text.push_str(&call.program(library, "println!(\"{result:?}\");"));
         text.push_str("```\n\n");
     }
     text.push_str("## Installation\n\n");
@@ -51,7 +51,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         );
         text.push_str("```rust,no_run\n");
         text.push_str(&call.program(
-            &library,
+            library,
             "let _ = result;",
         ).replace(
             "    let result = ",
@@ -70,7 +70,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         );
         text.push_str("```rust,no_run\n");
         text.push_str(&call.program_with(
-            &library,
+            library,
             ".build()?",
             ".timeout(std::time::Duration::from_secs(20))\n        .max_retries(5)\n        .build()?",
             ".timeout(std::time::Duration::from_secs(5))\n        .max_retries(0)\n        .header(\"x-example\", \"1\")\n        .await?",
@@ -81,7 +81,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         text.push_str("`send_raw()` returns the status and headers with the parsed body:\n\n");
         text.push_str("```rust,no_run\n");
         text.push_str(&call.program_with(
-            &library,
+            library,
             ".build()?",
             ".build()?",
             ".send_raw()\n        .await?",
