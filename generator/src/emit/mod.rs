@@ -94,7 +94,7 @@ fn cfg_attribute(features: &[String]) -> String {
         return format!("#[cfg({term})]\n");
     }
     let one_line = format!("#[cfg(any({}))]\n", terms.join(", "));
-    if one_line.len() - 1 <= source::WIDTH {
+    if source::fits(0, one_line.trim_end()) {
         return one_line;
     }
     format!("#[cfg(any(\n    {}\n))]\n", terms.join(",\n    "))

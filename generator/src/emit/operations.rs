@@ -3,7 +3,7 @@
 
 use super::escape::{code, inline_text, prose};
 use super::rust_type_text;
-use super::source::{literal, Source, WIDTH};
+use super::source::{fits, literal, Source};
 use super::Context;
 use crate::ir::{
     Api, BodyKind, FloatKind, Locals, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef,
@@ -39,7 +39,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     let returns = format!("{REQUEST}::Call<'a, {success_ty}, {error_ty}>");
     let head = format!("pub fn {}", operation.method_name);
     let one_line = format!("{head}({}) -> {returns} {{", arguments.join(", "));
-    if 4 + one_line.len() <= WIDTH {
+    if fits(1, &one_line) {
         out.line(1, &one_line);
     } else {
         out.line(1, format_args!("{head}("));
@@ -47,7 +47,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
             out.line(2, format_args!("{argument},"));
         }
         let close = format!(") -> {returns} {{");
-        if 4 + close.len() <= WIDTH {
+        if fits(1, &close) {
             out.line(1, &close);
         } else {
             out.line(1, format_args!(") -> {REQUEST}::Call<"));
@@ -69,7 +69,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         .collect();
     let start = format!("let {} = {REQUEST}::PathBuilder::new()", locals.path);
     let one_line = format!("{start}{};", calls.concat());
-    if 8 + one_line.len() <= WIDTH {
+    if fits(2, &one_line) {
         out.line(2, &one_line);
     } else {
         out.line(2, &start);
@@ -386,7 +386,7 @@ fn checks(out: &mut Source, depth: usize, locals: &Locals, param: &Param, value:
         out.line(depth + 2, format_args!("pattern: {},", option_literal(rules.pattern.as_deref().map(literal))));
         let allowed: Vec<String> = rules.allowed.iter().map(|v| literal(v)).collect();
         let one_line = format!("allowed: &[{}],", allowed.join(", "));
-        if (depth + 2) * 4 + one_line.len() <= WIDTH {
+        if fits(depth + 2, &one_line) {
             out.line(depth + 2, &one_line);
         } else {
             out.line(depth + 2, "allowed: &[");

@@ -7,6 +7,12 @@
 /// Lines longer than this are broken where the layout allows.
 pub const WIDTH: usize = 100;
 
+/// Whether `text` fits on one line at `depth` levels of indentation: the one place that
+/// decides between one line and one item per line.
+pub fn fits(depth: usize, text: &str) -> bool {
+    depth * 4 + text.len() <= WIDTH
+}
+
 /// Source text under construction.
 #[derive(Default)]
 pub struct Source {
@@ -54,7 +60,7 @@ impl Source {
     /// `head(arg, arg)tail` on one line when it fits, else one argument per line.
     pub fn call(&mut self, depth: usize, head: &str, args: &[String], tail: &str) {
         let one_line = format!("{head}({}){tail}", args.join(", "));
-        if depth * 4 + one_line.len() <= WIDTH || args.is_empty() {
+        if fits(depth, &one_line) || args.is_empty() {
             self.line(depth, &one_line);
             return;
         }
