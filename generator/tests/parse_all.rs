@@ -110,11 +110,27 @@ fn oracle_reads_rustdoc_info_strings() {
 #[test]
 fn oracle_flags_the_marker_in_code() {
     assert_flags("pub fn f() {}\nPWNED();\n", "does not parse");
-    assert_flags("pub fn f() { PWNED(); }\n", "the marker reached code");
-    assert_flags("pub struct PWNED;\n", "the marker reached code");
+    assert_flags("pub fn f() {}\nPWNED!();\n", "the marker reached code");
+    assert_flags("pub fn f() { let x = 1; PWNED!(x); }\n", "the marker reached code");
+    assert_flags("pub const X: &str = \"\"; PWNED!{} const Y: &str = \"\";\n", "the marker reached code");
+    // Identifiers sanitised from spec names may hold the marker's letters; they are data.
+    assert_clean("pub struct XPwned;\npub static X_PWNED: u8 = 1;\npub fn x_PWNED_() {}\n");
     // In string literals and in doc comments it is data.
     assert_clean("/// PWNED\npub const X: &str = \"PWNED\\\"); panic!(\\\"PWNED\";\n");
     assert_clean("pub const X: &str = r#\"PWNED\"#;\npub const Y: &[u8] = b\"PWNED\";\n");
+}
+
+#[test]
+fn oracle_flags_names_defined_twice() {
+    assert_flags("pub struct A;\npub enum A {}\n", "`A` is defined twice");
+    assert_flags("pub fn new() {}\npub fn new() {}\n", "`new` is defined twice");
+    assert_flags("pub struct S { a: u8, r#a: u8 }\n", "`a` is defined twice");
+    assert_flags("pub enum E { A, A }\n", "`A` is defined twice");
+    assert_flags("impl S { fn new() {} fn new(&self) {} }\n", "`new` is defined twice");
+    assert_flags("pub fn f(a: u8, a: u8) {}\n", "`a` is defined twice");
+    assert_flags("mod m { pub use x::A; pub struct A; }\n", "`A` is defined twice");
+    // Types and values live in different namespaces.
+    assert_clean("pub struct A {}\npub fn A() {}\n");
 }
 
 #[test]
@@ -129,12 +145,12 @@ fn oracle_flags_carriage_returns_and_bidi_controls() {
 fn oracle_checks_the_readme_as_crate_documentation() {
     let example = "```rust,no_run\nuse x::Client;\n\nfn main() { let _ = \"PWNED\"; }\n```\n";
     assert!(crate_with("", &format!("# `x`\n\n{example}")).is_empty());
-    let findings = crate_with("", "# `x`\n\n```rust,no_run\nuse x::Client;\nfn main() { PWNED(); }\n```\n");
+    let findings = crate_with("", "# `x`\n\n```rust,no_run\nuse x::Client;\nfn main() { PWNED!(); }\n```\n");
     assert!(findings.iter().any(|f| f.problem.contains("carries the marker")), "{findings:#?}");
     let findings = crate_with("", "# A client for the\n\n    panic!(\"PWNED\");\n");
     assert!(findings.iter().any(|f| f.problem.contains(FOREIGN) && f.file == "src/lib.rs"), "{findings:#?}");
     // Hidden doctest lines are compiled too.
-    let findings = crate_with("", "```rust,no_run\nuse x::Client;\n# PWNED();\n```\n");
+    let findings = crate_with("", "```rust,no_run\nuse x::Client;\n# PWNED!();\n```\n");
     assert!(findings.iter().any(|f| f.problem.contains("carries the marker")), "{findings:#?}");
     let findings = crate_with("", "# t\u{202e}\n");
     assert!(findings.iter().any(|f| f.file == "README.md"), "{findings:#?}");

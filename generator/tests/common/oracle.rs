@@ -3,9 +3,14 @@
 //! Given the files of a generated crate, it finds everything rustc, rustdoc and Cargo would
 //! treat as code or configuration and reports each place where a payload marker reached it:
 //!
-//! - every `.rs` file must parse, and a marker may appear only inside string literals (doc
-//!   comments are string literals once lexed); an identifier or any other token carrying it
-//!   means spec text became code;
+//! - every `.rs` file must parse, and the marker's payload form, a macro call `PWNED!(..)`,
+//!   must not appear as tokens: inside string literals (doc comments are string literals once
+//!   lexed) it is data. A bare identifier containing the marker is not a finding on its own:
+//!   the generator legitimately derives identifiers from spec names (`x\nPWNED!()` as an
+//!   operation name becomes `x_pwned` and its `static X_PWNED`), but sanitising never
+//!   leaves the `!` that makes the payload a macro call;
+//! - no two items of one module (per namespace), methods of one impl, fields of one struct,
+//!   variants of one enum or parameters of one function share a name;
 //! - the documentation of each item, gathered as rustdoc gathers it (`///`, `//!`, `#[doc]`,
 //!   `#![doc = include_str!(..)]`, unindented the way rustdoc unindents), is read as
 //!   CommonMark; every code block rustdoc would compile as a Rust doctest must come from the
@@ -143,8 +148,9 @@ pub fn doctest_source(block: &str) -> String {
     out
 }
 
-/// Where in Rust code the marker sits outside string literals, or why the code does not lex.
-/// `None` when it only appears inside string (or char, byte string) literals.
+/// Where in Rust code the payload `<marker>!` is a macro call (or a non-string literal holds
+/// the marker), or why code holding the marker does not lex. `None` when the marker is only
+/// data: inside string, char or byte string literals, or part of a sanitised identifier.
 pub fn marker_outside_literals(code: &str, marker: &str) -> Option<String> {
     match code.parse::<TokenStream>() {
         Ok(tokens) => marker_in_tokens(tokens, marker),
@@ -153,7 +159,8 @@ pub fn marker_outside_literals(code: &str, marker: &str) -> Option<String> {
 }
 
 fn marker_in_tokens(tokens: TokenStream, marker: &str) -> Option<String> {
-    for token in tokens {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
         match token {
             TokenTree::Group(group) => {
                 if let Some(found) = marker_in_tokens(group.stream(), marker) {
@@ -161,8 +168,11 @@ fn marker_in_tokens(tokens: TokenStream, marker: &str) -> Option<String> {
                 }
             }
             TokenTree::Ident(ident) => {
-                if ident.to_string().contains(marker) {
-                    return Some(format!("identifier `{ident}`"));
+                let name = ident.to_string();
+                if name == marker || name.strip_prefix("r#") == Some(marker) {
+                    if matches!(tokens.peek(), Some(TokenTree::Punct(punct)) if punct.as_char() == '!') {
+                        return Some(format!("macro call `{name}!`"));
+                    }
                 }
             }
             TokenTree::Punct(_) => {}
@@ -533,6 +543,9 @@ pub fn check_rust(path: &str, contents: &str, files: &[(String, String)], marker
     if let Some(found) = marker_in_tokens(file.to_token_stream(), marker) {
         push("code", format!("the marker reached code: {found}"), "");
     }
+    for (place, name) in duplicate_names(&file) {
+        push(&place, format!("`{name}` is defined twice"), &name);
+    }
     let (blocks, mut doc_findings) = doc_blocks(path, &file, files);
     findings.append(&mut doc_findings);
     for block in &blocks {
@@ -552,6 +565,128 @@ pub fn check_rust(path: &str, contents: &str, files: &[(String, String)], marker
         check_markdown(path, &block.place, &block.markdown(), marker, &mut findings);
     }
     findings
+}
+
+/// Names defined twice in one scope: (scope, name).
+pub fn duplicate_names(file: &syn::File) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    module_duplicates("file", &file.items, &mut found);
+    found
+}
+
+fn first_duplicate<'a>(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    names.into_iter().filter(|name| !seen.insert(name.clone())).collect()
+}
+
+fn unraw(ident: &syn::Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#").map(str::to_string).unwrap_or(name)
+}
+
+fn use_leaves(tree: &syn::UseTree, out: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(path) => use_leaves(&path.tree, out),
+        syn::UseTree::Name(name) if name.ident != "self" => out.push(unraw(&name.ident)),
+        syn::UseTree::Name(_) => {}
+        syn::UseTree::Rename(rename) => {
+            if rename.rename != "_" {
+                out.push(unraw(&rename.rename))
+            }
+        }
+        syn::UseTree::Glob(_) => {}
+        syn::UseTree::Group(group) => group.items.iter().for_each(|tree| use_leaves(tree, out)),
+    }
+}
+
+fn fn_params(place: &str, sig: &syn::Signature, found: &mut Vec<(String, String)>) {
+    let names = sig.inputs.iter().filter_map(|input| match input {
+        syn::FnArg::Typed(typed) => match &*typed.pat {
+            syn::Pat::Ident(ident) => Some(unraw(&ident.ident)),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => Some("self".into()),
+    });
+    for name in first_duplicate(names) {
+        found.push((format!("{place}: parameters of fn {}", sig.ident), name));
+    }
+}
+
+fn module_duplicates(place: &str, items: &[syn::Item], found: &mut Vec<(String, String)>) {
+    let mut types = Vec::new();
+    let mut values = Vec::new();
+    let mut macros = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Const(i) => values.push(unraw(&i.ident)),
+            syn::Item::Static(i) => values.push(unraw(&i.ident)),
+            syn::Item::Fn(i) => {
+                values.push(unraw(&i.sig.ident));
+                fn_params(place, &i.sig, found);
+            }
+            syn::Item::Struct(i) => {
+                types.push(unraw(&i.ident));
+                if !matches!(i.fields, syn::Fields::Named(_)) {
+                    values.push(unraw(&i.ident));
+                }
+                let fields = i.fields.iter().filter_map(|f| f.ident.as_ref().map(unraw));
+                for name in first_duplicate(fields) {
+                    found.push((format!("{place}: fields of struct {}", i.ident), name));
+                }
+            }
+            syn::Item::Enum(i) => {
+                types.push(unraw(&i.ident));
+                for name in first_duplicate(i.variants.iter().map(|v| unraw(&v.ident))) {
+                    found.push((format!("{place}: variants of enum {}", i.ident), name));
+                }
+                for variant in &i.variants {
+                    let fields = variant.fields.iter().filter_map(|f| f.ident.as_ref().map(unraw));
+                    for name in first_duplicate(fields) {
+                        found.push((format!("{place}: fields of {}::{}", i.ident, variant.ident), name));
+                    }
+                }
+            }
+            syn::Item::Union(i) => types.push(unraw(&i.ident)),
+            syn::Item::Type(i) => types.push(unraw(&i.ident)),
+            syn::Item::Trait(i) => types.push(unraw(&i.ident)),
+            syn::Item::Mod(i) => {
+                types.push(unraw(&i.ident));
+                if let Some((_, content)) = &i.content {
+                    module_duplicates(&format!("{place}::{}", i.ident), content, found);
+                }
+            }
+            syn::Item::Use(i) => {
+                // A `use` brings the name into every namespace it exists in; counting it once
+                // per namespace, as a type, catches the collisions the generator can make.
+                use_leaves(&i.tree, &mut types);
+            }
+            syn::Item::Macro(i) => macros.extend(i.ident.as_ref().map(unraw)),
+            syn::Item::Impl(i) => {
+                let target = i.self_ty.to_token_stream().to_string();
+                let mut members = Vec::new();
+                for member in &i.items {
+                    match member {
+                        syn::ImplItem::Fn(f) => {
+                            members.push(unraw(&f.sig.ident));
+                            fn_params(place, &f.sig, found);
+                        }
+                        syn::ImplItem::Const(c) => members.push(unraw(&c.ident)),
+                        syn::ImplItem::Type(t) => members.push(format!("type {}", t.ident)),
+                        _ => {}
+                    }
+                }
+                for name in first_duplicate(members) {
+                    found.push((format!("{place}: impl {target}"), name));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (namespace, names) in [("types", types), ("values", values), ("macros", macros)] {
+        for name in first_duplicate(names) {
+            found.push((format!("{place} ({namespace})"), name));
+        }
+    }
 }
 
 /// Checks `Cargo.toml`.
