@@ -536,7 +536,21 @@ pub fn check_rust(path: &str, contents: &str, files: &[(String, String)], marker
     let file = match syn::parse_file(contents) {
         Ok(file) => file,
         Err(error) => {
-            push("file", format!("does not parse: {error}"), "");
+            // Lexing errors carry no position; point at the likely culprits instead: lines
+            // holding the marker or a carriage return outside `///` and `//!` comments.
+            let suspects: Vec<String> = contents
+                .split('\n')
+                .enumerate()
+                .filter(|(_, line)| {
+                    let trimmed = line.trim_start();
+                    (line.contains(marker) || line.contains('\r'))
+                        && !trimmed.starts_with("///")
+                        && !trimmed.starts_with("//!")
+                })
+                .take(3)
+                .map(|(number, line)| format!("line {}: {line}", number + 1))
+                .collect();
+            push("file", format!("does not parse: {error}"), &suspects.join("\n"));
             return findings;
         }
     };
