@@ -18,6 +18,7 @@ use std::path::Path;
 use common::oracle::{self, BIDI, MARKER};
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as RunnerConfig, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 
@@ -133,6 +134,13 @@ fn text() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// Path segments are mostly plain: a generator may rightly refuse a hostile path template,
+/// and a refused document checks nothing past the error message.
+fn path_text() -> BoxedStrategy<String> {
+    let hostile = hostile_strings();
+    prop_oneof![8 => select(&PLAIN[..]).prop_map(|s| s.replace(' ', "-")), 1 => select(hostile)].boxed()
+}
+
 fn optional(strategy: BoxedStrategy<String>) -> BoxedStrategy<Option<String>> {
     prop::option::weighted(0.7, strategy).boxed()
 }
@@ -151,7 +159,21 @@ fn leaf_schema() -> BoxedStrategy<Value> {
         }),
         text().prop_map(|description| json!({"type": "integer", "format": "int64", "description": description})),
         Just(json!({"type": "boolean"})),
-        text().prop_map(|example| json!({"type": "string", "example": example})),
+        (text(), text(), text()).prop_map(|(example, default, pattern)| json!({
+            "type": "string", "example": example, "default": default, "pattern": pattern,
+            "minLength": 1, "maxLength": 40, "format": "x\"y"
+        })),
+        (text(), text()).prop_map(|(title, description)| json!({
+            "type": "array", "title": title, "items": {"type": "string", "description": description}
+        })),
+        (text(), text()).prop_map(|(first, second)| json!({
+            "description": first,
+            "oneOf": [{"type": "string", "description": second}, {"type": "integer"}]
+        })),
+        (text(), text()).prop_map(|(name, description)| json!({
+            "type": "object", "additionalProperties": {"type": "string", "description": description},
+            "properties": {name: {"type": "number", "default": 1.5}}
+        })),
     ]
     .boxed()
 }
@@ -181,7 +203,19 @@ fn schema() -> BoxedStrategy<Value> {
 
 /// A parameter: (name, location, schema, description, required).
 fn parameter() -> BoxedStrategy<(String, &'static str, Value, Option<String>, bool)> {
-    (text(), select(&["path", "query", "header", "query"][..]), leaf_schema(), optional(text()), any::<bool>()).boxed()
+    (
+        (text(), path_text()),
+        select(&["path", "query", "header", "query"][..]),
+        leaf_schema(),
+        optional(text()),
+        any::<bool>(),
+    )
+        .prop_map(|((name, path_name), location, schema, description, required)| {
+            // A path parameter's name is part of the template: mostly plain, as path segments.
+            let name = if location == "path" { path_name } else { name };
+            (name, location, schema, description, required)
+        })
+        .boxed()
 }
 
 fn security_scheme() -> BoxedStrategy<Value> {
@@ -249,17 +283,22 @@ fn operation() -> BoxedStrategy<OperationParts> {
 
 /// A path item: its first segment and its operations.
 fn path_item() -> BoxedStrategy<(String, Vec<OperationParts>)> {
-    (text(), prop::collection::vec(operation(), 1..3)).boxed()
+    (path_text(), prop::collection::vec(operation(), 1..3)).boxed()
 }
 
 fn document() -> BoxedStrategy<Value> {
     (
-        (text(), optional(text()), prop::collection::vec(select(server_urls()), 0..3)),
+        (
+            text(),
+            optional(text()),
+            prop::collection::vec(select(server_urls()), 0..3),
+            prop::collection::vec((text(), text()), 0..3),
+        ),
         prop::collection::vec(path_item(), 1..4),
         prop::collection::vec((text(), schema()), 0..3),
         prop::collection::vec((text(), security_scheme()), 0..3),
     )
-        .prop_map(|((title, description, servers), paths, schemas, schemes)| {
+        .prop_map(|((title, description, servers, tags), paths, schemas, schemes)| {
             let mut info = json!({"title": title, "version": "1"});
             if let Some(description) = description {
                 info["description"] = json!(description);
@@ -267,6 +306,13 @@ fn document() -> BoxedStrategy<Value> {
             let mut document = json!({"openapi": "3.0.3", "info": info});
             if !servers.is_empty() {
                 document["servers"] = Value::Array(servers.into_iter().map(|url| json!({"url": url})).collect());
+            }
+            if !tags.is_empty() {
+                document["tags"] = Value::Array(
+                    tags.into_iter()
+                        .map(|(name, description)| json!({"name": name, "description": description}))
+                        .collect(),
+                );
             }
             let mut path_map = Map::new();
             for (segment, operations) in paths {
@@ -287,6 +333,7 @@ fn document() -> BoxedStrategy<Value> {
                         });
                         if let Some(description) = description {
                             parameter["description"] = json!(description);
+                            parameter["example"] = json!(description);
                         }
                         parameters.push(parameter);
                     }
@@ -426,6 +473,10 @@ fn structured_fuzz() {
         ..RunnerConfig::default()
     };
     let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
+    if std::env::var_os("SDKGEN_FUZZ_SURVEY").is_some() {
+        survey(&mut runner, cases);
+        return;
+    }
     let started = std::time::Instant::now();
     let generated = std::cell::Cell::new(0u32);
     let rejected = std::cell::Cell::new(0u32);
@@ -464,6 +515,44 @@ fn structured_fuzz() {
         Err(TestError::Abort(reason)) => panic!("fuzz run aborted: {reason}"),
     }
     assert!(generated > 0, "no fuzz case generated a crate: the oracle checked nothing");
+}
+
+/// `SDKGEN_FUZZ_SURVEY=1`: every case runs (no stop at the first failure, no shrinking) and
+/// each distinct problem is listed once with the smallest spec that showed it; fails if any.
+fn survey(runner: &mut TestRunner, cases: u32) {
+    let strategy = (document(), any::<bool>(), any::<bool>());
+    let mut seen: std::collections::BTreeMap<String, (usize, String, String)> = Default::default();
+    let (mut generated, mut rejected) = (0, 0);
+    for case in 0..cases {
+        let (document, yaml, lenient) = strategy.new_tree(runner).unwrap().current();
+        let (file_name, text) = if yaml {
+            ("case.yaml", serde_yaml::to_string(&document).unwrap())
+        } else {
+            ("case.json", serde_json::to_string_pretty(&document).unwrap())
+        };
+        let path = common::temp_spec("fuzz-survey", file_name, &text);
+        let (ok, problems) = problems(&path, lenient);
+        if ok {
+            generated += 1;
+        } else {
+            rejected += 1;
+        }
+        for problem in problems {
+            // The kind of problem: the finding without its excerpt.
+            let kind = problem.split(": \"").next().unwrap_or(&problem).to_string();
+            let entry = seen.entry(kind).or_insert((0, problem.clone(), text.clone()));
+            entry.0 += 1;
+            if text.len() < entry.2.len() {
+                *entry = (entry.0, problem, format!("case {case}, lenient {lenient}:\n{text}"));
+            }
+        }
+    }
+    let mut report = format!("{cases} cases: {generated} generated, {rejected} rejected\n");
+    for (kind, (count, problem, text)) in &seen {
+        report.push_str(&format!("\n== {count}x {kind}\n{problem}\n{text}\n"));
+    }
+    eprintln!("{report}");
+    assert!(seen.is_empty(), "{} kind(s) of problem; see the report above", seen.len());
 }
 
 /// What each corpus file expects: `x-sdkgen-test-expect: generate` means the spec is valid
