@@ -92,6 +92,14 @@ fn oracle_accepts_text_and_other_languages() {
 }
 
 #[test]
+fn oracle_flags_raw_html_carrying_the_marker() {
+    assert_flags("/// <script>PWNED!()</script>\npub struct S;\n", "raw HTML");
+    assert_flags("/// Text\n///\n/// <div onclick=\"PWNED!()\">\n///\n/// after\npub struct S;\n", "raw HTML");
+    assert_clean("/// &lt;script&gt;PWNED!()&lt;/script&gt; and `<b>PWNED</b>`\npub struct S;\n");
+    assert_clean("/// <br> is fine without the marker\npub struct S;\n");
+}
+
+#[test]
 fn oracle_reads_rustdoc_info_strings() {
     assert!(oracle::is_rust_info(""));
     assert!(oracle::is_rust_info("rust"));

@@ -16,6 +16,7 @@
 //!   CommonMark; every code block rustdoc would compile as a Rust doctest must come from the
 //!   generator's own examples (they start with `use <crate>::Client;`) and may carry the
 //!   marker only inside string literals;
+//! - no raw HTML in documentation carries the marker (rustdoc copies raw HTML into its pages);
 //! - no documentation line and no `.rs` file holds a carriage return or a bidi control
 //!   character (rustc rejects both), and the `//` header lines hold nothing that ends a line;
 //! - `Cargo.toml` parses, and neither its keys nor its dependency tables nor `package.build`
@@ -129,6 +130,27 @@ pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
     }
     blocks.extend(current);
     blocks
+}
+
+/// Raw HTML (blocks and inline tags) that holds the marker: rustdoc passes raw HTML through to
+/// the rendered page, so spec text there is markup, not text.
+pub fn raw_html_with_marker(markdown: &str, marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut block = String::new();
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::empty()) {
+        match event {
+            Event::Html(html) => block.push_str(&html),
+            Event::InlineHtml(html) if html.contains(marker) => found.push(html.to_string()),
+            Event::End(TagEnd::HtmlBlock) => {
+                if block.contains(marker) {
+                    found.push(std::mem::take(&mut block));
+                }
+                block.clear();
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The source rustdoc compiles for a doctest: `# ` hidden lines are unhidden, `##` becomes `#`.
@@ -478,6 +500,14 @@ fn is_generator_example(code: &str) -> bool {
 
 /// Checks one piece of Markdown documentation.
 pub fn check_markdown(file: &str, place: &str, markdown: &str, marker: &str, findings: &mut Vec<Finding>) {
+    for html in raw_html_with_marker(markdown, marker) {
+        findings.push(Finding {
+            file: file.to_string(),
+            place: place.to_string(),
+            problem: "raw HTML carries the marker".into(),
+            excerpt: html,
+        });
+    }
     for block in code_blocks(markdown) {
         if !block.is_rust() {
             continue;
