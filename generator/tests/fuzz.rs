@@ -267,7 +267,14 @@ fn operation() -> BoxedStrategy<OperationParts> {
         text(),
     )
         .prop_map(
-            |(method, (operation_id, summary, description, tags), parameters, request_body, response, response_description)| {
+            |(
+                method,
+                (operation_id, summary, description, tags),
+                parameters,
+                request_body,
+                response,
+                response_description,
+            )| {
                 OperationParts {
                     method,
                     operation_id,
@@ -365,7 +372,8 @@ fn document() -> BoxedStrategy<Value> {
                         body["parameters"] = Value::Array(parameters);
                     }
                     if let Some(schema) = &operation.request_body {
-                        body["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
+                        body["requestBody"] =
+                            json!({"required": true, "content": {"application/json": {"schema": schema}}});
                     }
                     item.insert(operation.method.to_string(), body);
                 }
@@ -404,7 +412,10 @@ fn server_urls() -> Vec<String> {
 fn problems(path: &Path, lenient: bool) -> (bool, Vec<String>) {
     let config = sdkgen::Config::default();
     let options = sdkgen::Options {
-        provenance: sdkgen::Provenance { spec: "hostile.json".into(), command: "cargo test -p sdkgen --test fuzz".into() },
+        provenance: sdkgen::Provenance {
+            spec: "hostile.json".into(),
+            command: "cargo test -p sdkgen --test fuzz".into(),
+        },
         standalone: true,
         lenient,
     };
@@ -601,14 +612,14 @@ fn payload_forms_are_what_the_oracle_flags() {
     let lib = "#![doc = include_str!(\"../README.md\")]\n";
     let forms: Vec<String> = hostile_strings()
         .into_iter()
-        .filter(|h| h.contains(PAYLOAD) && (h.contains("```") || h.contains("~~~") || h.contains("    ") || h.contains('\t')))
+        .filter(|h| {
+            h.contains(PAYLOAD) && (h.contains("```") || h.contains("~~~") || h.contains("    ") || h.contains('\t'))
+        })
         .collect();
     assert!(forms.len() >= 15, "{forms:#?}");
     for form in forms {
-        let files = vec![
-            ("README.md".to_string(), format!("# t\n\n{form}\n")),
-            ("src/lib.rs".to_string(), lib.to_string()),
-        ];
+        let files =
+            vec![("README.md".to_string(), format!("# t\n\n{form}\n")), ("src/lib.rs".to_string(), lib.to_string())];
         assert!(!oracle::check_files(&files, MARKER).is_empty(), "the oracle waves through {form:?}");
     }
 }

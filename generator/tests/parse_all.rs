@@ -166,7 +166,8 @@ fn oracle_checks_the_readme_as_crate_documentation() {
 
 #[test]
 fn oracle_checks_cargo_toml() {
-    let good = "[package]\nname = \"x\"\ndescription = \"PWNED \\\" \\n [dependencies]\"\n\n[dependencies]\nserde = \"1\"\n";
+    let good =
+        "[package]\nname = \"x\"\ndescription = \"PWNED \\\" \\n [dependencies]\"\n\n[dependencies]\nserde = \"1\"\n";
     assert!(oracle::check_cargo_toml(good, MARKER).is_empty());
     let bad_dep = "[package]\nname = \"x\"\n\n[dependencies]\nPWNED = \"1\"\n";
     assert!(!oracle::check_cargo_toml(bad_dep, MARKER).is_empty());

@@ -191,10 +191,9 @@ fn marker_in_tokens(tokens: TokenStream, marker: &str) -> Option<String> {
             }
             TokenTree::Ident(ident) => {
                 let name = ident.to_string();
-                if name == marker || name.strip_prefix("r#") == Some(marker) {
-                    if matches!(tokens.peek(), Some(TokenTree::Punct(punct)) if punct.as_char() == '!') {
-                        return Some(format!("macro call `{name}!`"));
-                    }
+                let is_marker = name == marker || name.strip_prefix("r#") == Some(marker);
+                if is_marker && matches!(tokens.peek(), Some(TokenTree::Punct(punct)) if punct.as_char() == '!') {
+                    return Some(format!("macro call `{name}!`"));
                 }
             }
             TokenTree::Punct(_) => {}
@@ -477,7 +476,8 @@ pub fn doc_blocks(path: &str, file: &syn::File, files: &[(String, String)]) -> (
     for (address, fragment) in std::mem::take(&mut collector.all) {
         if collector.grouped.contains(&address) {
             if !loose.is_empty() {
-                loose_blocks.push(DocBlock { place: "other doc attributes".into(), fragments: std::mem::take(&mut loose) });
+                loose_blocks
+                    .push(DocBlock { place: "other doc attributes".into(), fragments: std::mem::take(&mut loose) });
             }
         } else {
             loose.push(fragment);
@@ -493,9 +493,10 @@ pub fn doc_blocks(path: &str, file: &syn::File, files: &[(String, String)]) -> (
 /// Whether a Rust doctest block is one of the generator's README examples.
 fn is_generator_example(code: &str) -> bool {
     let first = code.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
-    first.strip_prefix("use ").and_then(|rest| rest.strip_suffix("::Client;")).is_some_and(|name| {
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
+    first
+        .strip_prefix("use ")
+        .and_then(|rest| rest.strip_suffix("::Client;"))
+        .is_some_and(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// Checks one piece of Markdown documentation.
@@ -553,12 +554,14 @@ pub fn check_rust(path: &str, contents: &str, files: &[(String, String)], marker
         if !line.starts_with("//") || line.starts_with("///") || line.starts_with("//!") {
             break;
         }
-        if let Some(c) = line.chars().find(|c| matches!(c, '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{b}' | '\u{c}'))
+        if let Some(c) =
+            line.chars().find(|c| matches!(c, '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{b}' | '\u{c}'))
         {
             push(&format!("header line {}", number + 1), format!("header line holds {c:?}"), line);
         }
     }
-    if let Some((number, line)) = contents.split('\n').enumerate().find(|(_, line)| has_line_breaking_or_bidi(line).is_some())
+    if let Some((number, line)) =
+        contents.split('\n').enumerate().find(|(_, line)| has_line_breaking_or_bidi(line).is_some())
     {
         let c = has_line_breaking_or_bidi(line).unwrap_or_default();
         push(&format!("line {}", number + 1), format!("carriage return or bidi control {c:?} in the file"), line);
@@ -618,7 +621,7 @@ pub fn duplicate_names(file: &syn::File) -> Vec<(String, String)> {
     found
 }
 
-fn first_duplicate<'a>(names: impl IntoIterator<Item = String>) -> Vec<String> {
+fn first_duplicate(names: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = HashSet::new();
     names.into_iter().filter(|name| !seen.insert(name.clone())).collect()
 }
@@ -824,7 +827,8 @@ pub fn check_files(files: &[(String, String)], marker: &str) -> Vec<Finding> {
     // README.md is read through `include_str!` from `src/lib.rs` as the crate documentation,
     // and so checked there; check it on its own too in case it is not included.
     if let Some((_, readme)) = files.iter().find(|(path, _)| path == "README.md") {
-        let included = files.iter().any(|(path, text)| path == "src/lib.rs" && text.contains("include_str!(\"../README.md\")"));
+        let included =
+            files.iter().any(|(path, text)| path == "src/lib.rs" && text.contains("include_str!(\"../README.md\")"));
         if !included {
             check_markdown("README.md", "file", readme, marker, &mut findings);
         }
