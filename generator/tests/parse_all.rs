@@ -165,6 +165,19 @@ fn oracle_checks_the_readme_as_crate_documentation() {
 }
 
 #[test]
+fn oracle_lists_rust_doctests() {
+    let lib = "#![doc = include_str!(\"../README.md\")]\n/// ```text\n/// PWNED\n/// ```\n///\n/// ~~~\n/// PWNED!();\n/// ~~~\npub mod m {}\n";
+    let readme = "# t\n\n```rust,no_run\nuse x::Client;\n```\n\n> ```\n> PWNED!();\n> ```\n";
+    let crate_files = files(&[("README.md", readme), ("src/lib.rs", lib)]);
+    let all = oracle::rust_doctests(&crate_files, "");
+    assert_eq!(all.len(), 3, "{all:#?}");
+    let hostile = oracle::rust_doctests(&crate_files, MARKER);
+    let places: Vec<(&str, &str)> = hostile.iter().map(|(file, place, _)| (file.as_str(), place.as_str())).collect();
+    assert_eq!(places, [("src/lib.rs", "crate or module (inner docs)"), ("src/lib.rs", "mod m")]);
+    assert!(hostile.iter().all(|(_, _, block)| block.text == "PWNED!();\n"), "{hostile:#?}");
+}
+
+#[test]
 fn oracle_checks_cargo_toml() {
     let good =
         "[package]\nname = \"x\"\ndescription = \"PWNED \\\" \\n [dependencies]\"\n\n[dependencies]\nserde = \"1\"\n";

@@ -499,6 +499,24 @@ fn is_generator_example(code: &str) -> bool {
         .is_some_and(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
+/// Every Rust doctest of a generated crate that contains `needle`, as (file, item, block):
+/// the documentation of every item of every `.rs` file, the README included through
+/// `include_str!`. An empty needle lists them all.
+pub fn rust_doctests(files: &[(String, String)], needle: &str) -> Vec<(String, String, CodeBlock)> {
+    let mut found = Vec::new();
+    for (path, contents) in files.iter().filter(|(path, _)| path.ends_with(".rs")) {
+        let Ok(file) = syn::parse_file(contents) else { continue };
+        for block in doc_blocks(path, &file, files).0 {
+            for code in code_blocks(&block.markdown()) {
+                if code.is_rust() && code.text.contains(needle) {
+                    found.push((path.clone(), block.place.clone(), code));
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Checks one piece of Markdown documentation.
 pub fn check_markdown(file: &str, place: &str, markdown: &str, marker: &str, findings: &mut Vec<Finding>) {
     for html in raw_html_with_marker(markdown, marker) {
