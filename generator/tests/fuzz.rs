@@ -255,6 +255,8 @@ struct OperationParts {
     request_body: Option<Value>,
     response: Option<Value>,
     response_description: String,
+    /// Values of the extensions `EXTENDED_CONFIG` reads: group, method name, listed items.
+    extensions: (Option<String>, Option<String>, Vec<String>),
 }
 
 fn operation() -> BoxedStrategy<OperationParts> {
@@ -265,6 +267,7 @@ fn operation() -> BoxedStrategy<OperationParts> {
         prop::option::weighted(0.4, schema()),
         prop::option::weighted(0.7, schema()),
         text(),
+        (optional(text()), optional(text()), prop::collection::vec(text(), 0..3)),
     )
         .prop_map(
             |(
@@ -274,6 +277,7 @@ fn operation() -> BoxedStrategy<OperationParts> {
                 request_body,
                 response,
                 response_description,
+                extensions,
             )| {
                 OperationParts {
                     method,
@@ -285,6 +289,7 @@ fn operation() -> BoxedStrategy<OperationParts> {
                     request_body,
                     response,
                     response_description,
+                    extensions,
                 }
             },
         )
@@ -365,6 +370,16 @@ fn document() -> BoxedStrategy<Value> {
                             body[key] = json!(value);
                         }
                     }
+                    let (group, method_name, listed) = &operation.extensions;
+                    if let Some(group) = group {
+                        body["x-group"] = json!(group);
+                    }
+                    if let Some(method_name) = method_name {
+                        body["x-method"] = json!(method_name);
+                    }
+                    if !listed.is_empty() {
+                        body["x-listed"] = json!(listed);
+                    }
                     if !operation.tags.is_empty() {
                         body["tags"] = json!(operation.tags);
                     }
@@ -408,9 +423,29 @@ fn server_urls() -> Vec<String> {
     urls
 }
 
+/// A configuration under which more spec strings reach the output: operation extensions name
+/// resources and methods and add documented lists, parameters move into the params struct,
+/// and responses are unwrapped from an envelope.
+const EXTENDED_CONFIG: &str = r#"
+[naming]
+group_extension = "x-group"
+method_extension = "x-method"
+params_in_struct = ["id", "name"]
+
+[docs.extensions]
+"x-listed" = "Listed items"
+
+[response]
+unwrap_field = "result"
+"#;
+
+fn extended_config() -> sdkgen::Config {
+    sdkgen::Config::parse(EXTENDED_CONFIG, Path::new("extended.toml")).unwrap()
+}
+
 /// Whether a crate was generated, and what went wrong with one document, if anything.
-fn problems(path: &Path, lenient: bool) -> (bool, Vec<String>) {
-    let config = sdkgen::Config::default();
+fn problems(path: &Path, lenient: bool, extended: bool) -> (bool, Vec<String>) {
+    let config = if extended { extended_config() } else { sdkgen::Config::default() };
     let options = sdkgen::Options {
         provenance: sdkgen::Provenance {
             spec: "hostile.json".into(),
@@ -494,21 +529,22 @@ fn structured_fuzz() {
     let started = std::time::Instant::now();
     let generated = std::cell::Cell::new(0u32);
     let rejected = std::cell::Cell::new(0u32);
-    let result = runner.run(&(document(), any::<bool>(), any::<bool>()), |(document, yaml, lenient)| {
+    let strategy = (document(), any::<bool>(), any::<bool>(), any::<bool>());
+    let result = runner.run(&strategy, |(document, yaml, lenient, extended)| {
         let (file_name, text) = if yaml {
             ("case.yaml", serde_yaml::to_string(&document).unwrap())
         } else {
             ("case.json", serde_json::to_string_pretty(&document).unwrap())
         };
         let path = common::temp_spec("fuzz", file_name, &text);
-        let (ok, problems) = problems(&path, lenient);
+        let (ok, problems) = problems(&path, lenient, extended);
         let counter = if ok { &generated } else { &rejected };
         counter.set(counter.get() + 1);
         if problems.is_empty() {
             Ok(())
         } else {
             Err(TestCaseError::fail(format!(
-                "{} problem(s) (lenient: {lenient}):\n{}\nspec ({file_name}):\n{text}",
+                "{} problem(s) (lenient: {lenient}, extended configuration: {extended}):\n{}\nspec ({file_name}):\n{text}",
                 problems.len(),
                 problems.join("\n")
             )))
@@ -522,8 +558,8 @@ fn structured_fuzz() {
     );
     match result {
         Ok(()) => {}
-        Err(TestError::Fail(reason, (document, yaml, lenient))) => panic!(
-            "minimal failing document (yaml: {yaml}, lenient: {lenient}): {reason}\n\nas JSON:\n{}",
+        Err(TestError::Fail(reason, (document, yaml, lenient, extended))) => panic!(
+            "minimal failing document (yaml: {yaml}, lenient: {lenient}, extended: {extended}): {reason}\n\nas JSON:\n{}",
             serde_json::to_string_pretty(&document).unwrap()
         ),
         Err(TestError::Abort(reason)) => panic!("fuzz run aborted: {reason}"),
@@ -534,18 +570,18 @@ fn structured_fuzz() {
 /// `SDKGEN_FUZZ_SURVEY=1`: every case runs (no stop at the first failure, no shrinking) and
 /// each distinct problem is listed once with the smallest spec that showed it; fails if any.
 fn survey(runner: &mut TestRunner, cases: u32) {
-    let strategy = (document(), any::<bool>(), any::<bool>());
+    let strategy = (document(), any::<bool>(), any::<bool>(), any::<bool>());
     let mut seen: std::collections::BTreeMap<String, (usize, String, String)> = Default::default();
     let (mut generated, mut rejected) = (0, 0);
     for case in 0..cases {
-        let (document, yaml, lenient) = strategy.new_tree(runner).unwrap().current();
+        let (document, yaml, lenient, extended) = strategy.new_tree(runner).unwrap().current();
         let (file_name, text) = if yaml {
             ("case.yaml", serde_yaml::to_string(&document).unwrap())
         } else {
             ("case.json", serde_json::to_string_pretty(&document).unwrap())
         };
         let path = common::temp_spec("fuzz-survey", file_name, &text);
-        let (ok, problems) = problems(&path, lenient);
+        let (ok, problems) = problems(&path, lenient, extended);
         if ok {
             generated += 1;
         } else {
@@ -557,7 +593,7 @@ fn survey(runner: &mut TestRunner, cases: u32) {
             let entry = seen.entry(kind).or_insert((0, problem.clone(), text.clone()));
             entry.0 += 1;
             if text.len() < entry.2.len() {
-                *entry = (entry.0, problem, format!("case {case}, lenient {lenient}:\n{text}"));
+                *entry = (entry.0, problem, format!("case {case}, lenient {lenient}, extended {extended}:\n{text}"));
             }
         }
     }
@@ -571,6 +607,7 @@ fn survey(runner: &mut TestRunner, cases: u32) {
 
 /// What each corpus file expects: `x-sdkgen-test-expect: generate` means the spec is valid
 /// and generation must succeed; `any` means a located, clean error is acceptable too.
+/// `x-sdkgen-test-config: extended` generates with `EXTENDED_CONFIG` instead of the default.
 #[test]
 fn hostile_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
@@ -592,8 +629,10 @@ fn hostile_corpus() {
         };
         let expect = document.get("x-sdkgen-test-expect").and_then(Value::as_str).unwrap_or("generate");
         assert!(matches!(expect, "generate" | "any"), "{name}: x-sdkgen-test-expect is {expect:?}");
+        // `x-sdkgen-test-config: extended` runs the spec with `EXTENDED_CONFIG`.
+        let extended = document.get("x-sdkgen-test-config").and_then(Value::as_str) == Some("extended");
         for lenient in [false, true] {
-            let (generated, mut found) = problems(path, lenient);
+            let (generated, mut found) = problems(path, lenient, extended);
             if expect == "generate" && !generated {
                 found.push("a valid spec was rejected (it must generate)".into());
             }
