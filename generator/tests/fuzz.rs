@@ -481,9 +481,16 @@ fn dump(spec: &Path, generated: &sdkgen::Generated) {
     let Some(dir) = std::env::var_os("SDKGEN_FUZZ_DUMP") else { return };
     let root = Path::new(&dir).join(spec.file_stem().unwrap());
     for file in &generated.files {
+        // Paths the oracle rejects (too long, escaping the crate) are not written.
+        if oracle::path_problem(&file.path).is_some() {
+            continue;
+        }
         let path = root.join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, &file.contents).unwrap();
+        let written =
+            std::fs::create_dir_all(path.parent().unwrap()).and_then(|()| std::fs::write(&path, &file.contents));
+        if let Err(error) = written {
+            eprintln!("SDKGEN_FUZZ_DUMP: {}: {error}", path.display());
+        }
     }
 }
 

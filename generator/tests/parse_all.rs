@@ -178,6 +178,19 @@ fn oracle_lists_rust_doctests() {
 }
 
 #[test]
+fn oracle_checks_file_paths() {
+    assert_eq!(oracle::path_problem("src/types/pet.rs"), None);
+    assert_eq!(oracle::path_problem("README.md"), None);
+    for bad in ["/etc/passwd", "src/../../x.rs", "src//x.rs", "src/./x.rs", "src/a b.rs", "src/a\nb.rs", ""] {
+        assert!(oracle::path_problem(bad).is_some(), "{bad:?}");
+    }
+    assert!(oracle::path_problem(&format!("src/resources/{}.rs", "x".repeat(253))).is_some());
+    assert!(oracle::path_problem(&format!("src/resources/{}.rs", "x".repeat(252))).is_none());
+    let findings = oracle::check_files(&files(&[("src/../evil.rs", "pub struct S;\n")]), MARKER);
+    assert!(findings.iter().any(|f| f.place == "path"), "{findings:#?}");
+}
+
+#[test]
 fn oracle_checks_cargo_toml() {
     let good =
         "[package]\nname = \"x\"\ndescription = \"PWNED \\\" \\n [dependencies]\"\n\n[dependencies]\nserde = \"1\"\n";

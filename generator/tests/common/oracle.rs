@@ -19,6 +19,8 @@
 //! - no raw HTML in documentation carries the marker (rustdoc copies raw HTML into its pages);
 //! - no documentation line and no `.rs` file holds a carriage return or a bidi control
 //!   character (rustc rejects both), and the `//` header lines hold nothing that ends a line;
+//! - every file path stays inside the crate and is a portable name (no component over 255
+//!   bytes);
 //! - `Cargo.toml` parses, and neither its keys nor its dependency tables nor `package.build`
 //!   carry the marker.
 #![allow(dead_code)]
@@ -821,9 +823,40 @@ pub fn check_cargo_toml(contents: &str, marker: &str) -> Vec<Finding> {
     findings
 }
 
+/// What is wrong with a generated file's path, if anything: it must stay inside the crate
+/// (relative, no `.` or `..`), and each component must be a portable file name of at most
+/// 255 bytes (the usual file-system limit) made of ASCII letters, digits, `_`, `-` and `.`.
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() || path.starts_with('/') {
+        return Some("path is empty or absolute");
+    }
+    for component in path.split('/') {
+        if component.is_empty() || component == "." || component == ".." {
+            return Some("path component is empty, `.` or `..`");
+        }
+        if component.len() > 255 {
+            return Some("path component is longer than 255 bytes");
+        }
+        if !component.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+            return Some("path component holds a character other than ASCII letters, digits, `_`, `-`, `.`");
+        }
+    }
+    None
+}
+
 /// Checks every file of a generated crate. `files` are (path, contents).
 pub fn check_files(files: &[(String, String)], marker: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
+    for (path, _) in files {
+        if let Some(problem) = path_problem(path) {
+            findings.push(Finding {
+                file: path.clone(),
+                place: "path".into(),
+                problem: problem.into(),
+                excerpt: path.clone(),
+            });
+        }
+    }
     for (path, contents) in files {
         if path.ends_with(".rs") {
             findings.extend(check_rust(path, contents, files, marker));
