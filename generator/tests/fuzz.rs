@@ -571,7 +571,9 @@ fn structured_fuzz() {
         ),
         Err(TestError::Abort(reason)) => panic!("fuzz run aborted: {reason}"),
     }
-    assert!(generated > 0, "no fuzz case generated a crate: the oracle checked nothing");
+    // The documents are valid OpenAPI; a generator that refused most of them would pass the
+    // oracle by checking nothing. (On success no shrinking ran: the counts are the cases.)
+    assert!(generated * 2 >= cases, "only {generated} of {cases} fuzz cases generated a crate ({rejected} refused)");
 }
 
 /// `SDKGEN_FUZZ_SURVEY=1`: every case runs (no stop at the first failure, no shrinking) and
