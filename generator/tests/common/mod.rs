@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use sdkgen::{Config, Generated, Options, Provenance};
 
+pub mod oracle;
+
 /// `generator/tests/fixtures`.
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
