@@ -16,8 +16,6 @@ pub mod extract;
 pub mod format;
 pub mod ir;
 pub mod load;
-mod locate;
-mod normalize;
 mod parallel;
 pub mod resolve;
 pub mod write;

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
+mod locate;
+mod normalize;
 mod split;
 
 /// JSON documents of at least this many bytes are read on every core (see `read_direct`).
@@ -132,14 +134,14 @@ fn is_json(path: &Path, text: &str) -> bool {
 
 /// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
 pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
-    let value = crate::normalize::normalize(value);
+    let value = normalize::normalize(value);
     // The fast path reads without tracking paths; only a failure pays for locating itself.
     if let Ok(document) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
         return Ok(document);
     }
     serde_path_to_error::deserialize(&value).map_err(|error| {
         // Prefer the innermost failing piece; the whole-document path is often too shallow.
-        let (pointer, message) = crate::locate::locate(&value)
+        let (pointer, message) = locate::locate(&value)
             .unwrap_or_else(|| (pointer_from_serde_path(error.path()), error.inner().to_string()));
         spec_error(path, &pointer, &message)
     })
