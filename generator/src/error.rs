@@ -1,25 +1,28 @@
 //! Errors the generator reports to its users, each located in the input.
+//!
+//! Messages echo text from the spec (keys, names, values) and paths. Every field of an error
+//! is passed through [`escape`] when it is displayed, so no control character or bidirectional
+//! formatting character from the input reaches the terminal raw, whichever path built the error.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can stop generation.
 ///
 /// Spec problems carry the file and a JSON pointer (`#/paths/~1pets/get/...`) so the user can
 /// jump to the offending node; syntax problems carry a line and column instead.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// The file could not be read or written.
-    #[error("{path}: {source}")]
     Io {
         /// The file that failed.
         path: PathBuf,
         /// What the operating system said.
-        #[source]
         source: std::io::Error,
     },
 
     /// The file is not valid YAML or JSON.
-    #[error("{path}:{line}:{column}: invalid {format}: {message}")]
     Syntax {
         /// The file that failed to parse.
         path: PathBuf,
@@ -34,7 +37,6 @@ pub enum Error {
     },
 
     /// The document parsed but is not an OpenAPI document we can use.
-    #[error("{path}: {pointer}: {message}")]
     Spec {
         /// The spec file.
         path: PathBuf,
@@ -45,7 +47,6 @@ pub enum Error {
     },
 
     /// The generator configuration is invalid.
-    #[error("{path}: {message}")]
     Config {
         /// The configuration file.
         path: PathBuf,
@@ -54,13 +55,75 @@ pub enum Error {
     },
 
     /// The generated code could not be parsed back; this is a bug in the generator.
-    #[error("internal error: emitted code for {file} does not parse ({message}); please report this with the spec")]
     Internal {
         /// Generated file whose tokens were rejected.
         file: String,
         /// The parser's message.
         message: String,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => {
+                write!(f, "{}: {}", escape(&path.display().to_string()), escape(&source.to_string()))
+            }
+            Error::Syntax { path, format, line, column, message } => write!(
+                f,
+                "{}:{line}:{column}: invalid {format}: {}",
+                escape(&path.display().to_string()),
+                escape(message)
+            ),
+            Error::Spec { path, pointer, message } => {
+                write!(f, "{}: {}: {}", escape(&path.display().to_string()), escape(pointer), escape(message))
+            }
+            Error::Config { path, message } => {
+                // Configuration messages (from the TOML parser) span several lines on purpose.
+                let message: Vec<Cow<'_, str>> = message.split('\n').map(escape).collect();
+                write!(f, "{}: {}", escape(&path.display().to_string()), message.join("\n"))
+            }
+            Error::Internal { file, message } => write!(
+                f,
+                "internal error: emitted code for {} does not parse ({}); please report this with the spec",
+                escape(file),
+                escape(message)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Text safe to print to a terminal: control characters (C0, DEL, C1, including line breaks,
+/// tabs, ESC, BEL) and Unicode bidirectional formatting characters (U+061C, U+200E, U+200F,
+/// U+202A to U+202E, U+2066 to U+2069) are written as Rust escapes such as `\u{1b}`. Text
+/// without them is returned as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether [`escape`] rewrites `c`.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The generator's result type.
@@ -91,5 +154,29 @@ impl SpecProblem {
     /// Attaches the spec file's path.
     pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
         Error::Spec { path: path.into(), pointer: self.pointer, message: self.message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_renders_control_and_bidi_characters() {
+        assert_eq!(escape("plain /pets ~1 é"), "plain /pets ~1 é");
+        assert_eq!(escape("a\u{1b}[31mb\u{7}c\rd\ne\u{9b}"), "a\\u{1b}[31mb\\u{7}c\\u{d}d\\u{a}e\\u{9b}");
+        assert_eq!(escape("x\u{202e}y\u{2066}z\u{200f}\u{61c}"), "x\\u{202e}y\\u{2066}z\\u{200f}\\u{61c}");
+    }
+
+    #[test]
+    fn every_field_of_an_error_is_escaped() {
+        let error = Error::Spec {
+            path: PathBuf::from("a\u{1b}.yaml"),
+            pointer: "#/components/schemas/P\u{7}".into(),
+            message: "`#/components/schemas/P\u{7}\r` points to nothing".into(),
+        };
+        let shown = error.to_string();
+        assert!(!shown.chars().any(needs_escape), "{shown:?}");
+        assert_eq!(shown, "a\\u{1b}.yaml: #/components/schemas/P\\u{7}: `#/components/schemas/P\\u{7}\\u{d}` points to nothing");
     }
 }
