@@ -103,8 +103,9 @@ impl std::error::Error for Error {
 }
 
 /// Text safe to print to a terminal: control characters (C0, DEL, C1, including line breaks,
-/// tabs, ESC, BEL) and Unicode bidirectional formatting characters (U+061C, U+200E, U+200F,
-/// U+202A to U+202E, U+2066 to U+2069) are written as Rust escapes such as `\u{1b}`. Text
+/// tabs, ESC, BEL), the Unicode line and paragraph separators (U+2028, U+2029) and Unicode
+/// bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to
+/// U+2069) are written as Rust escapes such as `\u{1b}`. Text
 /// without them is returned as it is.
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
@@ -123,7 +124,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Whether [`escape`] rewrites `c`.
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || matches!(c, '\u{061c}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The generator's result type.
