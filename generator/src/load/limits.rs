@@ -15,18 +15,20 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// normalising walk, locating, typed deserialization) recurses deeper than this.
 pub const MAX_DEPTH: usize = 128;
 
-/// The most values (scalars, sequences and mappings) a YAML document may produce: 4,000,000,
-/// eight times what Cloudflare's document holds. Every replay of an alias counts again, so this
-/// is the budget that stops an alias bomb (anchors each referencing the previous one several
-/// times), which a small file can make expand exponentially. It is absolute, not proportional to
-/// the file's size (serde_yaml's own repetition limit grows with the document, so a bomb padded
-/// with filler gets past it): at the limit the tree takes a few hundred MB.
-pub const MAX_YAML_VALUES: usize = 4_000_000;
+/// The most values (scalars, sequences and mappings) a YAML document with anchors may produce:
+/// 1,000,000, twice what Cloudflare's whole document holds. Every replay of an alias counts
+/// again, so this is the budget that stops an alias bomb (anchors each referencing the previous
+/// one several times), which a small file can make expand exponentially. It is absolute, not
+/// proportional to the file's size (serde_yaml's own repetition limit grows with the document,
+/// so a bomb padded with filler gets past it): at the limit the tree takes about 150 MB.
+/// Documents without anchors (nearly all real ones) hold no aliases and are not counted: like
+/// JSON, what they expand to is bounded by the file size.
+pub const MAX_YAML_VALUES: usize = 1_000_000;
 
-/// The most bytes of keys and strings a YAML document may produce, every alias replay counted
-/// again: 128 MiB. It stops an alias bomb whose leaves are long strings before the value budget
-/// would.
-pub const MAX_YAML_TEXT_BYTES: usize = 128 << 20;
+/// The most bytes of keys and strings a YAML document with anchors may produce, every alias
+/// replay counted again: 64 MiB. It stops an alias bomb whose leaves are long strings before the
+/// value budget would.
+pub const MAX_YAML_TEXT_BYTES: usize = 64 << 20;
 
 /// The longest mapping key, in bytes: 64 KiB. Keys become names (paths, schema and property
 /// names), which are short in every real document; values (descriptions, examples) are not

@@ -48,8 +48,9 @@ impl Duplicates {
 
 /// What the visitor counts, and what it found.
 struct State {
-    /// Whether the YAML budgets apply (JSON has no aliases: its size is bounded by the file's).
-    yaml: bool,
+    /// Whether the alias budgets apply: YAML with anchors (without, like JSON, what the text
+    /// expands to is bounded by the file's size).
+    budget: bool,
     values: usize,
     text_bytes: usize,
     duplicates: Duplicates,
@@ -65,16 +66,16 @@ impl State {
     fn add<E: de::Error>(&mut self, values: usize, bytes: usize) -> Result<(), E> {
         self.values += values;
         self.text_bytes += bytes;
-        if self.yaml && self.values > MAX_YAML_VALUES {
+        if self.budget && self.values > MAX_YAML_VALUES {
             return Err(E::custom(format!(
                 "the document, with its aliases expanded, holds more than {MAX_YAML_VALUES} values, the limit for \
-                 YAML documents (are aliases nested to expand exponentially?)"
+                 YAML documents with anchors (are aliases nested to expand exponentially?)"
             )));
         }
-        if self.yaml && self.text_bytes > MAX_YAML_TEXT_BYTES {
+        if self.budget && self.text_bytes > MAX_YAML_TEXT_BYTES {
             return Err(E::custom(format!(
                 "the document, with its aliases expanded, holds more than {} MiB of keys and strings, the limit for \
-                 YAML documents (are aliases nested to expand exponentially?)",
+                 YAML documents with anchors (are aliases nested to expand exponentially?)",
                 MAX_YAML_TEXT_BYTES >> 20
             )));
         }
@@ -284,7 +285,7 @@ pub type Read = (Value, Duplicates);
 
 /// Reads JSON text (one value, then only whitespace).
 pub fn json(text: &str) -> Result<Read, serde_json::Error> {
-    let mut state = State { yaml: false, values: 0, text_bytes: 0, duplicates: Duplicates::default() };
+    let mut state = State { budget: false, values: 0, text_bytes: 0, duplicates: Duplicates::default() };
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = ValueSeed { state: &mut state, at: None, depth: 0 }.deserialize(&mut deserializer)?;
     deserializer.end()?;
@@ -303,7 +304,7 @@ pub enum YamlError {
 
 /// Reads YAML text holding one document.
 pub fn yaml(text: &str) -> Result<Read, YamlError> {
-    let mut state = State { yaml: true, values: 0, text_bytes: 0, duplicates: Duplicates::default() };
+    let mut state = State { budget: may_have_anchors(text), values: 0, text_bytes: 0, duplicates: Duplicates::default() };
     let mut documents = serde_yaml::Deserializer::from_str(text);
     let first = documents.next().ok_or(YamlError::NoDocument)?;
     let value = ValueSeed { state: &mut state, at: None, depth: 0 }.deserialize(first).map_err(YamlError::Parse)?;
@@ -317,6 +318,18 @@ pub fn yaml(text: &str) -> Result<Read, YamlError> {
     Ok((value, state.duplicates))
 }
 
+/// Whether YAML text may define an anchor (`&name` where a node can start): without one it
+/// can hold no alias (an alias of an unknown anchor does not parse). A false alarm (`a &b` in
+/// a plain scalar) only puts the document under the alias budgets.
+fn may_have_anchors(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'&', bytes).any(|at| {
+        let before = at.checked_sub(1).map_or(b'\n', |index| bytes[index]);
+        let after = bytes.get(at + 1).copied().unwrap_or(b' ');
+        matches!(before, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',') && !after.is_ascii_whitespace()
+    })
+}
+
 /// A visitor that accepts nothing.
 struct Reject;
 
@@ -325,5 +338,25 @@ impl Visitor<'_> for Reject {
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("nothing")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_noticed() {
+        assert!(may_have_anchors("a: &x 1\nb: *x\n"));
+        assert!(may_have_anchors("&x [1]"));
+        assert!(may_have_anchors("a: [&x 1, *x]"));
+        assert!(!may_have_anchors("a: R&D\nb: 'x & y'\nc: http://h/?a=1&b=2\n"));
+    }
+
+    #[test]
+    fn without_anchors_no_budget_applies() {
+        let text = format!("a: [{}]\n", vec!["1"; 100].join(", "));
+        let (value, _) = yaml(&text).ok().unwrap();
+        assert_eq!(value["a"].as_array().map(Vec::len), Some(100));
     }
 }
