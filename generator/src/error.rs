@@ -124,7 +124,8 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Whether [`escape`] rewrites `c`.
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061c}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The generator's result type.
@@ -178,6 +179,9 @@ mod tests {
         };
         let shown = error.to_string();
         assert!(!shown.chars().any(needs_escape), "{shown:?}");
-        assert_eq!(shown, "a\\u{1b}.yaml: #/components/schemas/P\\u{7}: `#/components/schemas/P\\u{7}\\u{d}` points to nothing");
+        assert_eq!(
+            shown,
+            "a\\u{1b}.yaml: #/components/schemas/P\\u{7}: `#/components/schemas/P\\u{7}\\u{d}` points to nothing"
+        );
     }
 }

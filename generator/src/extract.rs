@@ -126,7 +126,7 @@ fn collect_refs(node: &Value, out: &mut Vec<String>) {
 /// The extracted document as YAML, with a header saying where it came from.
 ///
 /// The header's comment lines name the source file and the operation ids, with every control
-/// or line-breaking character escaped (see [`comment_text`]), so neither can end the comment
+/// or line-breaking character escaped (as in error messages), so neither can end the comment
 /// and start YAML of its own; the document itself is written by the YAML serializer alone.
 pub fn to_yaml(fragment: &Value, source: &str, operation_ids: &[String]) -> Result<String, SpecProblem> {
     let body = serde_yaml::to_string(fragment)
@@ -158,7 +158,10 @@ mod tests {
         let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         let keys: Vec<&str> = value.as_mapping().unwrap().keys().filter_map(serde_yaml::Value::as_str).collect();
         assert_eq!(keys, ["openapi", "paths"]);
-        assert!(text.starts_with("# Extracted by `sdkgen extract` from x\\u{a}y: 1.yaml\n# operations: a\\u{a}evil: 1, "), "{text}");
+        assert!(
+            text.starts_with("# Extracted by `sdkgen extract` from x\\u{a}y: 1.yaml\n# operations: a\\u{a}evil: 1, "),
+            "{text}"
+        );
         assert_eq!(text.lines().filter(|line| !line.starts_with('#')).count(), 2, "{text}");
     }
 }

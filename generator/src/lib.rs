@@ -59,7 +59,8 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     let mut timings = Vec::new();
     let started = std::time::Instant::now();
     if let (false, Some(duplicate)) = (config.generator.lenient, spec.duplicates.first()) {
-        let message = format!("{}; a key may appear once per object (--lenient keeps the last value)", duplicate.message);
+        let message =
+            format!("{}; a key may appear once per object (--lenient keeps the last value)", duplicate.message);
         return Err(error::SpecProblem::new(duplicate.pointer.clone(), message).in_file(&spec.path));
     }
     let mut api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;

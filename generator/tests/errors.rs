@@ -139,7 +139,8 @@ fn bad_configuration_is_located() {
 /// bidirectional formatting character.
 fn has_raw_control(bytes: &[u8]) -> bool {
     String::from_utf8_lossy(bytes).chars().any(|c| {
-        (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
     })
 }
 
@@ -160,7 +161,10 @@ fn spec_text_in_messages_is_escaped() {
     assert_eq!(output.status.code(), Some(1));
     assert!(!has_raw_control(&output.stderr), "{:?}", String::from_utf8_lossy(&output.stderr));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(r"`#/components/schemas/Pet\u{1b}]0;owned\u{7}\u{d}\u{202e}` points to nothing"), "{stderr}");
+    assert!(
+        stderr.contains(r"`#/components/schemas/Pet\u{1b}]0;owned\u{7}\u{d}\u{202e}` points to nothing"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -35,7 +35,8 @@ fn run(test: &str, file_name: &str, text: &str) -> (Option<i32>, String, Duratio
 /// The `line:column` right after `file:` in a message.
 fn location(stderr: &str, file: &str) -> (usize, usize) {
     let rest = stderr.split(&format!("{file}:")).nth(1).unwrap_or_else(|| panic!("no `{file}:` in {stderr}"));
-    let mut numbers = rest.split(':').map(|n| n.parse::<usize>().unwrap_or_else(|_| panic!("no line:column: {stderr}")));
+    let mut numbers =
+        rest.split(':').map(|n| n.parse::<usize>().unwrap_or_else(|_| panic!("no line:column: {stderr}")));
     (numbers.next().unwrap(), numbers.next().unwrap())
 }
 
@@ -50,7 +51,7 @@ fn alias_bomb() -> String {
     text.push_str("x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..10 {
         let previous = format!("*l{}", level - 1);
-        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", vec![previous.as_str(); 10].join(", ")));
+        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", [previous.as_str(); 10].join(", ")));
     }
     text
 }
@@ -76,7 +77,7 @@ fn an_unpadded_alias_bomb_is_located_too() {
     text.push_str("x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..10 {
         let previous = format!("*l{}", level - 1);
-        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", vec![previous.as_str(); 10].join(", ")));
+        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", [previous.as_str(); 10].join(", ")));
     }
     let (code, stderr, _) = run("alias-bomb-small", "bomb.yaml", &text);
     assert_eq!(code, Some(1), "{stderr}");
@@ -90,7 +91,7 @@ fn long_strings_behind_aliases_stop_at_the_text_budget() {
     text.push_str(&format!("x-l0: &l0 '{}'\n", "x".repeat(60_000)));
     for level in 1..8 {
         let previous = format!("*l{}", level - 1);
-        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", vec![previous.as_str(); 10].join(", ")));
+        text.push_str(&format!("x-l{level}: &l{level} [{}]\n", [previous.as_str(); 10].join(", ")));
     }
     let (code, stderr, _) = run("alias-bomb-text", "bomb.yaml", &text);
     assert_eq!(code, Some(1), "{stderr}");
@@ -234,7 +235,9 @@ fn duplicate_json_keys_are_found_on_the_full_read_too() {
 
 #[test]
 fn duplicate_yaml_keys_are_refused_or_listed() {
-    let text = format!("{HEAD}components:\n  schemas:\n    A: {{type: string}}\n    B: {{type: string}}\n    A: {{type: integer}}\n");
+    let text = format!(
+        "{HEAD}components:\n  schemas:\n    A: {{type: string}}\n    B: {{type: string}}\n    A: {{type: integer}}\n"
+    );
     let (code, stderr, _) = run("duplicate-yaml", "api.yaml", &text);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("api.yaml: #/components/schemas: duplicate key `A` in this object"), "{stderr}");

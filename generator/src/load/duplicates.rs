@@ -89,7 +89,11 @@ pub fn scan(text: &str) -> Option<Duplicates> {
                     };
                     if repeated {
                         let (line, column) = lines.at(text, at);
-                        duplicates.push(pointer(&stack[..stack.len() - 1]), &key, &format!(" (line {line}, column {column})"));
+                        duplicates.push(
+                            pointer(&stack[..stack.len() - 1]),
+                            &key,
+                            &format!(" (line {line}, column {column})"),
+                        );
                     }
                     if let Some(top) = stack.last_mut() {
                         top.child = Child::Key(key);
@@ -102,7 +106,13 @@ pub fn scan(text: &str) -> Option<Duplicates> {
                     return None;
                 }
                 let object = bytes[at] == b'{';
-                stack.push(Frame { object, expect_key: object, child: Child::Index(0), keys_start: keys.len(), set: None });
+                stack.push(Frame {
+                    object,
+                    expect_key: object,
+                    child: Child::Index(0),
+                    keys_start: keys.len(),
+                    set: None,
+                });
                 at += 1;
             }
             b'}' | b']' => {

@@ -52,10 +52,7 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
         spec_error(
             path,
             "#",
-            &format!(
-                "the file is {size}, larger than {} MiB, the limit for a spec file",
-                limits::MAX_FILE_BYTES >> 20
-            ),
+            &format!("the file is {size}, larger than {} MiB, the limit for a spec file", limits::MAX_FILE_BYTES >> 20),
         )
     };
     let file = std::fs::File::open(path).map_err(io)?;
@@ -170,8 +167,7 @@ fn parse_value_and_duplicates(bytes: &[u8], path: &Path) -> Result<(Value, value
         return Err(spec_error(path, "#", "the file is empty; expected an OpenAPI 3 document"));
     }
     let (value, duplicates) = if is_json(path, text) {
-        value::json(text)
-            .map_err(|error| syntax("JSON", (error.line(), error.column()), json_message(&error)))?
+        value::json(text).map_err(|error| syntax("JSON", (error.line(), error.column()), json_message(&error)))?
     } else {
         value::yaml(text).map_err(|error| match error {
             value::YamlError::Parse(error) => {

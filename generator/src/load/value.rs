@@ -304,7 +304,8 @@ pub enum YamlError {
 
 /// Reads YAML text holding one document.
 pub fn yaml(text: &str) -> Result<Read, YamlError> {
-    let mut state = State { budget: may_have_anchors(text), values: 0, text_bytes: 0, duplicates: Duplicates::default() };
+    let mut state =
+        State { budget: may_have_anchors(text), values: 0, text_bytes: 0, duplicates: Duplicates::default() };
     let mut documents = serde_yaml::Deserializer::from_str(text);
     let first = documents.next().ok_or(YamlError::NoDocument)?;
     let value = ValueSeed { state: &mut state, at: None, depth: 0 }.deserialize(first).map_err(YamlError::Parse)?;
