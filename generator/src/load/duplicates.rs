@@ -227,4 +227,32 @@ mod tests {
         assert!(scan(&format!("{{\"{}\": 1}}", "k".repeat(MAX_KEY_BYTES + 1))).is_none());
         assert!(scan(&format!("{}{}", "[".repeat(100), "]".repeat(100))).is_some());
     }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        // The scan runs beside the parse, on text that may not be JSON at all.
+        let sample = r#"{"a": {"b\"": [1, {"c": "}"}, "a"], "b\"": null}, "d": "\u0041", "A": true}"#;
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut bytes = sample.as_bytes().to_vec();
+            for _ in 0..3 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = (state % bytes.len() as u64) as usize;
+                let byte = b"{}[]\",:\\ a"[(state >> 32) as usize % 10];
+                if state & 1 == 0 {
+                    bytes[at] = byte;
+                } else {
+                    bytes.truncate(at);
+                }
+            }
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                let _ = scan(text);
+            }
+        }
+    }
 }
