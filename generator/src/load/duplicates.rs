@@ -36,15 +36,16 @@ struct Frame<'a> {
     /// In an object: whether the next string is a key.
     expect_key: bool,
     /// The member being read: its key, or its index in an array.
-    child: Child<'a>,
+    child: Child,
     /// Where this object's keys start in the shared list.
     keys_start: usize,
     /// This object's keys, once it has more than [`LIST_KEYS`].
     set: Option<HashSet<Cow<'a, str>>>,
 }
 
-enum Child<'a> {
-    Key(Cow<'a, str>),
+enum Child {
+    /// The byte offset of the key's opening quote (decoded only to write a pointer).
+    Key(usize),
     Index(usize),
 }
 
@@ -61,18 +62,14 @@ pub fn scan(text: &str) -> Option<Duplicates> {
         at += offset;
         match bytes[at] {
             b'"' => {
-                let end = string_end(bytes, at)?;
+                let (end, escaped) = string_end(bytes, at)?;
                 if let Some(top) = stack.last_mut().filter(|top| top.object && top.expect_key) {
-                    let raw = text.get(at + 1..end - 1)?;
-                    if raw.len() > MAX_KEY_BYTES {
+                    if end - at - 2 > MAX_KEY_BYTES {
                         return None;
                     }
-                    let key = if raw.contains('\\') {
-                        Cow::Owned(serde_json::from_str::<String>(text.get(at..end)?).ok()?)
-                    } else {
-                        Cow::Borrowed(raw)
-                    };
+                    let key = decode(text, at, end, escaped)?;
                     top.expect_key = false;
+                    top.child = Child::Key(at);
                     let repeated = match &mut top.set {
                         Some(set) => !set.insert(key.clone()),
                         None if keys.len() - top.keys_start >= LIST_KEYS => {
@@ -90,13 +87,10 @@ pub fn scan(text: &str) -> Option<Duplicates> {
                     if repeated {
                         let (line, column) = lines.at(text, at);
                         duplicates.push(
-                            pointer(&stack[..stack.len() - 1]),
+                            pointer(text, &stack[..stack.len() - 1]),
                             &key,
                             &format!(" (line {line}, column {column})"),
                         );
-                    }
-                    if let Some(top) = stack.last_mut() {
-                        top.child = Child::Key(key);
                     }
                 }
                 at = end;
@@ -137,16 +131,28 @@ pub fn scan(text: &str) -> Option<Duplicates> {
 }
 
 /// The JSON pointer of the object whose enclosing frames are `frames`.
-fn pointer(frames: &[Frame<'_>]) -> String {
+fn pointer(text: &str, frames: &[Frame<'_>]) -> String {
     let mut out = String::from("#");
     for frame in frames {
         out.push('/');
-        match &frame.child {
-            Child::Key(key) => out.push_str(&pointer_token(key)),
+        match frame.child {
+            Child::Key(at) => {
+                let key = string_end(text.as_bytes(), at).and_then(|(end, escaped)| decode(text, at, end, escaped));
+                out.push_str(&pointer_token(&key.unwrap_or_default()));
+            }
             Child::Index(index) => out.push_str(&index.to_string()),
         }
     }
     out
+}
+
+/// The string from the quote at `at` to the one before `end`, unescaped.
+fn decode(text: &str, at: usize, end: usize, escaped: bool) -> Option<Cow<'_, str>> {
+    if escaped {
+        serde_json::from_str::<String>(text.get(at..end)?).ok().map(Cow::Owned)
+    } else {
+        text.get(at + 1..end - 1).map(Cow::Borrowed)
+    }
 }
 
 /// 1-based line and column of byte offsets, asked in increasing order (one pass in all).
@@ -170,14 +176,17 @@ impl LineCounter {
     }
 }
 
-/// The index just past the string starting at `at` (which must be a `"`).
-fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
+/// The index just past the string starting at `at` (which must be a `"`), and whether it
+/// holds an escape.
+fn string_end(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
     let mut index = at + 1;
+    let mut escaped = false;
     loop {
         index += memchr::memchr2(b'"', b'\\', bytes.get(index..)?)?;
         if bytes[index] == b'"' {
-            return Some(index + 1);
+            return Some((index + 1, escaped));
         }
+        escaped = true;
         index += 2;
     }
 }
