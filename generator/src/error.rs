@@ -5,38 +5,41 @@
 //! formatting character from the input reaches the terminal raw, whichever path built the error.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can stop generation.
 ///
 /// Spec problems carry the file and a JSON pointer (`#/paths/~1pets/get/...`) so the user can
 /// jump to the offending node; syntax problems carry a line and column instead.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be read or written.
+    #[error("{}: {}", shown(path), escape(&source.to_string()))]
     Io {
         /// The file that failed.
         path: PathBuf,
         /// What the operating system said.
+        #[source]
         source: std::io::Error,
     },
 
     /// The file is not valid YAML or JSON.
+    #[error("{}:{line}:{column}: invalid {format}: {}", shown(path), escape(message))]
     Syntax {
         /// The file that failed to parse.
         path: PathBuf,
-        /// `YAML` or `JSON`.
+        /// `YAML`, `JSON` or `UTF-8`.
         format: &'static str,
-        /// 1-based line of the problem (0 when the parser gave none).
+        /// 1-based line of the problem.
         line: usize,
-        /// 1-based column of the problem (0 when the parser gave none).
+        /// 1-based column of the problem.
         column: usize,
         /// The parser's message.
         message: String,
     },
 
     /// The document parsed but is not an OpenAPI document we can use.
+    #[error("{}: {}: {}", shown(path), escape(pointer), escape(message))]
     Spec {
         /// The spec file.
         path: PathBuf,
@@ -47,6 +50,9 @@ pub enum Error {
     },
 
     /// The generator configuration is invalid.
+    ///
+    /// (Its messages, from the TOML parser, span several lines on purpose: each is escaped.)
+    #[error("{}: {}", shown(path), escape_lines(message))]
     Config {
         /// The configuration file.
         path: PathBuf,
@@ -55,6 +61,11 @@ pub enum Error {
     },
 
     /// The generated code could not be parsed back; this is a bug in the generator.
+    #[error(
+        "internal error: emitted code for {} does not parse ({}); please report this with the spec",
+        escape(file),
+        escape(message)
+    )]
     Internal {
         /// Generated file whose tokens were rejected.
         file: String,
@@ -63,43 +74,14 @@ pub enum Error {
     },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Io { path, source } => {
-                write!(f, "{}: {}", escape(&path.display().to_string()), escape(&source.to_string()))
-            }
-            Error::Syntax { path, format, line, column, message } => write!(
-                f,
-                "{}:{line}:{column}: invalid {format}: {}",
-                escape(&path.display().to_string()),
-                escape(message)
-            ),
-            Error::Spec { path, pointer, message } => {
-                write!(f, "{}: {}: {}", escape(&path.display().to_string()), escape(pointer), escape(message))
-            }
-            Error::Config { path, message } => {
-                // Configuration messages (from the TOML parser) span several lines on purpose.
-                let message: Vec<Cow<'_, str>> = message.split('\n').map(escape).collect();
-                write!(f, "{}: {}", escape(&path.display().to_string()), message.join("\n"))
-            }
-            Error::Internal { file, message } => write!(
-                f,
-                "internal error: emitted code for {} does not parse ({}); please report this with the spec",
-                escape(file),
-                escape(message)
-            ),
-        }
-    }
+/// A path, escaped for display.
+fn shown(path: &Path) -> String {
+    escape(&path.display().to_string()).into_owned()
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
+/// Escapes each line of a message meant to span several lines.
+fn escape_lines(message: &str) -> String {
+    message.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
 /// Text safe to print to a terminal: control characters (C0, DEL, C1, including line breaks,
