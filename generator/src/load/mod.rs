@@ -48,22 +48,20 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 /// (by its metadata) and while reading it (for files whose size the metadata does not tell).
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let io = |source| Error::Io { path: path.to_path_buf(), source };
-    let too_large = |size: &str| {
-        spec_error(
-            path,
-            "#",
-            &format!("the file is {size}, larger than {} MiB, the limit for a spec file", limits::MAX_FILE_BYTES >> 20),
-        )
+    let too_large = |size: String| {
+        let limit = limits::MAX_FILE_BYTES >> 20;
+        spec_error(path, "#", &format!("the file is {size} than {limit} MiB, the limit for a spec file"))
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let length = file.metadata().map_err(io)?.len();
     if length > limits::MAX_FILE_BYTES {
-        return Err(too_large(&format!("{length} bytes")));
+        return Err(too_large(format!("{length} bytes, larger")));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
     file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
-        return Err(too_large("larger than its metadata said"));
+        // The metadata did not tell (a pipe) or the file grew while it was read.
+        return Err(too_large("larger (as read, not by its metadata)".into()));
     }
     Ok(bytes)
 }
