@@ -1,6 +1,11 @@
 //! Errors the generator reports to its users, each located in the input.
+//!
+//! Messages echo text from the spec (keys, names, values) and paths. Every field of an error
+//! is passed through [`escape`] when it is displayed, so no control character or bidirectional
+//! formatting character from the input reaches the terminal raw, whichever path built the error.
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 /// Everything that can stop generation.
 ///
@@ -9,7 +14,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", shown(path), escape(&source.to_string()))]
     Io {
         /// The file that failed.
         path: PathBuf,
@@ -19,22 +24,22 @@ pub enum Error {
     },
 
     /// The file is not valid YAML or JSON.
-    #[error("{path}:{line}:{column}: invalid {format}: {message}")]
+    #[error("{}:{line}:{column}: invalid {format}: {}", shown(path), escape(message))]
     Syntax {
         /// The file that failed to parse.
         path: PathBuf,
-        /// `YAML` or `JSON`.
+        /// `YAML`, `JSON` or `UTF-8`.
         format: &'static str,
-        /// 1-based line of the problem (0 when the parser gave none).
+        /// 1-based line of the problem.
         line: usize,
-        /// 1-based column of the problem (0 when the parser gave none).
+        /// 1-based column of the problem.
         column: usize,
         /// The parser's message.
         message: String,
     },
 
     /// The document parsed but is not an OpenAPI document we can use.
-    #[error("{path}: {pointer}: {message}")]
+    #[error("{}: {}: {}", shown(path), escape(pointer), escape(message))]
     Spec {
         /// The spec file.
         path: PathBuf,
@@ -45,7 +50,9 @@ pub enum Error {
     },
 
     /// The generator configuration is invalid.
-    #[error("{path}: {message}")]
+    ///
+    /// (Its messages, from the TOML parser, span several lines on purpose: each is escaped.)
+    #[error("{}: {}", shown(path), escape_lines(message))]
     Config {
         /// The configuration file.
         path: PathBuf,
@@ -54,13 +61,53 @@ pub enum Error {
     },
 
     /// The generated code could not be parsed back; this is a bug in the generator.
-    #[error("internal error: emitted code for {file} does not parse ({message}); please report this with the spec")]
+    #[error(
+        "internal error: emitted code for {} does not parse ({}); please report this with the spec",
+        escape(file),
+        escape(message)
+    )]
     Internal {
         /// Generated file whose tokens were rejected.
         file: String,
         /// The parser's message.
         message: String,
     },
+}
+
+/// A path, escaped for display.
+fn shown(path: &Path) -> String {
+    escape(&path.display().to_string()).into_owned()
+}
+
+/// Escapes each line of a message meant to span several lines.
+fn escape_lines(message: &str) -> String {
+    message.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
+/// Text safe to print to a terminal: control characters (C0, DEL, C1, including line breaks,
+/// tabs, ESC, BEL), the Unicode line and paragraph separators (U+2028, U+2029) and Unicode
+/// bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to
+/// U+2069) are written as Rust escapes such as `\u{1b}`. Text
+/// without them is returned as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether [`escape`] rewrites `c`.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The generator's result type.
@@ -91,5 +138,32 @@ impl SpecProblem {
     /// Attaches the spec file's path.
     pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
         Error::Spec { path: path.into(), pointer: self.pointer, message: self.message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_renders_control_and_bidi_characters() {
+        assert_eq!(escape("plain /pets ~1 é"), "plain /pets ~1 é");
+        assert_eq!(escape("a\u{1b}[31mb\u{7}c\rd\ne\u{9b}"), "a\\u{1b}[31mb\\u{7}c\\u{d}d\\u{a}e\\u{9b}");
+        assert_eq!(escape("x\u{202e}y\u{2066}z\u{200f}\u{61c}"), "x\\u{202e}y\\u{2066}z\\u{200f}\\u{61c}");
+    }
+
+    #[test]
+    fn every_field_of_an_error_is_escaped() {
+        let error = Error::Spec {
+            path: PathBuf::from("a\u{1b}.yaml"),
+            pointer: "#/components/schemas/P\u{7}".into(),
+            message: "`#/components/schemas/P\u{7}\r` points to nothing".into(),
+        };
+        let shown = error.to_string();
+        assert!(!shown.chars().any(needs_escape), "{shown:?}");
+        assert_eq!(
+            shown,
+            "a\\u{1b}.yaml: #/components/schemas/P\\u{7}: `#/components/schemas/P\\u{7}\\u{d}` points to nothing"
+        );
     }
 }

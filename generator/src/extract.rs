@@ -124,10 +124,44 @@ fn collect_refs(node: &Value, out: &mut Vec<String>) {
 }
 
 /// The extracted document as YAML, with a header saying where it came from.
-pub fn to_yaml(fragment: &Value, source: &str, operation_ids: &[String]) -> String {
-    let body = serde_yaml::to_string(fragment).unwrap_or_default();
-    format!(
-        "# Extracted by `sdkgen extract` from {source}\n# operations: {}\n# Regenerate with the same command against a newer document; do not edit by hand.\n{body}",
-        operation_ids.join(", ")
-    )
+///
+/// The header's comment lines name the source file and the operation ids, with every control
+/// or line-breaking character escaped (as in error messages), so neither can end the comment
+/// and start YAML of its own; the document itself is written by the YAML serializer alone.
+pub fn to_yaml(fragment: &Value, source: &str, operation_ids: &[String]) -> Result<String, SpecProblem> {
+    let body = serde_yaml::to_string(fragment)
+        .map_err(|error| SpecProblem::new("#", format!("cannot write the fragment as YAML: {error}")))?;
+    let operations: Vec<String> = operation_ids.iter().map(|id| comment_text(id)).collect();
+    Ok(format!(
+        "# Extracted by `sdkgen extract` from {}\n# operations: {}\n# Regenerate with the same command against a newer document; do not edit by hand.\n{body}",
+        comment_text(source),
+        operations.join(", ")
+    ))
+}
+
+/// Text safe inside a YAML comment line: control characters (line breaks included), the
+/// Unicode line and paragraph separators (line breaks to YAML 1.1 parsers) and bidirectional
+/// formatting characters are written as escapes such as `\u{a}`.
+fn comment_text(text: &str) -> String {
+    crate::error::escape(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_cannot_start_yaml_of_its_own() {
+        let fragment = serde_json::json!({"openapi": "3.0.3", "paths": {}});
+        let ids = ["a\nevil: 1".to_string(), "b\r\u{2028}c: 2\u{85}d: 3".to_string()];
+        let text = to_yaml(&fragment, "x\ny: 1.yaml", &ids).unwrap();
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let keys: Vec<&str> = value.as_mapping().unwrap().keys().filter_map(serde_yaml::Value::as_str).collect();
+        assert_eq!(keys, ["openapi", "paths"]);
+        assert!(
+            text.starts_with("# Extracted by `sdkgen extract` from x\\u{a}y: 1.yaml\n# operations: a\\u{a}evil: 1, "),
+            "{text}"
+        );
+        assert_eq!(text.lines().filter(|line| !line.starts_with('#')).count(), 2, "{text}");
+    }
 }

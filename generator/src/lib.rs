@@ -16,8 +16,6 @@ pub mod extract;
 pub mod format;
 pub mod ir;
 pub mod load;
-mod locate;
-mod normalize;
 mod parallel;
 pub mod resolve;
 pub mod write;
@@ -64,7 +62,18 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     let config = &config;
     let mut timings = Vec::new();
     let started = std::time::Instant::now();
-    let api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
+    if let (false, Some(duplicate)) = (config.generator.lenient, spec.duplicates.first()) {
+        let message =
+            format!("{}; a key may appear once per object (--lenient keeps the last value)", duplicate.message);
+        return Err(error::SpecProblem::new(duplicate.pointer.clone(), message).in_file(&spec.path));
+    }
+    let mut api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
+    let duplicates = spec.duplicates.iter().map(|duplicate| ir::Diagnostic {
+        pointer: duplicate.pointer.clone(),
+        kind: "duplicate-key",
+        message: format!("{}; the last value is kept", duplicate.message),
+    });
+    api.diagnostics.splice(0..0, duplicates);
     timings.push(("lower", started.elapsed()));
     let started = std::time::Instant::now();
     let context = emit::Context::new(&api);

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use sdkgen::error::escape;
 use sdkgen::{Options, Provenance};
 
 /// Generates Rust SDK crates from OpenAPI documents.
@@ -92,7 +93,8 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
                     .collect();
                 eprintln!("timings: {}", stages.join(", "));
                 for diagnostic in &api.diagnostics {
-                    eprintln!("note: {} [{}]: {}", diagnostic.pointer, diagnostic.kind, diagnostic.message);
+                    let (pointer, message) = (escape(&diagnostic.pointer), escape(&diagnostic.message));
+                    eprintln!("note: {pointer} [{}]: {message}", diagnostic.kind);
                 }
             } else if !api.diagnostics.is_empty() {
                 eprintln!("{} simplification(s); --verbose lists them", api.diagnostics.len());
@@ -117,11 +119,9 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
             let document = sdkgen::load::load_value(&spec)?;
             let fragment =
                 sdkgen::extract::extract(&document, &operations).map_err(|problem| problem.in_file(&spec))?;
-            let text = sdkgen::extract::to_yaml(
-                &fragment,
-                &spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                &operations,
-            );
+            let source = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text =
+                sdkgen::extract::to_yaml(&fragment, &source, &operations).map_err(|problem| problem.in_file(&spec))?;
             match out {
                 Some(path) => std::fs::write(&path, text).map_err(|source| sdkgen::Error::Io { path, source })?,
                 None => print!("{text}"),

@@ -134,3 +134,87 @@ fn bad_configuration_is_located() {
     assert!(message.starts_with("codegen.toml: "), "{message}");
     assert!(message.contains("nmae"), "{message}");
 }
+
+/// Whether bytes hold a control character other than the line feeds between messages, or a
+/// bidirectional formatting character.
+fn has_raw_control(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+    })
+}
+
+#[test]
+fn spec_text_in_messages_is_escaped() {
+    // A `$ref` naming a missing schema with ESC, BEL, CR and a bidi override in it.
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /pets:\n    get:\n      operationId: \"list\\e[2J\"\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/Pet\\e]0;owned\\a\\r\\u202E\"\n"
+    );
+    let path = common::temp_spec("escaped", "api.yaml", &spec);
+    let output = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .args(["generate", "--spec"])
+        .arg(&path)
+        .arg("--out")
+        .arg(path.parent().unwrap().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!has_raw_control(&output.stderr), "{:?}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(r"`#/components/schemas/Pet\u{1b}]0;owned\u{7}\u{d}\u{202e}` points to nothing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_schema_key_with_control_characters_is_escaped_in_the_pointer() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /p:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: \"#/components/schemas/Bad\\e[31m\\r\"}}\ncomponents:\n  schemas:\n    \"Bad\\e[31m\\r\":\n      type: object\n      properties:\n        a: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
+    let (code, stderr, _) = run("escaped-key", "api.yaml", &spec);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!has_raw_control(stderr.as_bytes()), "{stderr:?}");
+    assert!(stderr.contains(r"api.yaml: #/components/schemas/Bad\u{1b}[31m\u{d}/properties/a/$ref: "), "{stderr}");
+}
+
+/// Runs `sdkgen extract`; returns (exit code, stdout, stderr).
+fn extract(test: &str, text: &str, operations: &[&str]) -> (Option<i32>, String, String) {
+    let spec = common::temp_spec(test, "api.yaml", text);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sdkgen"));
+    command.args(["extract", "--spec"]).arg(&spec);
+    for operation in operations {
+        command.args(["--operation", operation]);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code(), stdout, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn extract_output_is_plain_yaml_whatever_the_operation_id() {
+    // The operationId holds a line break and text that would be a top-level key on its own line.
+    let id = "list\nevil: injected\r\u{2028}x: 1";
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /pets:\n    get:\n      operationId: {}\n      responses:\n        '204': {{description: ok}}\n",
+        serde_json::to_string(id).unwrap()
+    );
+    let (code, stdout, stderr) = extract("extract-id", &spec, &[id]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let value: serde_yaml::Value = serde_yaml::from_str(&stdout).unwrap();
+    let keys: Vec<&str> = value.as_mapping().unwrap().keys().filter_map(serde_yaml::Value::as_str).collect();
+    assert_eq!(keys, ["openapi", "info", "paths", "components"], "{stdout}");
+    assert_eq!(value["paths"]["/pets"]["get"]["operationId"].as_str(), Some(id));
+    assert!(stdout.contains(r"# operations: list\u{a}evil: injected\u{d}\u{2028}x: 1"), "{stdout}");
+}
+
+#[test]
+fn extract_of_an_unknown_operation_is_a_located_error() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /pets:\n    get:\n      operationId: list\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let (code, stdout, stderr) = extract("extract-unknown", &spec, &["list", "nope\u{1b}"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("api.yaml: #/paths: no operation with operationId nope\\u{1b}"), "{stderr}");
+}

@@ -1,12 +1,21 @@
 //! Reading a spec file from disk into an `openapiv3::OpenAPI` (the only place that parses YAML/JSON).
+//!
+//! Every limit on what a file may cost is in [`limits`]; every failure names the file and a line
+//! and column or a JSON pointer.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SpecProblem};
 
+mod duplicates;
+pub mod limits;
+mod locate;
+mod normalize;
 mod split;
+mod value;
 
 /// JSON documents of at least this many bytes are read on every core (see `read_direct`).
 pub const PARALLEL_READ_BYTES: usize = split::MIN_BYTES;
@@ -18,17 +27,43 @@ pub struct LoadedSpec {
     pub path: PathBuf,
     /// The parsed document.
     pub document: openapiv3::OpenAPI,
+    /// Keys that appear twice in one object (the document holds the last value of each), in
+    /// document order. Strict generation refuses the document for the first; lenient generation
+    /// lists them all.
+    pub duplicates: Vec<SpecProblem>,
 }
 
 /// Reads and parses a YAML or JSON OpenAPI 3.0/3.1 document.
 pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    if let Some(document) = read_direct(&bytes, path) {
-        return Ok(LoadedSpec { path: path.to_path_buf(), document });
+    let bytes = read_file(path)?;
+    if let Some((document, duplicates)) = read_direct_checked(&bytes, path) {
+        return Ok(LoadedSpec { path: path.to_path_buf(), document, duplicates: duplicates.into_problems() });
     }
-    let value = parse_value(&bytes, path)?;
+    let (value, duplicates) = parse_value_and_duplicates(&bytes, path)?;
     let document = parse_document(value, path)?;
-    Ok(LoadedSpec { path: path.to_path_buf(), document })
+    Ok(LoadedSpec { path: path.to_path_buf(), document, duplicates: duplicates.into_problems() })
+}
+
+/// Reads a file whole, refusing one larger than [`limits::MAX_FILE_BYTES`] before reading it
+/// (by its metadata) and while reading it (for files whose size the metadata does not tell).
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let too_large = |size: String| {
+        let limit = limits::MAX_FILE_BYTES >> 20;
+        spec_error(path, "#", &format!("the file is {size} than {limit} MiB, the limit for a spec file"))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let length = file.metadata().map_err(io)?.len();
+    if length > limits::MAX_FILE_BYTES {
+        return Err(too_large(format!("{length} bytes, larger")));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+    file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        // The metadata did not tell (a pipe) or the file grew while it was read.
+        return Err(too_large("larger (as read, not by its metadata)".into()));
+    }
+    Ok(bytes)
 }
 
 /// The fast path: a JSON document that declares OpenAPI 3.0 and contains none of the forms
@@ -38,7 +73,30 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 /// Anything else, including every document with an error, takes the full path, which gives
 /// the same result (checked over the corpus by `cargo xtask test`).
 pub fn read_direct(bytes: &[u8], path: &Path) -> Option<openapiv3::OpenAPI> {
+    read_direct_text(without_bom(std::str::from_utf8(bytes).ok()?), path)
+}
+
+/// [`read_direct`], and the document's duplicate keys; `None` also when the text is past a
+/// limit of [`limits`] (the full read then reports it).
+///
+/// The scan for duplicates (one pass over the bytes, a tenth of the read's work on Cloudflare's
+/// document) runs on a thread of its own beside the read, most of whose first steps (the
+/// normalisation check, the split scan) use one core.
+fn read_direct_checked(bytes: &[u8], path: &Path) -> Option<(openapiv3::OpenAPI, value::Duplicates)> {
     let text = without_bom(std::str::from_utf8(bytes).ok()?);
+    if !is_json(path, text) {
+        return None;
+    }
+    std::thread::scope(|scope| {
+        let duplicates = scope.spawn(|| duplicates::scan(text));
+        let document = read_direct_text(text, path);
+        // A panic in the scan is a bug; resume it rather than hide it.
+        let duplicates = duplicates.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Some((document?, duplicates?))
+    })
+}
+
+fn read_direct_text(text: &str, path: &Path) -> Option<openapiv3::OpenAPI> {
     if !is_json(path, text) || needs_normalizing(text) {
         return None;
     }
@@ -72,47 +130,119 @@ fn needs_normalizing(text: &str) -> bool {
     value_starts("\"examples\"", &["["]) || value_starts("\"type\"", &["[", "\"null\""])
 }
 
-/// Reads a file into a JSON value (keeping key order), checking that it is an OpenAPI 3 document.
+/// Reads a file into a JSON value (keeping key order), checking that it is an OpenAPI 3 document;
+/// a key repeated in one object is an error.
 pub fn load_value(path: &Path) -> Result<Value> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    parse_value(&bytes, path)
+    let bytes = read_file(path)?;
+    let (value, duplicates) = parse_value_and_duplicates(&bytes, path)?;
+    match duplicates.into_problems().into_iter().next() {
+        Some(duplicate) => Err(duplicate.in_file(path)),
+        None => Ok(value),
+    }
 }
 
-/// Parses file contents (YAML or JSON, chosen by extension, else by the first character).
+/// Parses file contents (YAML or JSON, chosen by extension, else by the first character); of a
+/// key repeated in one object, the last value is kept.
 pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
-    let text = std::str::from_utf8(bytes).map_err(|error| Error::Syntax {
+    parse_value_and_duplicates(bytes, path).map(|(value, _)| value)
+}
+
+/// [`parse_value`], and the duplicate keys met.
+fn parse_value_and_duplicates(bytes: &[u8], path: &Path) -> Result<(Value, value::Duplicates)> {
+    let syntax = |format, (line, column), message: String| Error::Syntax {
         path: path.to_path_buf(),
-        format: "UTF-8",
-        line: 0,
-        column: 0,
-        message: format!("the file is not UTF-8 text ({error})"),
+        format,
+        line,
+        column,
+        message,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        let place = line_column(bytes, error.valid_up_to());
+        syntax("UTF-8", place, format!("the file is not UTF-8 text ({error})"))
     })?;
     let text = without_bom(text);
     if text.trim().is_empty() {
         return Err(spec_error(path, "#", "the file is empty; expected an OpenAPI 3 document"));
     }
-    let value: Value = if is_json(path, text) {
-        serde_json::from_str(text).map_err(|error| Error::Syntax {
-            path: path.to_path_buf(),
-            format: "JSON",
-            line: error.line(),
-            column: error.column(),
-            message: strip_location(&error.to_string()),
-        })?
+    let (value, duplicates) = if is_json(path, text) {
+        value::json(text).map_err(|error| syntax("JSON", (error.line(), error.column()), json_message(&error)))?
     } else {
-        serde_yaml::from_str(text).map_err(|error| {
-            let (line, column) = error.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-            Error::Syntax {
-                path: path.to_path_buf(),
-                format: "YAML",
-                line,
-                column,
-                message: strip_location(&error.to_string()),
+        value::yaml(text).map_err(|error| match error {
+            value::YamlError::Parse(error) => {
+                let place = error.location().map_or_else(|| document_start(text), |l| (l.line(), l.column()));
+                syntax("YAML", place, yaml_message(&error))
             }
+            value::YamlError::NoDocument => {
+                spec_error(path, "#", "the file holds no YAML document; expected an OpenAPI 3 document")
+            }
+            value::YamlError::SecondDocument(line, column) => syntax(
+                "YAML",
+                document_marker(text, line, column),
+                "a second document starts here; the file must hold one OpenAPI document".into(),
+            ),
         })?
     };
     check_version(&value, path)?;
-    Ok(value)
+    Ok((value, duplicates))
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `bytes`, which are valid
+/// UTF-8 up to there.
+fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |index| index + 1);
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// Where the document of YAML text starts (its first line that is not blank, a comment or a
+/// directive), for errors serde_yaml does not locate.
+fn document_start(text: &str) -> (usize, usize) {
+    for (index, line) in text.lines().enumerate() {
+        let content = line.trim_start();
+        if !(content.is_empty() || content.starts_with('#') || content.starts_with('%')) {
+            return (index + 1, line.len() - content.len() + 1);
+        }
+    }
+    (1, 1)
+}
+
+/// The `---` line that starts the document whose first node is at `line`:`column`, if the lines
+/// between hold nothing else (else the node's place).
+fn document_marker(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    for (index, content) in lines.iter().enumerate().rev() {
+        let content = content.trim_start();
+        if content.starts_with("---") {
+            return (index + 1, 1);
+        }
+        if index + 1 < line && !(content.is_empty() || content.starts_with('#')) {
+            break;
+        }
+    }
+    (line, column)
+}
+
+/// serde_json's message, without its location, naming our limit where it hit its own.
+fn json_message(error: &serde_json::Error) -> String {
+    let message = strip_location(&error.to_string());
+    if message.starts_with("recursion limit exceeded") {
+        return format!("nesting deeper than {} levels, the limit", limits::MAX_DEPTH);
+    }
+    message
+}
+
+/// serde_yaml's message, without its location, naming our limits where it hit its own.
+fn yaml_message(error: &serde_yaml::Error) -> String {
+    let message = strip_location(&error.to_string());
+    if message.ends_with("recursion limit exceeded") {
+        return format!("nesting deeper than {} levels, the limit", limits::MAX_DEPTH);
+    }
+    if message.ends_with("repetition limit exceeded") {
+        return "aliases in the document expand too far (are they nested to expand exponentially?)".into();
+    }
+    message
 }
 
 /// The text without a leading byte-order mark.
@@ -132,14 +262,14 @@ fn is_json(path: &Path, text: &str) -> bool {
 
 /// Deserializes a checked JSON value into the `openapiv3` model, locating any mismatch.
 pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
-    let value = crate::normalize::normalize(value);
+    let value = normalize::normalize(value);
     // The fast path reads without tracking paths; only a failure pays for locating itself.
     if let Ok(document) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
         return Ok(document);
     }
     serde_path_to_error::deserialize(&value).map_err(|error| {
         // Prefer the innermost failing piece; the whole-document path is often too shallow.
-        let (pointer, message) = crate::locate::locate(&value)
+        let (pointer, message) = locate::locate(&value)
             .unwrap_or_else(|| (pointer_from_serde_path(error.path()), error.inner().to_string()));
         spec_error(path, &pointer, &message)
     })
