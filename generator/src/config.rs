@@ -283,21 +283,6 @@ mod validate {
         format!("{value:?}")
     }
 
-    /// Methods of the runtime's `ClientBuilder` that a credential setter must not take.
-    const BUILDER_METHODS: &[&str] = &[
-        "new",
-        "credential",
-        "from_env",
-        "from_env_with",
-        "base_url",
-        "timeout",
-        "max_retries",
-        "retry_backoff",
-        "default_header",
-        "http_client",
-        "build",
-    ];
-
     /// Names the generated type files use unqualified (see `ir::naming`), which a type
     /// name override must not shadow.
     const RESERVED_TYPES: &[&str] = &["Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err", "Self"];
@@ -335,7 +320,7 @@ mod validate {
         for (scheme, settings) in &config.auth.schemes {
             if let Some(setter) = &settings.setter {
                 let problem = snake_identifier(setter).or_else(|| {
-                    if BUILDER_METHODS.contains(&setter.as_str()) {
+                    if crate::ir::naming::BUILDER_METHODS.contains(&setter.as_str()) {
                         Some(format!("{} is already a `ClientBuilder` method", shown(setter)))
                     } else if setters.contains(&setter.as_str()) {
                         Some(format!("{} is the setter of another scheme too", shown(setter)))

@@ -267,6 +267,23 @@ pub fn setter(scope: &mut Scope, field: &str) -> String {
     }
 }
 
+/// Methods the runtime's `ClientBuilder` has; a credential setter must not take one's name.
+pub const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "credential",
+    "from_env",
+    "from_env_with",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "retry_backoff",
+    "default_header",
+    "http_client",
+    "build",
+    "clone",
+    "fmt",
+];
+
 /// A naive English singular, enough for resource names (`users` -> `user`, `policies` -> `policy`).
 pub fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {

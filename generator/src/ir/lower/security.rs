@@ -8,23 +8,6 @@ use crate::config::Config;
 use crate::ir::naming;
 use crate::ir::{Operation, SchemeKind, SecurityAlternative, SecuritySchemeDef};
 
-/// Methods the runtime's `ClientBuilder` has; a credential setter must not take one's name.
-const BUILDER_METHODS: &[&str] = &[
-    "new",
-    "credential",
-    "from_env",
-    "from_env_with",
-    "base_url",
-    "timeout",
-    "max_retries",
-    "retry_backoff",
-    "default_header",
-    "http_client",
-    "build",
-    "clone",
-    "fmt",
-];
-
 pub(super) fn lower_security(
     document: &OpenAPI,
     config: &Config,
@@ -34,7 +17,7 @@ pub(super) fn lower_security(
         operations.iter().flat_map(|o| o.security.iter().flatten().map(String::as_str)).collect();
     let mut schemes = Vec::new();
     // Credential setters sit beside the builder's own methods.
-    let mut setters = naming::Scope::with_reserved(BUILDER_METHODS);
+    let mut setters = naming::Scope::with_reserved(naming::BUILDER_METHODS);
     if let Some(components) = &document.components {
         for (name, scheme) in &components.security_schemes {
             let ReferenceOr::Item(scheme) = scheme else { continue };
