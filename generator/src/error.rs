@@ -106,8 +106,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Whether [`escape`] rewrites `c`.
 fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061c}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || crate::emit::escape::is_bidi_control(c)
 }
 
 /// The generator's result type.

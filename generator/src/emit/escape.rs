@@ -26,10 +26,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Whether rustc's `text_direction_codepoint_in_comment` / `_in_literal` lints (deny by
-/// default) refuse the character: the bidirectional embedding, override and isolate controls.
+/// Whether the character is a Unicode bidirectional formatting character: the embedding,
+/// override and isolate controls rustc's `text_direction_codepoint_in_comment` and
+/// `_in_literal` lints refuse (U+202A to U+202E, U+2066 to U+2069), and the marks that can
+/// reorder what a reader sees just as well (U+061C, U+200E, U+200F). Generated text and
+/// error messages never carry one raw.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Characters Markdown or a reader may take as a line break: CommonMark's LF and CR, and
