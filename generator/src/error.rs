@@ -112,11 +112,6 @@ fn needs_escape(c: char) -> bool {
 /// The generator's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Escapes one JSON-pointer token (`~` -> `~0`, `/` -> `~1`).
-pub fn pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// A spec problem before the file name is known: the pointer and the message.
 ///
 /// The pure stages (resolve, lower) raise these; `lib.rs` attaches the file.

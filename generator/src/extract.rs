@@ -71,7 +71,7 @@ pub fn extract(document: &Value, operation_ids: &[String]) -> Result<Value, Spec
                 ));
             };
             let Some((section, name)) = rest.split_once('/') else { continue };
-            let name = name.replace("~1", "/").replace("~0", "~");
+            let name = crate::pointer::decode_token(name);
             let target = components.and_then(|c| c.get(section)).and_then(|s| s.get(&name));
             let Some(target) = target else {
                 return Err(SpecProblem::new("#", format!("`$ref: {reference}` points to nothing")));

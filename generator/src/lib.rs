@@ -17,6 +17,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 mod parallel;
+pub mod pointer;
 pub mod resolve;
 pub mod write;
 

@@ -120,30 +120,9 @@ pub fn component_name<'r>(reference: &'r str, section: &str, at: &str) -> Result
     if !token.contains(['%', '~']) {
         return Ok(Cow::Borrowed(token));
     }
-    Ok(Cow::Owned(percent_decode(token).replace("~1", "/").replace("~0", "~")))
+    Ok(Cow::Owned(crate::pointer::decode_token(token)))
 }
 
 fn missing(reference: &str, at: &str) -> SpecProblem {
     SpecProblem::new(format!("{at}/$ref"), format!("$ref `{reference}` points to nothing: no such component"))
-}
-
-/// References are URI fragments, so `%7B` etc. may appear; decode them.
-fn percent_decode(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let high = (bytes[index + 1] as char).to_digit(16);
-            let low = (bytes[index + 2] as char).to_digit(16);
-            if let (Some(high), Some(low)) = (high, low) {
-                out.push((high * 16 + low) as u8);
-                index += 3;
-                continue;
-            }
-        }
-        out.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

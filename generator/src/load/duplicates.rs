@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use super::limits::{MAX_DEPTH, MAX_KEY_BYTES};
 use super::value::Duplicates;
-use crate::error::pointer_token;
+use crate::pointer;
 
 /// Objects with more keys than this keep them in a hash set.
 const LIST_KEYS: usize = 16;
@@ -138,7 +138,7 @@ fn pointer(text: &str, frames: &[Frame<'_>]) -> String {
         match frame.child {
             Child::Key(at) => {
                 let key = string_end(text.as_bytes(), at).and_then(|(end, escaped)| decode(text, at, end, escaped));
-                out.push_str(&pointer_token(&key.unwrap_or_default()));
+                out.push_str(&pointer::token(&key.unwrap_or_default()));
             }
             Child::Index(index) => out.push_str(&index.to_string()),
         }

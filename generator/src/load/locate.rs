@@ -10,7 +10,7 @@ use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Respon
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::pointer_token;
+use crate::pointer;
 
 use crate::HTTP_METHODS as METHODS;
 
@@ -21,7 +21,7 @@ pub fn locate(document: &Value) -> Option<(String, String)> {
             if path.starts_with("x-") {
                 continue;
             }
-            let pointer = format!("#/paths/{}", pointer_token(path));
+            let pointer = format!("#/paths/{}", pointer::token(path));
             if let Some(found) = path_item(item, &pointer) {
                 return Some(found);
             }
@@ -31,7 +31,7 @@ pub fn locate(document: &Value) -> Option<(String, String)> {
     for (section, entries) in components {
         let Some(entries) = entries.as_object() else { continue };
         for (name, entry) in entries {
-            let pointer = format!("#/components/{section}/{}", pointer_token(name));
+            let pointer = format!("#/components/{section}/{}", pointer::token(name));
             let found = match section.as_str() {
                 "schemas" => schema(entry, &pointer),
                 "parameters" => parameter(entry, &pointer),
@@ -58,7 +58,7 @@ fn fails<T: DeserializeOwned>(value: &Value, pointer: &str) -> Option<(String, S
                 use serde_path_to_error::Segment;
                 match segment {
                     Segment::Seq { index } => at.push_str(&format!("/{index}")),
-                    Segment::Map { key } => at.push_str(&format!("/{}", pointer_token(key))),
+                    Segment::Map { key } => at.push_str(&format!("/{}", pointer::token(key))),
                     Segment::Enum { .. } | Segment::Unknown => {}
                 }
             }
@@ -70,7 +70,7 @@ fn fails<T: DeserializeOwned>(value: &Value, pointer: &str) -> Option<(String, S
 fn children<'a>(value: &'a Value, pointer: &str, key: &str) -> Vec<(&'a Value, String)> {
     match value.get(key) {
         Some(Value::Object(map)) => {
-            map.iter().map(|(k, v)| (v, format!("{pointer}/{key}/{}", pointer_token(k)))).collect()
+            map.iter().map(|(k, v)| (v, format!("{pointer}/{key}/{}", pointer::token(k)))).collect()
         }
         Some(Value::Array(items)) => {
             items.iter().enumerate().map(|(i, v)| (v, format!("{pointer}/{key}/{i}"))).collect()

@@ -270,7 +270,7 @@ pub fn parse_document(value: Value, path: &Path) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(&value).map_err(|error| {
         // Prefer the innermost failing piece; the whole-document path is often too shallow.
         let (pointer, message) = locate::locate(&value)
-            .unwrap_or_else(|| (pointer_from_serde_path(error.path()), error.inner().to_string()));
+            .unwrap_or_else(|| (crate::pointer::from_serde_path(error.path()), error.inner().to_string()));
         spec_error(path, &pointer, &message)
     })
 }
@@ -299,22 +299,6 @@ fn check_version(value: &Value, path: &Path) -> Result<()> {
         Some(other) => Err(spec_error(path, "#/openapi", &format!("expected a version string, found {other}"))),
         None => Err(spec_error(path, "#", "missing `openapi` version field; this is not an OpenAPI 3 document")),
     }
-}
-
-/// Converts serde_path_to_error's `a.b[0].c` path into a JSON pointer `#/a/b/0/c`.
-fn pointer_from_serde_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::from("#");
-    for segment in path.iter() {
-        pointer.push('/');
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&crate::error::pointer_token(key)),
-            Segment::Enum { variant } => pointer.push_str(&crate::error::pointer_token(variant)),
-            Segment::Unknown => pointer.push('?'),
-        }
-    }
-    pointer
 }
 
 /// serde_json and serde_yaml append " at line X column Y"; we report those separately.

@@ -15,7 +15,8 @@ use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use super::limits::{MAX_DEPTH, MAX_DUPLICATES_LISTED, MAX_KEY_BYTES, MAX_YAML_TEXT_BYTES, MAX_YAML_VALUES};
-use crate::error::{pointer_token, SpecProblem};
+use crate::error::SpecProblem;
+use crate::pointer;
 
 /// Duplicate keys found while reading: the first [`MAX_DUPLICATES_LISTED`], then a count.
 #[derive(Debug, Default)]
@@ -100,7 +101,7 @@ fn pointer(at: Option<&At<'_>>) -> String {
     let mut next = at;
     while let Some(node) = next {
         segments.push(match node.segment {
-            Segment::Key(key) => pointer_token(key),
+            Segment::Key(key) => pointer::token(key),
             Segment::Index(index) => index.to_string(),
         });
         next = node.parent;

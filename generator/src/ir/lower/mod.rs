@@ -17,7 +17,8 @@ use self::types::TypeLowerer;
 use super::naming;
 use super::{Api, Diagnostic};
 use crate::config::Config;
-use crate::error::{pointer_token, SpecProblem};
+use crate::error::SpecProblem;
+use crate::pointer;
 use crate::HTTP_METHODS as METHODS;
 
 /// Lowers a parsed document into the intermediate model.
@@ -30,7 +31,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     let mut pending = Vec::new();
     let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (path, item) in document.paths.paths.iter() {
-        let path_pointer = format!("#/paths/{}", pointer_token(path));
+        let path_pointer = format!("#/paths/{}", pointer::token(path));
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {

@@ -4,8 +4,9 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Statu
 
 use super::types::TypeLowerer;
 use crate::config::Config;
-use crate::error::{pointer_token, SpecProblem};
+use crate::error::SpecProblem;
 use crate::ir::naming::{self, Scope};
+use crate::pointer;
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
 const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
@@ -185,7 +186,7 @@ impl<'a> OperationContext<'a> {
                 if depth > naming::MAX_RESOURCE_DEPTH {
                     let extension = self.config.naming.group_extension.as_deref().unwrap_or_default();
                     let problem = SpecProblem::new(
-                        format!("{}/{}", self.pointer, pointer_token(extension)),
+                        format!("{}/{}", self.pointer, pointer::token(extension)),
                         format!(
                             "the resource path has {depth} levels; at most {} are supported",
                             naming::MAX_RESOURCE_DEPTH
@@ -347,7 +348,7 @@ impl<'a> OperationContext<'a> {
         let body = types.resolver().request_body(node, &at)?;
         let hint = params_name.strip_suffix("Params").map(|stem| format!("{stem}Body")).unwrap_or_default();
         let Some((content_type, media)) = preferred_media(&body.content) else { return Ok(None) };
-        let media_pointer = format!("{at}/content/{}", pointer_token(content_type));
+        let media_pointer = format!("{at}/content/{}", pointer::token(content_type));
         let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
             match &media.schema {
                 Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), &hint),
@@ -395,14 +396,14 @@ impl<'a> OperationContext<'a> {
 
         let mut success = SuccessResponse { status: "2XX".into(), kind: ResponseKind::Empty };
         if let Some((status, node)) = entries.iter().find(|(status, _)| is_success(status)) {
-            let at = format!("{}/responses/{}", self.pointer, pointer_token(status));
+            let at = format!("{}/responses/{}", self.pointer, pointer::token(status));
             let response = resolver.response(node, &at)?;
             success.status = status.clone();
             success.kind = match preferred_media(&response.content) {
                 None => ResponseKind::Empty,
                 Some((content_type, media)) => {
                     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                    let media_pointer = format!("{at}/content/{}/schema", pointer_token(content_type));
+                    let media_pointer = format!("{at}/content/{}/schema", pointer::token(content_type));
                     if is_json(&essence) {
                         let ty = match &media.schema {
                             Some(schema) => types.lower(schema, &media_pointer, &format!("{stem}Response"))?,
@@ -419,11 +420,11 @@ impl<'a> OperationContext<'a> {
         }
         let mut error = None;
         for (status, node) in entries.iter().filter(|(status, _)| is_error(status)) {
-            let at = format!("{}/responses/{}", self.pointer, pointer_token(status));
+            let at = format!("{}/responses/{}", self.pointer, pointer::token(status));
             let response = resolver.response(node, &at)?;
             if let Some((content_type, media)) = preferred_media(&response.content) {
                 if let (true, Some(schema)) = (is_json(content_type), &media.schema) {
-                    let media_pointer = format!("{at}/content/{}/schema", pointer_token(content_type));
+                    let media_pointer = format!("{at}/content/{}/schema", pointer::token(content_type));
                     error = Some(types.lower(schema, &media_pointer, &format!("{stem}Error"))?);
                     break;
                 }

@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::error::{pointer_token, SpecProblem};
+use crate::error::SpecProblem;
 use crate::ir::naming::{self, Scope};
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
     Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
     UnionDef, UnionVariant,
 };
+use crate::pointer;
 use crate::resolve::Resolver;
 
 /// How deeply inline schemas may nest before the rest is kept as JSON; far beyond any
@@ -55,7 +56,7 @@ impl<'a> TypeLowerer<'a> {
             for (name, schema) in &components.schemas {
                 if let ReferenceOr::Item(schema) = schema {
                     if is_named_shape(&SchemaView::of(schema)) {
-                        let pointer = component_pointer(name);
+                        let pointer = pointer::schema_component(name);
                         let wanted = overrides.get(&pointer).cloned().unwrap_or_else(|| naming::type_name(name));
                         let claimed = lowerer.scope.claim(&wanted);
                         lowerer.component_names.insert(name.clone(), claimed);
@@ -111,7 +112,7 @@ impl<'a> TypeLowerer<'a> {
     }
 
     fn lower_component(&mut self, name: &'a str, schema: &'a Schema) -> Result<TypeRef, SpecProblem> {
-        let pointer = component_pointer(name);
+        let pointer = pointer::schema_component(name);
         if let Some(done) = self.by_pointer.get(&pointer) {
             return Ok(done.clone());
         }
@@ -256,7 +257,7 @@ impl<'a> TypeLowerer<'a> {
             // that every struct merging it shares one type (and recursion through `allOf`
             // meets the memo instead of nesting forever).
             let owner_pointer = owner.as_deref().unwrap_or(pointer);
-            let property_pointer = format!("{owner_pointer}/properties/{}", pointer_token(wire_name));
+            let property_pointer = format!("{owner_pointer}/properties/{}", pointer::token(wire_name));
             let owner_name = owner.as_deref().and_then(|o| self.component_type_name(o)).unwrap_or_else(|| name.clone());
             let property_hint = format!("{owner_name}{}", naming::type_name(wire_name));
             let ty = self.lower(property, &property_pointer, &property_hint)?;
@@ -327,7 +328,7 @@ impl<'a> TypeLowerer<'a> {
         for (index, nested) in member_view.all_of.iter().enumerate() {
             let nested_pointer = format!("{member_pointer}/allOf/{index}");
             let Some(resolved) = self.resolve_or_skip(nested, &nested_pointer)? else { continue };
-            let key = resolved.component.map(component_pointer).unwrap_or(nested_pointer);
+            let key = resolved.component.map(pointer::schema_component).unwrap_or(nested_pointer);
             if visited.insert(key.clone()) {
                 self.collect_all_of(resolved.schema, &key, false, merged, visited)?;
             }
@@ -539,11 +540,6 @@ pub fn nullable(ty: TypeRef) -> TypeRef {
         TypeRef::Nullable(_) => ty,
         other => TypeRef::Nullable(Box::new(other)),
     }
-}
-
-/// `#/components/schemas/<escaped name>`.
-pub fn component_pointer(name: &str) -> String {
-    format!("#/components/schemas/{}", pointer_token(name))
 }
 
 /// Whether a schema, lowered in place, becomes a named type (struct, string enum or union).
