@@ -23,6 +23,8 @@
 //! code block can arise. Characters rustc refuses in comments and literals (bare carriage
 //! returns, bidirectional-text controls) and other control characters are removed.
 
+use std::borrow::Cow;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -78,15 +80,15 @@ pub fn html_comment(text: &str) -> String {
 ///
 /// Emitters build their lines from escaped text already; this is the last guard before a
 /// line becomes a comment, so that nothing can end one early or make rustc refuse it.
-pub fn doc_lines(lines: &[String]) -> Vec<String> {
+pub fn doc_lines(lines: &[String]) -> Vec<Cow<'_, str>> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         if !line.chars().any(is_unsafe) {
-            out.push(line.clone());
+            out.push(Cow::Borrowed(line.as_str()));
             continue;
         }
         for piece in line.split(is_line_break) {
-            out.push(clean_line(piece));
+            out.push(Cow::Owned(clean_line(piece)));
         }
     }
     out
@@ -228,7 +230,7 @@ fn longest_backtick_run(text: &str) -> usize {
 /// - HTML-like `<tag>` text and `[x]` that is not a link are escaped; bare URLs are wrapped
 ///   in `<>` (both would be rustdoc warnings).
 pub fn prose(text: &str) -> Vec<String> {
-    let text = if text.contains("\r\n") { text.replace("\r\n", "\n").into() } else { std::borrow::Cow::from(text) };
+    let text = if text.contains("\r\n") { text.replace("\r\n", "\n").into() } else { Cow::from(text) };
     let normalized: String = text.chars().map(|c| if is_line_break(c) { '\n' } else { c }).collect();
     let mut raw_lines: Vec<String> = normalized.trim_end().split('\n').map(clean_line).collect();
     let leading_blank = raw_lines.iter().take_while(|line| line.trim().is_empty()).count();
@@ -337,7 +339,7 @@ fn marker_len(line: &str) -> Option<usize> {
 /// or more would start an indented code block inside the item) and backslash-escapes a fence
 /// that follows them; returns the fence defused, if any (character, length, and whether
 /// nothing follows it).
-fn normalize_containers(line: &str) -> (std::borrow::Cow<'_, str>, Option<(char, usize, bool)>) {
+fn normalize_containers(line: &str) -> (Cow<'_, str>, Option<(char, usize, bool)>) {
     let mut rest = line;
     let mut prefix_len = 0;
     let mut changed = false;
