@@ -218,3 +218,63 @@ fn extract_of_an_unknown_operation_is_a_located_error() {
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("api.yaml: #/paths: no operation with operationId nope\\u{1b}"), "{stderr}");
 }
+
+/// Generates a spec text in lenient mode and returns the diagnostics' kinds.
+fn lenient_kinds(test: &str, text: &str) -> Vec<&'static str> {
+    let path = common::temp_spec(test, "api.yaml", text);
+    let loaded = sdkgen::load::load_spec(&path).unwrap();
+    let options = sdkgen::Options {
+        provenance: sdkgen::Provenance { spec: "api.yaml".into(), command: "test".into() },
+        standalone: true,
+        lenient: true,
+    };
+    let generated = sdkgen::generate(&loaded, &sdkgen::Config::default(), &options).unwrap();
+    generated.api.diagnostics.iter().map(|d| d.kind).collect()
+}
+
+const TWO_OPERATIONS_ONE_ID: &str = "paths:\n  /a:\n    get:\n      operationId: same\n      responses:\n        '204': {description: ok}\n  /b:\n    get:\n      operationId: same\n      responses:\n        '204': {description: ok}\n";
+
+#[test]
+fn duplicate_operation_ids_are_located_errors_and_lenient_notes() {
+    let spec = format!("{VALID_HEAD}{TWO_OPERATIONS_ONE_ID}");
+    let (code, stderr, wrote) = run("dup-id", "api.yaml", &spec);
+    assert_eq!(code, 1);
+    assert!(!wrote);
+    assert!(stderr.contains("#/paths/~1b/get/operationId"), "{stderr}");
+    assert!(stderr.contains("operationId `same` is also the id of the operation at `#/paths/~1a/get`"), "{stderr}");
+    // Both are generated; the second method takes another name in the same resource.
+    assert_eq!(lenient_kinds("dup-id-lenient", &spec), ["duplicate-operation-id", "method-name-collision"]);
+}
+
+#[test]
+fn a_parameter_listed_twice_is_a_located_error_and_a_lenient_note() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: list\n      parameters:\n        - {{name: q, in: query, schema: {{type: string}}}}\n        - {{name: q, in: query, schema: {{type: integer}}}}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let (code, stderr, wrote) = run("dup-param", "api.yaml", &spec);
+    assert_eq!(code, 1);
+    assert!(!wrote);
+    assert!(stderr.contains("#/paths/~1a/get/parameters/1"), "{stderr}");
+    assert!(stderr.contains("parameter `q` is listed twice (also at `#/paths/~1a/get/parameters/0`)"), "{stderr}");
+    assert_eq!(lenient_kinds("dup-param-lenient", &spec), ["duplicate-parameter"]);
+    // An operation's parameter overriding the path item's of the same name is not a duplicate.
+    let overriding = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    parameters:\n      - {{name: q, in: query, schema: {{type: string}}}}\n    get:\n      operationId: list\n      parameters:\n        - {{name: q, in: query, schema: {{type: integer}}}}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    assert_eq!(lenient_kinds("override-param", &overriding), Vec::<&str>::new());
+}
+
+#[test]
+fn a_resource_path_deeper_than_the_limit_is_refused_quickly() {
+    // 20,000 segments in 40 KB: once this took more than 4 GB.
+    let dotted = vec!["a"; 20_000].join(".");
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: deep\n      x-fern-sdk-group-name: {dotted}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let (code, stderr, wrote) = run("deep-group", "api.yaml", &spec);
+    assert_eq!(code, 1);
+    assert!(!wrote);
+    assert!(stderr.contains("#/paths/~1a/get/x-fern-sdk-group-name"), "{stderr}");
+    assert!(stderr.contains("the resource path has 20000 levels; at most 16 are supported"), "{stderr}");
+    assert_eq!(lenient_kinds("deep-group-lenient", &spec), ["resource-too-deep"]);
+}
