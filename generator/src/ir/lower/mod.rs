@@ -21,6 +21,23 @@ use crate::error::SpecProblem;
 use crate::pointer;
 use crate::HTTP_METHODS as METHODS;
 
+/// A problem confined to one place in the spec: an error when strict; when lenient, a
+/// diagnostic of `kind` that says what was done `instead`.
+pub(super) fn tolerate(
+    problem: SpecProblem,
+    lenient: bool,
+    kind: &'static str,
+    instead: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), SpecProblem> {
+    if !lenient {
+        return Err(problem);
+    }
+    let message = if instead.is_empty() { problem.message } else { format!("{}; {instead}", problem.message) };
+    diagnostics.push(Diagnostic { pointer: problem.pointer, kind, message });
+    Ok(())
+}
+
 /// Lowers a parsed document into the intermediate model.
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     let lenient = config.generator.lenient;
@@ -36,14 +53,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
                 let problem = SpecProblem::new(path_pointer, "path items given by $ref are not supported");
-                if !lenient {
-                    return Err(problem);
-                }
-                diagnostics.push(Diagnostic {
-                    pointer: problem.pointer,
-                    kind: "skipped-operation",
-                    message: problem.message,
-                });
+                tolerate(problem, lenient, "skipped-operation", "", &mut diagnostics)?;
                 continue;
             }
         };
@@ -60,14 +70,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
                         format!("{}/operationId", context.pointer),
                         format!("operationId `{id}` is also the id of the operation at `{first}`"),
                     );
-                    if !lenient {
-                        return Err(problem);
-                    }
-                    diagnostics.push(Diagnostic {
-                        pointer: problem.pointer,
-                        kind: "duplicate-operation-id",
-                        message: format!("{}; both are generated", problem.message),
-                    });
+                    tolerate(problem, lenient, "duplicate-operation-id", "both are generated", &mut diagnostics)?;
                 } else {
                     ids.insert(id.clone(), context.pointer.clone());
                 }
@@ -110,19 +113,28 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         types: Vec::new(),
         diagnostics,
     };
-    let mut names = naming::Scope::with_reserved(&type_defs.iter().map(|def| def.name.as_str()).collect::<Vec<_>>());
-    let mut modules = naming::Scope::new();
-    for def in &mut type_defs {
-        if naming::SHADOWED_TRAITS.contains(&def.name.as_str()) {
-            def.name = names.claim(&format!("{}Type", def.name));
-        }
-        def.module = modules.claim(&naming::type_module(&def.name));
-    }
+    name_type_modules(&mut type_defs);
     super::analysis::cycles::mark_recursive_fields(&mut type_defs);
     api.types = type_defs;
     super::analysis::defaults::mark_defaultable(&mut api.types);
     super::analysis::features::assign(&mut api);
     Ok(api)
+}
+
+/// Settles what naming a type alone cannot: a name that would shadow a trait its own file
+/// uses takes a `Type` suffix, and each type gets its module (and file) name.
+fn name_type_modules(types: &mut [super::TypeDef]) {
+    let shadowing = |def: &super::TypeDef| naming::SHADOWED_TRAITS.contains(&def.name.as_str());
+    if types.iter().any(shadowing) {
+        let mut names = naming::Scope::with_reserved(&types.iter().map(|def| def.name.as_str()).collect::<Vec<_>>());
+        for def in types.iter_mut().filter(|def| shadowing(def)) {
+            def.name = names.claim(&format!("{}Type", def.name));
+        }
+    }
+    let mut modules = naming::Scope::new();
+    for def in types {
+        def.module = modules.claim(&naming::type_module(&def.name));
+    }
 }
 
 /// The operation the crate's examples show: the configured one, else the first `GET`, else the first.

@@ -33,6 +33,10 @@ pub(super) struct OperationContext<'a> {
 }
 
 impl<'a> OperationContext<'a> {
+    fn lenient(&self) -> bool {
+        self.config.generator.lenient
+    }
+
     pub(super) fn lower(
         &self,
         operation: &'a openapiv3::Operation,
@@ -87,14 +91,8 @@ impl<'a> OperationContext<'a> {
                     "path parameter `{}` does not appear in the path template `{}`",
                     param.wire_name, self.path
                 );
-                if !self.config.generator.lenient {
-                    return Err(SpecProblem::new(param_pointer.clone(), message));
-                }
-                diagnostics.push(Diagnostic {
-                    pointer: param_pointer.clone(),
-                    kind: "unused-path-parameter",
-                    message: format!("{message}; left out"),
-                });
+                let problem = SpecProblem::new(param_pointer.clone(), message);
+                super::tolerate(problem, self.lenient(), "unused-path-parameter", "left out", diagnostics)?;
                 unused.push(param_pointer.clone());
             }
         }
@@ -192,14 +190,8 @@ impl<'a> OperationContext<'a> {
                             naming::MAX_RESOURCE_DEPTH
                         ),
                     );
-                    if !self.config.generator.lenient {
-                        return Err(problem);
-                    }
-                    diagnostics.push(Diagnostic {
-                        pointer: problem.pointer,
-                        kind: "resource-too-deep",
-                        message: format!("{}; cut to the first {}", problem.message, naming::MAX_RESOURCE_DEPTH),
-                    });
+                    let instead = format!("cut to the first {}", naming::MAX_RESOURCE_DEPTH);
+                    super::tolerate(problem, self.lenient(), "resource-too-deep", &instead, diagnostics)?;
                 }
                 dotted.split('.').take(naming::MAX_RESOURCE_DEPTH).map(naming::member).collect()
             }
@@ -259,14 +251,9 @@ impl<'a> OperationContext<'a> {
                         let data = parameter.parameter_data_ref();
                         let message =
                             format!("parameter `{}` is listed twice (also at `{}`)", data.name, merged[position].1);
-                        if !self.config.generator.lenient {
-                            return Err(SpecProblem::new(at, message));
-                        }
-                        diagnostics.push(Diagnostic {
-                            pointer: at.clone(),
-                            kind: "duplicate-parameter",
-                            message: format!("{message}; the later one is used"),
-                        });
+                        let problem = SpecProblem::new(at.clone(), message);
+                        let lenient = self.lenient();
+                        super::tolerate(problem, lenient, "duplicate-parameter", "the later one is used", diagnostics)?;
                         merged[position] = (parameter, at);
                     }
                     None => merged.push((parameter, at)),
