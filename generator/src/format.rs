@@ -3,24 +3,7 @@
 use crate::emit::escape::{doc_lines, html_comment, line_comment};
 use crate::emit::EmittedFile;
 use crate::error::{Error, Result};
-
-/// A finished file: path relative to the output directory and its exact contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedFile {
-    /// `/`-separated path relative to the crate root.
-    pub path: String,
-    /// File contents (LF line endings).
-    pub contents: String,
-}
-
-/// Where the output came from, for the header.
-#[derive(Debug, Clone)]
-pub struct Provenance {
-    /// The spec, as the user should read it (relative to the repository when possible).
-    pub spec: String,
-    /// The command that regenerates the output.
-    pub command: String,
-}
+use crate::output::{GeneratedFile, Provenance};
 
 /// Formats every emitted file.
 pub fn format_files(files: Vec<EmittedFile>, provenance: &Provenance) -> Result<Vec<GeneratedFile>> {

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod output;
 mod parallel;
 pub mod pointer;
 pub mod resolve;
@@ -25,7 +26,7 @@ use std::path::Path;
 
 pub use config::Config;
 pub use error::{Error, Result};
-pub use format::{GeneratedFile, Provenance};
+pub use output::{Drift, GeneratedFile, Provenance, Written};
 
 /// The operation keys of an OpenAPI path item, in the order operations are emitted.
 pub(crate) const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

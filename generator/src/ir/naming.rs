@@ -202,7 +202,7 @@ pub const MAX_RESOURCE_DEPTH: usize = 16;
 
 /// The longest module or method name we emit (module names become file and directory
 /// names); longer ones are cut and given a hash of the full name, as type names are.
-const MAX_SNAKE_NAME: usize = 128;
+pub const MAX_SNAKE_NAME: usize = 128;
 
 /// A module or method name: [`snake`], cut to [`MAX_SNAKE_NAME`] bytes with a hash of the
 /// whole when longer, so distinct long names stay distinct.

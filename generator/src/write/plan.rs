@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{HEADER_MARK, MANIFEST};
 use crate::error::{Error, Result};
-use crate::format::GeneratedFile;
+use crate::output::GeneratedFile;
 
 /// The longest file name most file systems accept, in bytes.
 const MAX_COMPONENT: usize = 255;

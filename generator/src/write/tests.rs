@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::plan::{carries_header, invalid_path};
 use super::{check, manifest_file, write, write_with, MANIFEST};
-use crate::format::GeneratedFile;
+use crate::output::GeneratedFile;
 
 fn file(path: &str, contents: &str) -> GeneratedFile {
     GeneratedFile { path: path.into(), contents: contents.into() }
