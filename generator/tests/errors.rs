@@ -52,14 +52,7 @@ fn lenient_mode_skips_the_parameter_and_says_so() {
     let spec = format!(
         "{VALID_HEAD}paths:\n  /pets:\n    get:\n      operationId: list\n      parameters:\n        - name: pet_id\n          in: path\n          required: true\n          schema: {{type: string}}\n      responses:\n        '204': {{description: ok}}\n"
     );
-    let path = common::temp_spec("lenient", "api.yaml", &spec);
-    let loaded = sdkgen::load::load_spec(&path).unwrap();
-    let options = sdkgen::Options {
-        provenance: sdkgen::Provenance { spec: "api.yaml".into(), command: "test".into() },
-        standalone: true,
-        lenient: true,
-    };
-    let generated = sdkgen::generate(&loaded, &sdkgen::Config::default(), &options).unwrap();
+    let generated = generate_lenient("lenient", &spec);
     assert_eq!(generated.api.operations.len(), 1);
     let kinds: Vec<&str> = generated.api.diagnostics.iter().map(|d| d.kind).collect();
     assert_eq!(kinds, ["unused-path-parameter"]);
@@ -219,8 +212,8 @@ fn extract_of_an_unknown_operation_is_a_located_error() {
     assert!(stderr.contains("api.yaml: #/paths: no operation with operationId nope\\u{1b}"), "{stderr}");
 }
 
-/// Generates a spec text in lenient mode and returns the diagnostics' kinds.
-fn lenient_kinds(test: &str, text: &str) -> Vec<&'static str> {
+/// Generates a spec text in lenient mode.
+fn generate_lenient(test: &str, text: &str) -> sdkgen::Generated {
     let path = common::temp_spec(test, "api.yaml", text);
     let loaded = sdkgen::load::load_spec(&path).unwrap();
     let options = sdkgen::Options {
@@ -228,8 +221,12 @@ fn lenient_kinds(test: &str, text: &str) -> Vec<&'static str> {
         standalone: true,
         lenient: true,
     };
-    let generated = sdkgen::generate(&loaded, &sdkgen::Config::default(), &options).unwrap();
-    generated.api.diagnostics.iter().map(|d| d.kind).collect()
+    sdkgen::generate(&loaded, &sdkgen::Config::default(), &options).unwrap()
+}
+
+/// The kinds of the diagnostics of a lenient run.
+fn lenient_kinds(test: &str, text: &str) -> Vec<&'static str> {
+    generate_lenient(test, text).api.diagnostics.iter().map(|d| d.kind).collect()
 }
 
 const TWO_OPERATIONS_ONE_ID: &str = "paths:\n  /a:\n    get:\n      operationId: same\n      responses:\n        '204': {description: ok}\n  /b:\n    get:\n      operationId: same\n      responses:\n        '204': {description: ok}\n";

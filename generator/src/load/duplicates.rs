@@ -19,16 +19,7 @@ use crate::pointer;
 const LIST_KEYS: usize = 16;
 
 /// The bytes that matter: quotes (strings, whose contents are skipped whole), brackets and commas.
-static STRUCTURAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'"' as usize] = true;
-    table[b'{' as usize] = true;
-    table[b'}' as usize] = true;
-    table[b'[' as usize] = true;
-    table[b']' as usize] = true;
-    table[b',' as usize] = true;
-    table
-};
+static STRUCTURAL: [bool; 256] = super::split::byte_table(b"\"{}[],");
 
 /// Where the scan is inside one open object or array.
 struct Frame<'a> {

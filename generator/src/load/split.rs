@@ -287,15 +287,18 @@ fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
 
 /// The bytes that matter when skipping an object or array: brackets, and quotes that open
 /// strings (whose contents are skipped whole).
-static STRUCTURAL: [bool; 256] = {
+static STRUCTURAL: [bool; 256] = byte_table(b"\"{}[]");
+
+/// A lookup table that is `true` for each of `bytes`: the bytes a JSON scan stops at.
+pub(super) const fn byte_table(bytes: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
-    table[b'"' as usize] = true;
-    table[b'{' as usize] = true;
-    table[b'}' as usize] = true;
-    table[b'[' as usize] = true;
-    table[b']' as usize] = true;
+    let mut index = 0;
+    while index < bytes.len() {
+        table[bytes[index] as usize] = true;
+        index += 1;
+    }
     table
-};
+}
 
 /// The index just past the value starting at `at`.
 fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
