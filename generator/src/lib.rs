@@ -98,8 +98,7 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
 pub fn generate_from_paths(spec_path: &Path, config_path: Option<&Path>, options: &Options) -> Result<Generated> {
     let config = match config_path {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            let text = load::read_text(path)?;
             Config::parse(&text, path)?
         }
         None => Config::default(),

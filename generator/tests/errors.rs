@@ -275,3 +275,24 @@ fn a_resource_path_deeper_than_the_limit_is_refused_quickly() {
     assert!(stderr.contains("the resource path has 20000 levels; at most 16 are supported"), "{stderr}");
     assert_eq!(lenient_kinds("deep-group-lenient", &spec), ["resource-too-deep"]);
 }
+
+#[test]
+fn a_configuration_that_is_not_utf8_is_located() {
+    let spec = common::temp_spec("config-utf8", "api.yaml", &format!("{VALID_HEAD}paths: {{}}\n"));
+    let config = spec.with_file_name("codegen.toml");
+    std::fs::write(&config, b"[package]\nname = \"ok\"\ndescription = \"caf\xe9\"\n").unwrap();
+    let out = spec.with_file_name("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .args(["generate", "--spec"])
+        .arg(&spec)
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("codegen.toml:3:19: invalid UTF-8"), "{stderr}");
+    assert!(!out.exists());
+}

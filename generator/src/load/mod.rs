@@ -147,6 +147,22 @@ pub fn parse_value(bytes: &[u8], path: &Path) -> Result<Value> {
     parse_value_and_duplicates(bytes, path).map(|(value, _)| value)
 }
 
+/// Reads a UTF-8 text file (the configuration) under the same size limit as a spec; a byte
+/// that is not UTF-8 is reported at its line and column.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_file(path)?;
+    String::from_utf8(bytes).map_err(|error| {
+        let place = line_column(error.as_bytes(), error.utf8_error().valid_up_to());
+        Error::Syntax {
+            path: path.to_path_buf(),
+            format: "UTF-8",
+            line: place.0,
+            column: place.1,
+            message: format!("the file is not UTF-8 text ({})", error.utf8_error()),
+        }
+    })
+}
+
 /// [`parse_value`], and the duplicate keys met.
 fn parse_value_and_duplicates(bytes: &[u8], path: &Path) -> Result<(Value, value::Duplicates)> {
     let syntax = |format, (line, column), message: String| Error::Syntax {
