@@ -3,7 +3,9 @@
 //! `structured_fuzz` builds small OpenAPI 3.0 documents whose every string is drawn from a
 //! pool of hostile strings (each CommonMark code-block form around a payload, line breaks,
 //! carriage returns, bidi controls, quote and comment terminators, keywords, very long and
-//! empty names) mixed with plain ones; `hostile_corpus` runs the specs in `tests/hostile/`.
+//! empty names) mixed with plain ones; `hostile_corpus` runs the specs in `tests/hostile/`;
+//! `mutated_public_spec` puts hostile strings, one position at a time, into Cloudflare's
+//! extract in `spec/`, generated with its real configuration.
 //! For each document, generation must not panic; an error must name the file and hold no raw
 //! control character; generated files must pass the oracle (`common::oracle`).
 //!
@@ -446,6 +448,11 @@ fn extended_config() -> sdkgen::Config {
 /// Whether a crate was generated, and what went wrong with one document, if anything.
 fn problems(path: &Path, lenient: bool, extended: bool) -> (bool, Vec<String>) {
     let config = if extended { extended_config() } else { sdkgen::Config::default() };
+    problems_with(path, lenient, &config)
+}
+
+/// [`problems`] with a given configuration.
+fn problems_with(path: &Path, lenient: bool, config: &sdkgen::Config) -> (bool, Vec<String>) {
     let options = sdkgen::Options {
         provenance: sdkgen::Provenance {
             spec: "hostile.json".into(),
@@ -456,7 +463,7 @@ fn problems(path: &Path, lenient: bool, extended: bool) -> (bool, Vec<String>) {
     };
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let loaded = sdkgen::load::load_spec(path)?;
-        sdkgen::generate(&loaded, &config, &options)
+        sdkgen::generate(&loaded, config, &options)
     }));
     match outcome {
         Err(panic) => {
@@ -670,4 +677,106 @@ fn payload_forms_are_what_the_oracle_flags() {
             vec![("README.md".to_string(), format!("# t\n\n{form}\n")), ("src/lib.rs".to_string(), lib.to_string())];
         assert!(!oracle::check_files(&files, MARKER).is_empty(), "the oracle waves through {form:?}");
     }
+}
+
+/// Every string position of `value`, object keys included, as a path of steps from the root.
+fn string_positions(value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    match value {
+        Value::String(_) => out.push(path.clone()),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(Step::Index(index));
+                string_positions(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                path.push(Step::Key(key.clone()));
+                out.push(path.clone());
+                string_positions(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A step into a JSON value; the last `Key` of a position may stand for the key itself.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Replaces the string at `position` (a value, or the key the position ends with when that
+/// key holds no string) with `text`.
+fn mutate(document: &mut Value, position: &[Step], text: &str) {
+    let Some((last, parents)) = position.split_last() else { return };
+    let mut node = document;
+    for step in parents {
+        node = match (step, node) {
+            (Step::Key(key), Value::Object(map)) => map.get_mut(key).unwrap(),
+            (Step::Index(index), Value::Array(items)) => &mut items[*index],
+            _ => return,
+        };
+    }
+    match (last, node) {
+        (Step::Key(key), Value::Object(map)) if map.get(key).is_some_and(Value::is_string) => {
+            map.insert(key.clone(), Value::String(text.to_string()));
+        }
+        (Step::Key(key), Value::Object(map)) => {
+            // Rename the key, keeping its place among its siblings.
+            let entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for (name, item) in entries {
+                map.insert(if &name == key { text.to_string() } else { name }, item);
+            }
+        }
+        (Step::Index(index), Value::Array(items)) => items[*index] = Value::String(text.to_string()),
+        _ => {}
+    }
+}
+
+/// Mutations of a public spec: Cloudflare's extract in `spec/`, with its real configuration,
+/// has each string position in turn (keys included) replaced by a hostile string. No panic,
+/// only clean located errors, and every generated crate passes the oracle.
+#[test]
+fn mutated_public_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let text = std::fs::read_to_string(root.join("spec/cloudflare-active-session.yaml")).unwrap();
+    let original: Value = serde_yaml::from_str(&text).unwrap();
+    let config_path = root.join("spec/codegen.toml");
+    let config = sdkgen::Config::parse(&std::fs::read_to_string(&config_path).unwrap(), &config_path).unwrap();
+    let mut positions = Vec::new();
+    string_positions(&original, &mut Vec::new(), &mut positions);
+    assert!(positions.len() > 100, "{} string positions", positions.len());
+    // Every position with `SDKGEN_FUZZ_MUTATIONS=all`; by default an even spread of about
+    // 120 of them, so that the suite stays quick.
+    if std::env::var("SDKGEN_FUZZ_MUTATIONS").as_deref() != Ok("all") {
+        let stride = positions.len().div_ceil(120);
+        positions = positions.into_iter().step_by(stride).collect();
+    }
+    let pool = hostile_strings();
+    let dir = std::env::temp_dir().join(format!("sdkgen-mutated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("mutant.json");
+    let mut generated_count = 0;
+    let mut failures = Vec::new();
+    for (index, position) in positions.iter().enumerate() {
+        let mut document = original.clone();
+        let payload = &pool[index % pool.len()];
+        mutate(&mut document, position, payload);
+        std::fs::write(&spec, serde_json::to_string(&document).unwrap()).unwrap();
+        for lenient in [false, true] {
+            let (generated, found) = problems_with(&spec, lenient, &config);
+            generated_count += usize::from(generated);
+            for problem in found {
+                failures.push(format!("{position:?} = {payload:?} (lenient: {lenient}): {problem}"));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // Most mutations leave a valid spec: a generator that refused them all would prove nothing.
+    assert!(generated_count > positions.len(), "only {generated_count} of {} runs generated", 2 * positions.len());
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
 }
