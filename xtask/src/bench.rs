@@ -38,8 +38,6 @@ use std::time::{Duration, Instant};
 
 use sdkgen::{Options, Provenance};
 
-/// Cloudflare's whole document (shared, read-only).
-
 /// One benchmarked document.
 struct Row {
     name: String,
