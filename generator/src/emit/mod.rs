@@ -67,11 +67,6 @@ impl<'a> Context<'a> {
         Context { api }
     }
 
-    /// Whether `Default::default()` exists for a type.
-    pub fn has_default(&self, ty: &TypeRef) -> bool {
-        self.api.has_default(ty)
-    }
-
     /// `#[cfg(feature = "...")]` for a top-level resource, when the crate has features.
     pub fn resource_gate(&self, resource: &crate::ir::Resource) -> Option<TokenStream> {
         resource.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]))

@@ -467,7 +467,7 @@ fn success(context: &Context<'_>, kind: &ResponseKind) -> (String, String) {
         // a natural empty value (a struct of optional fields): one odd response must not fail
         // a call the caller could otherwise use.
         ResponseKind::Json { ty, unwrap: Some(field) }
-            if context.has_default(ty) && matches!(ty, TypeRef::Named(_)) =>
+            if context.api.has_default(ty) && matches!(ty, TypeRef::Named(_)) =>
         {
             (rust_type_text(api, ty), format!("{REQUEST}::Decoder::json_field_or_default({})", literal(field)))
         }

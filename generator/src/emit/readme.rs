@@ -235,7 +235,7 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
         }
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
-        TypeRef::Named(_) if !positional && context.has_default(&param.ty) => "Default::default()".to_string(),
+        TypeRef::Named(_) if !positional && context.api.has_default(&param.ty) => "Default::default()".to_string(),
         _ => return None,
     })
 }

@@ -90,7 +90,7 @@ fn struct_item(
     out.line(0, "use crate::runtime::object;");
     out.blank();
     out.docs(0, docs);
-    let default = if context.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
+    let default = if context.api.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
     out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
     out.line(0, format_args!("pub struct {name} {{"));

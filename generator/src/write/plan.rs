@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
-use super::{HEADER_MARK, MANIFEST};
+use super::MANIFEST;
 use crate::error::{Error, Result};
 use crate::output::GeneratedFile;
+use crate::output::HEADER_MARK;
 
 /// The longest file name most file systems accept, in bytes.
 const MAX_COMPONENT: usize = 255;
