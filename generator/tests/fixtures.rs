@@ -35,6 +35,56 @@ fn naming() {
     snapshot("naming");
 }
 
+#[test]
+fn docs() {
+    snapshot("docs");
+}
+
+/// Docs a user reads: HTML in descriptions becomes Markdown (HTML in code spans and text
+/// about HTML stays as written), fields and parameters say what the spec says about their
+/// values instead of filler, and deprecations carry the spec's message.
+#[test]
+fn docs_come_from_the_spec_as_markdown_with_deprecations() {
+    let generated = common::generate_fixture("docs", false);
+    let file = |path: &str| {
+        &generated.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} is generated")).contents
+    };
+    let scan = file("src/types/scan.rs");
+    for expected in [
+        "/// A scan of a page. See [the scan docs](https://example.com/docs/scans).",
+        "/// * queued",
+        "/// Format: `uuid`.\n    /// Exactly 36 characters.\n    /// Example: `\"2a1b3c4d-0000-4000-8000-000000000000\"`.",
+        "/// The scanned URL\n    ///\n    /// Format: `uri`.",
+        "/// From 0 to 100.",
+        "#[deprecated(note = \"Use `ids` instead.\")]\n    pub postfix_ids: Option<Vec<String>>,",
+        "/// Set the content of the page, eg `<h1>Hello World!!</h1>`. Adds a `<script>` tag when needed.",
+        // Nothing in the spec but the name: the one place a naming line remains.
+        "/// The `note` property.",
+    ] {
+        assert!(scan.contains(expected), "`{expected}` missing:\n{scan}");
+    }
+    assert!(!scan.contains("&lt;p&gt;") && !scan.contains("<p>"), "{scan}");
+    let legacy = file("src/types/legacy_scan.rs");
+    assert!(
+        legacy
+            .contains("/// The old scan format.\n///\n/// Schema: `#/components/schemas/LegacyScan`\n#[deprecated]\n"),
+        "{legacy}"
+    );
+    let scans = file("src/resources/scans.rs");
+    for expected in [
+        "/// Some example queries:\n    ///\n    /// - 'path:\"/bundles\"': scans of a path.\n    /// - 'page.asn:AS24940': by ASN.",
+        "#[deprecated(note = \"Scans expire on their own; this endpoint will be removed.\")]\n    pub fn delete",
+        "/// - `scan_id`: The scan's `uuid`. Format: `uuid`.",
+        "/// From 1 to 100.\n    /// Default: `20`.\n    pub limit: Option<i32>,",
+        "#[deprecated(note = \"Use `cursor` pagination instead.\")]\n    pub offset: Option<i64>,",
+    ] {
+        assert!(scans.contains(expected), "`{expected}` missing:\n{scans}");
+    }
+    // The crate's own code uses what it deprecates without warnings; callers get them.
+    let lib = file("src/lib.rs");
+    assert!(lib.contains("#[allow(deprecated)]\npub mod resources;"), "{lib}");
+}
+
 /// The naming obstacle course: parameters keep the names the spec gives them, whatever the
 /// generator's own variables are called; schemas named after prelude items take a suffix
 /// only where they would shadow what generated code uses.

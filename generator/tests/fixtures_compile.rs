@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 4] = ["schemas", "operations", "naming", "hostile"];
+const FIXTURES: [&str; 5] = ["schemas", "operations", "naming", "hostile", "docs"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {

@@ -15,7 +15,7 @@ pub struct AccessActiveSessionResponse {
     pub messages: Vec<crate::types::AccessMessagesItem>,
     /// Whether the API call was successful.
     ///
-    /// Example: `true`
+    /// Example: `true`.
     pub success: bool,
     /// The `result` property.
     pub result: Option<crate::types::ActiveSession>,

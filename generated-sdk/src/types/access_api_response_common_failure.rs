@@ -17,7 +17,7 @@ pub struct AccessApiResponseCommonFailure {
     pub result: Option<serde_json::Value>,
     /// Whether the API call was successful.
     ///
-    /// Example: `false`
+    /// Example: `false`.
     pub success: bool,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,

@@ -9,7 +9,7 @@ use crate::runtime::object;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccessMessagesItem {
-    /// The `code` property.
+    /// At least 1000.
     pub code: i64,
     /// The `documentation_url` property.
     pub documentation_url: Option<String>,

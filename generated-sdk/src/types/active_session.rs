@@ -9,71 +9,43 @@ use crate::runtime::object;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ActiveSession {
-    /// The `account_id` property.
-    ///
-    /// Example: `"1234567890"`
+    /// Example: `"1234567890"`.
     pub account_id: Option<String>,
-    /// The `auth_status` property.
-    ///
-    /// Example: `"NONE"`
+    /// Example: `"NONE"`.
     pub auth_status: Option<String>,
-    /// The `common_name` property.
-    ///
-    /// Example: `""`
+    /// Example: `""`.
     pub common_name: Option<String>,
-    /// The `device_id` property.
-    ///
-    /// Example: `""`
+    /// Example: `""`.
     pub device_id: Option<String>,
     /// The `device_sessions` property.
     pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::AccessDeviceSession>>,
     /// The `devicePosture` property.
     pub device_posture: Option<std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>>,
-    /// The `email` property.
-    ///
-    /// Example: `"test@cloudflare.com"`
+    /// Example: `"test@cloudflare.com"`.
     pub email: Option<String>,
     /// The `geo` property.
     pub geo: Option<crate::types::AccessGeo>,
-    /// The `iat` property.
-    ///
-    /// Example: `1694791905`
+    /// Example: `1694791905`.
     pub iat: Option<f64>,
     /// The `idp` property.
     pub idp: Option<crate::types::ActiveSessionIdp>,
-    /// The `ip` property.
-    ///
-    /// Example: `"127.0.0.0"`
+    /// Example: `"127.0.0.0"`.
     pub ip: Option<String>,
-    /// The `is_gateway` property.
-    ///
-    /// Example: `false`
+    /// Example: `false`.
     pub is_gateway: Option<bool>,
-    /// The `is_warp` property.
-    ///
-    /// Example: `false`
+    /// Example: `false`.
     pub is_warp: Option<bool>,
     /// The `mtls_auth` property.
     pub mtls_auth: Option<crate::types::ActiveSessionMtlsAuth>,
-    /// The `service_token_id` property.
-    ///
-    /// Example: `""`
+    /// Example: `""`.
     pub service_token_id: Option<String>,
-    /// The `service_token_status` property.
-    ///
-    /// Example: `false`
+    /// Example: `false`.
     pub service_token_status: Option<bool>,
-    /// The `user_uuid` property.
-    ///
-    /// Example: `"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4"`
+    /// Example: `"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4"`.
     pub user_uuid: Option<String>,
-    /// The `version` property.
-    ///
-    /// Example: `2`
+    /// Example: `2`.
     pub version: Option<f64>,
-    /// The `isActive` property.
-    ///
-    /// Example: `true`
+    /// Example: `true`.
     pub is_active: Option<bool>,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,

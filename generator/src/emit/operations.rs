@@ -1,6 +1,7 @@
 //! One operation: its method on the resource handle, its params struct and its static spec,
 //! written as laid-out source (see [`super::source`]).
 
+use super::docs::{deprecated_attr, one_line, value_details, with_details, ValueFacts};
 use super::escape::{code, inline_text, prose};
 use super::rust_type_text;
 use super::source::{fits, literal, Source};
@@ -17,8 +18,8 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     let api = context.api;
     let locals = &operation.locals;
     out.docs(1, &operation_docs(operation));
-    if operation.deprecated {
-        out.line(1, "#[deprecated]");
+    if let Some(deprecation) = &operation.deprecated {
+        out.line(1, deprecated_attr(deprecation));
     }
     let mut arguments = vec!["&self".to_string()];
     for param in &operation.positional {
@@ -185,10 +186,16 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     let name = &params.name;
     let mut fields: Vec<ParamsField> = Vec::new();
     for field in &params.fields {
-        let mut docs = prose_or(field.doc.as_deref(), || format!("The {} parameter.", code(&field.wire_name)));
-        if let Some(max) = field.rules.max_length {
+        let details = value_details(param_facts(field));
+        let mut docs = with_details(field.doc.as_deref().map(prose).unwrap_or_default(), details);
+        if docs.is_empty() {
+            docs.push(format!("The {} parameter.", code(&field.wire_name)));
+        }
+        let rules = &field.rules;
+        let checked = rules.max_length.is_some() || rules.min_length.is_some() || rules.pattern.is_some();
+        if checked || (field.ty == TypeRef::String && !rules.allowed.is_empty()) {
             docs.push(String::new());
-            docs.push(format!("At most {max} characters; longer values are refused before sending."));
+            docs.push("Values outside these rules are refused before sending.".to_string());
         }
         fields.push(ParamsField {
             docs,
@@ -197,6 +204,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             required: field.required,
             setter: field.setter.clone(),
             setter_doc: format!("Sets {}.", code(&field.wire_name)),
+            deprecated: field.deprecated.as_ref().map(deprecated_attr),
         });
     }
     if let Some(body) = &params.body {
@@ -207,6 +215,7 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
             required: body.required,
             setter: body.setter.clone(),
             setter_doc: "Sets the request body.".into(),
+            deprecated: None,
         });
     }
     let required: Vec<&ParamsField> = fields.iter().filter(|f| f.required).collect();
@@ -219,6 +228,9 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
     out.line(0, format_args!("pub struct {name} {{"));
     for field in &fields {
         out.docs(1, &field.docs);
+        if let Some(attr) = &field.deprecated {
+            out.line(1, attr);
+        }
         if field.required {
             out.line(1, format_args!("pub {}: {},", field.name, field.ty));
         } else {
@@ -244,6 +256,9 @@ pub fn params_struct(out: &mut Source, context: &Context<'_>, operation: &Operat
         let Some(setter) = &field.setter else { continue };
         out.blank();
         out.docs(1, std::slice::from_ref(&field.setter_doc));
+        if let Some(attr) = &field.deprecated {
+            out.line(1, attr);
+        }
         out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{", field.ty));
         out.line(2, format_args!("self.{} = Some(value.into());", field.name));
         out.line(2, "self");
@@ -259,6 +274,8 @@ struct ParamsField {
     ty: String,
     required: bool,
     setter: Option<String>,
+    /// The `#[deprecated]` attribute of a deprecated parameter.
+    deprecated: Option<String>,
     setter_doc: String,
 }
 
@@ -309,28 +326,31 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
 /// `- `user_id`: UUID. At most 36 characters.`
 fn argument_doc(param: &Param) -> String {
     let mut text = format!("- {}", code(&param.rust_name));
-    // One line inside a list item: prose joined, or plain text when the prose had a code block.
-    let prose_lines = param.doc.as_deref().map(prose).unwrap_or_default();
-    let doc = if prose_lines.iter().any(|line| line.starts_with("```")) {
-        inline_text(param.doc.as_deref().unwrap_or_default())
-    } else {
-        prose_lines.join(" ")
-    };
     let mut details = Vec::new();
-    if !doc.is_empty() {
+    if let Some(doc) = param.doc.as_deref().map(one_line).filter(|doc| !doc.is_empty()) {
         details.push(doc);
     }
-    if let Some(max) = param.rules.max_length {
-        details.push(format!("At most {max} characters."));
-    }
-    if let Some(pattern) = &param.rules.pattern {
-        details.push(format!("Matches {}.", code(pattern)));
+    details.extend(value_details(param_facts(param)));
+    if let Some(deprecation) = &param.deprecated {
+        let note = deprecation.note.as_deref().map(one_line).unwrap_or_default();
+        details.push(format!("Deprecated. {note}").trim_end().to_string());
     }
     if !details.is_empty() {
         text.push_str(": ");
         text.push_str(&details.join(" "));
     }
     text
+}
+
+/// What the spec says about a parameter's value.
+fn param_facts(param: &Param) -> ValueFacts<'_> {
+    ValueFacts {
+        format: param.format.as_deref(),
+        rules: &param.rules,
+        list_allowed: param.ty == TypeRef::String,
+        default: param.default.as_ref(),
+        example: param.example.as_ref(),
+    }
 }
 
 /// How a positional argument is taken: strings by `&str`, numbers and booleans by value,

@@ -215,7 +215,7 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
 }
 
 fn is_callable(operation: &Operation) -> bool {
-    !operation.deprecated
+    operation.deprecated.is_none()
 }
 
 /// A Rust literal for a parameter, from its example when it has one.

@@ -62,6 +62,8 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
     });
     let builder_doc = doc_attrs(&[format!("Starts building a client for the {}.", inline_text(&api.title))]);
     let from_env_doc = doc_attrs(&from_env_doc(context));
+    // Generated code refers to the deprecated items it defines; only callers get the warning.
+    let allow_deprecated = has_deprecations(api).then(|| quote!(#[allow(deprecated)]));
     let tokens = quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -71,10 +73,12 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         #[rustfmt::skip]
         mod api;
         #[rustfmt::skip]
+        #allow_deprecated
         pub mod resources;
         #[rustfmt::skip]
         pub mod runtime;
         #[rustfmt::skip]
+        #allow_deprecated
         pub mod types;
 
         pub use runtime::client::{Client, ClientBuilder, Config};
@@ -202,4 +206,22 @@ fn option_str(value: Option<&str>) -> TokenStream {
         Some(value) => quote!(Some(#value)),
         None => quote!(None),
     }
+}
+
+/// Whether the spec deprecates anything the crate defines (an operation, a parameter, a type
+/// or a property).
+fn has_deprecations(api: &crate::ir::Api) -> bool {
+    let operations = api.operations.iter().any(|operation| {
+        operation.deprecated.is_some()
+            || operation
+                .positional
+                .iter()
+                .chain(operation.params.iter().flat_map(|p| &p.fields))
+                .any(|p| p.deprecated.is_some())
+    });
+    let types = api.types.iter().any(|def| {
+        def.deprecated.is_some()
+            || matches!(&def.kind, crate::ir::TypeKind::Struct(body) if body.fields.iter().any(|f| f.deprecated.is_some()))
+    });
+    operations || types
 }

@@ -1,5 +1,6 @@
 //! `src/types/`: one file per named type, re-exported from `types/mod.rs`.
 
+use super::docs::{deprecated_attr, value_details, with_details, ValueFacts};
 use super::escape::{code, prose};
 use super::source::{literal, Source};
 use super::{rust_type_text, Context, EmittedFile};
@@ -55,8 +56,8 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
     let mut out = Source::default();
     match &def.kind {
         TypeKind::Struct(body) => struct_item(&mut out, context, id, body, &doc_lines, &def.name),
-        TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, &def.name),
-        TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, &def.name),
+        TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, def),
+        TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, def),
     }
     out.text
 }
@@ -89,13 +90,16 @@ fn struct_item(
     let extra = &body.extra_name;
     out.line(0, "use crate::runtime::object;");
     out.blank();
-    out.docs(0, docs);
+    item_docs(out, docs, api.type_def(id));
     let default = if context.api.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
     out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
     out.line(0, format_args!("pub struct {name} {{"));
     for field in &body.fields {
         out.docs(1, &field_docs(field));
+        if let Some(deprecation) = &field.deprecated {
+            out.line(1, deprecated_attr(deprecation));
+        }
         out.line(1, format_args!("pub {}: {},", field.rust_name, field_type(api, field)));
     }
     out.line(1, "/// Properties the spec does not list, kept so that nothing the server sends is lost.");
@@ -135,6 +139,14 @@ fn struct_item(
     serialize_impl_end(out);
 }
 
+/// A type's docs, and its deprecation when the spec deprecates it.
+fn item_docs(out: &mut Source, docs: &[String], def: &TypeDef) {
+    out.docs(0, docs);
+    if let Some(deprecation) = &def.deprecated {
+        out.line(0, deprecated_attr(deprecation));
+    }
+}
+
 fn deserialize_impl(out: &mut Source, name: &str, body: &str) {
     out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
     out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
@@ -153,9 +165,10 @@ fn serialize_impl_end(out: &mut Source) {
     out.line(0, "}");
 }
 
-fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], name: &str) {
+fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], def: &TypeDef) {
+    let name = def.name.as_str();
     let unknown = &body.unknown_variant;
-    out.docs(0, docs);
+    item_docs(out, docs, def);
     out.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
     out.line(0, format_args!("pub enum {name} {{"));
     for variant in &body.variants {
@@ -202,10 +215,11 @@ fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], name: &str) {
     serialize_impl_end(out);
 }
 
-fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], name: &str) {
+fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], def: &TypeDef) {
+    let name = def.name.as_str();
     out.line(0, "use crate::runtime::object;");
     out.blank();
-    out.docs(0, docs);
+    item_docs(out, docs, def);
     out.line(0, "#[derive(Debug, Clone, PartialEq)]");
     // Alternatives stay unboxed so that matching on a decoded value reads naturally.
     out.line(0, "#[allow(clippy::large_enum_variant)]");
@@ -255,25 +269,20 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
     serialize_impl_end(out);
 }
 
-/// A field's docs: the spec's description, else a line naming the property; then the
-/// spec's example when it is a short scalar.
+/// A field's docs: the spec's description (or title), then what the spec says about the
+/// value (format, constraints, default, example); a line naming the property only when the
+/// spec says nothing at all.
 fn field_docs(field: &crate::ir::Field) -> Vec<String> {
-    let mut lines = field.doc.as_deref().map(prose).unwrap_or_default();
+    let details = value_details(ValueFacts {
+        format: field.format.as_deref(),
+        rules: &field.rules,
+        list_allowed: false,
+        default: field.default.as_ref(),
+        example: field.example.as_ref(),
+    });
+    let lines = with_details(field.doc.as_deref().map(prose).unwrap_or_default(), details);
     if lines.is_empty() {
-        lines.push(format!("The {} property.", code(&field.wire_name)));
-    }
-    if let Some(example) = field.example.as_ref().and_then(short_example) {
-        lines.push(String::new());
-        lines.push(format!("Example: {}", code(&example)));
+        return vec![format!("The {} property.", code(&field.wire_name))];
     }
     lines
-}
-
-/// A scalar example as JSON text, when it is short enough to help.
-pub fn short_example(example: &serde_json::Value) -> Option<String> {
-    let text = match example {
-        serde_json::Value::String(_) | serde_json::Value::Number(_) | serde_json::Value::Bool(_) => example.to_string(),
-        _ => return None,
-    };
-    (text.len() <= 80 && !text.contains('\n')).then_some(text)
 }

@@ -4,6 +4,7 @@
 //! the `{:#?}` dump of an [`Api`] is the complete contract between lowering and emission.
 
 pub mod analysis;
+pub mod docs;
 mod lower;
 pub mod naming;
 mod schema_view;
@@ -154,8 +155,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// `description`.
     pub description: Option<String>,
-    /// `deprecated`.
-    pub deprecated: bool,
+    /// `deprecated`, with the spec's message when it gives one.
+    pub deprecated: Option<Deprecation>,
     /// Lists drawn from configured extensions: (heading, items).
     pub doc_lists: Vec<(String, Vec<String>)>,
     /// Path parameters passed as positional arguments, in URL order.
@@ -237,8 +238,22 @@ pub struct Param {
     pub doc: Option<String>,
     /// Constraints checked before sending.
     pub rules: Rules,
+    /// The schema's `format` (documentation).
+    pub format: Option<String>,
+    /// The spec's default value (documentation: the server applies it).
+    pub default: Option<serde_json::Value>,
     /// The spec's example value, if any (used in generated examples).
     pub example: Option<serde_json::Value>,
+    /// Whether the spec deprecates the parameter.
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A deprecation, from `deprecated: true` and the message beside it
+/// (`x-stainless-deprecation-message`, `x-deprecation-message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// What to use instead, or why; `None` when the spec gives no message.
+    pub note: Option<String>,
 }
 
 /// Constraints on a parameter value.
@@ -382,6 +397,8 @@ pub struct TypeDef {
     pub pointer: String,
     /// Documentation.
     pub doc: Option<String>,
+    /// Whether the spec deprecates the schema.
+    pub deprecated: Option<Deprecation>,
     /// Shape.
     pub kind: TypeKind,
 }
@@ -425,6 +442,14 @@ pub struct Field {
     pub boxed: bool,
     /// The spec's example value, if any.
     pub example: Option<serde_json::Value>,
+    /// The schema's `format` (documentation).
+    pub format: Option<String>,
+    /// Constraints the spec states (documentation; not checked on decoding).
+    pub rules: Rules,
+    /// The spec's default value (documentation: the server applies it).
+    pub default: Option<serde_json::Value>,
+    /// Whether the spec deprecates the property.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// A string enum.

@@ -13,6 +13,8 @@ pub struct SchemaView<'a> {
     pub nullable: bool,
     pub description: Option<&'a str>,
     pub title: Option<&'a str>,
+    pub default: Option<&'a Value>,
+    pub deprecated: Option<super::Deprecation>,
     pub properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
     pub required: Vec<&'a str>,
     pub additional: Option<&'a AdditionalProperties>,
@@ -37,6 +39,8 @@ impl<'a> SchemaView<'a> {
             nullable: data.nullable,
             description: data.description.as_deref(),
             title: data.title.as_deref(),
+            default: data.default.as_ref(),
+            deprecated: super::docs::deprecation(data.deprecated, &data.extensions),
             properties: Vec::new(),
             required: Vec::new(),
             additional: None,
@@ -113,9 +117,9 @@ impl<'a> SchemaView<'a> {
         view
     }
 
-    /// The documentation: description, else title.
+    /// The documentation: description, else title, as Markdown.
     pub fn doc(&self) -> Option<String> {
-        self.description.or(self.title).map(str::trim).filter(|d| !d.is_empty()).map(String::from)
+        self.description.and_then(super::docs::from_spec).or_else(|| self.title.and_then(super::docs::from_spec))
     }
 
     /// Whether this looks like an object with listed properties.

@@ -99,7 +99,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     let example_operation = example_operation(&operations, config);
     let mut api = Api {
         title: document.info.title.clone(),
-        description: document.info.description.clone(),
+        description: document.info.description.as_deref().and_then(crate::ir::docs::from_spec),
         spec_version: document.info.version.clone(),
         base_url: security::base_url(document, config),
         package: package::package(config, &document.info.title),

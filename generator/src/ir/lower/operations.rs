@@ -5,6 +5,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Statu
 use super::types::TypeLowerer;
 use crate::config::Config;
 use crate::error::SpecProblem;
+use crate::ir::docs;
 use crate::ir::naming::{self, Scope};
 use crate::pointer;
 
@@ -79,7 +80,10 @@ impl<'a> OperationContext<'a> {
                         setter: None,
                         doc: None,
                         rules: Rules::default(),
+                        format: None,
+                        default: None,
                         example: None,
+                        deprecated: None,
                     });
                 }
             }
@@ -153,9 +157,9 @@ impl<'a> OperationContext<'a> {
             // Settled per resource module once every operation is known.
             static_name: String::new(),
             locals,
-            summary: operation.summary.clone(),
-            description: operation.description.clone(),
-            deprecated: operation.deprecated,
+            summary: operation.summary.as_deref().and_then(docs::from_spec),
+            description: operation.description.as_deref().and_then(docs::from_spec),
+            deprecated: docs::deprecation(operation.deprecated, &operation.extensions),
             doc_lists,
             positional,
             params,
@@ -284,7 +288,7 @@ impl<'a> OperationContext<'a> {
                 params_name.strip_suffix("Params").unwrap_or(params_name),
                 naming::type_name(&data.name)
             );
-            let (ty, rules, schema_doc, example) = match &data.format {
+            let (ty, rules, schema_doc, example, schema_facts) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let ty = types.lower(schema, &format!("{at}/schema"), &hint)?;
                     let resolved = resolver.schema(schema, &format!("{at}/schema"))?;
@@ -298,10 +302,14 @@ impl<'a> OperationContext<'a> {
                         maximum: view.maximum,
                     };
                     let example = resolved.schema.schema_data.example.clone();
-                    (ty, rules, view.doc(), example)
+                    let facts = (view.format.clone(), view.default.cloned(), view.deprecated.clone());
+                    (ty, rules, view.doc(), example, facts)
                 }
-                ParameterSchemaOrContent::Content(_) => (TypeRef::String, Rules::default(), None, None),
+                ParameterSchemaOrContent::Content(_) => {
+                    (TypeRef::String, Rules::default(), None, None, (None, None, None))
+                }
             };
+            let (format, default, schema_deprecated) = schema_facts;
             // A parameter is sent or not: `null` has no spelling in a path, query or header, so
             // a `nullable` parameter is a plain value (optional unless required).
             let ty = match ty {
@@ -315,9 +323,12 @@ impl<'a> OperationContext<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 setter: None,
-                doc: data.description.clone().filter(|d| !d.trim().is_empty()).or(schema_doc),
+                doc: data.description.as_deref().and_then(docs::from_spec).or(schema_doc),
                 rules,
+                format,
+                default,
                 example: data.example.clone().or(example),
+                deprecated: docs::deprecation(data.deprecated.unwrap_or(false), &data.extensions).or(schema_deprecated),
             };
             lowered.push((param, at));
         }
@@ -359,7 +370,7 @@ impl<'a> OperationContext<'a> {
             setter: None,
             kind,
             required: body.required,
-            doc: body.description.clone(),
+            doc: body.description.as_deref().and_then(docs::from_spec),
         }))
     }
 

@@ -39,7 +39,9 @@ pub(super) fn lower_security(
                 SecurityScheme::HTTP { description, .. }
                 | SecurityScheme::APIKey { description, .. }
                 | SecurityScheme::OAuth2 { description, .. }
-                | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
+                | SecurityScheme::OpenIDConnect { description, .. } => {
+                    description.as_deref().and_then(crate::ir::docs::from_spec)
+                }
             };
             let settings = config.auth.schemes.get(name);
             schemes.push(SecuritySchemeDef {

@@ -9,8 +9,8 @@ use crate::error::SpecProblem;
 use crate::ir::naming::{self, Scope};
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
-    UnionDef, UnionVariant,
+    Deprecation, Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, Rules, StructDef, TypeDef, TypeId,
+    TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::pointer;
 use crate::resolve::Resolver;
@@ -237,6 +237,7 @@ impl<'a> TypeLowerer<'a> {
             .collect();
         let unknown_variant = scope.claim("UnknownValue");
         self.define(id, name, pointer, view.doc(), TypeKind::Enum(EnumDef { variants, unknown_variant }));
+        self.deprecate(id, view);
         let named = TypeRef::Named(id);
         Some(if view.enumeration.iter().any(Value::is_null) { nullable(named) } else { named })
     }
@@ -261,7 +262,8 @@ impl<'a> TypeLowerer<'a> {
             let owner_name = owner.as_deref().and_then(|o| self.component_type_name(o)).unwrap_or_else(|| name.clone());
             let property_hint = format!("{owner_name}{}", naming::type_name(wire_name));
             let ty = self.lower(property, &property_pointer, &property_hint)?;
-            let (doc, example) = self.property_doc(property, &property_pointer);
+            let PropertyDoc { doc, example, format, rules, default, deprecated } =
+                self.property_doc(property, &property_pointer);
             fields.push(Field {
                 rust_name: scope.claim(&naming::snake(wire_name)),
                 wire_name: wire_name.to_string(),
@@ -270,6 +272,10 @@ impl<'a> TypeLowerer<'a> {
                 doc,
                 boxed: false,
                 example,
+                format,
+                rules,
+                default,
+                deprecated,
             });
         }
         let extra_ty = match view.additional {
@@ -280,6 +286,7 @@ impl<'a> TypeLowerer<'a> {
         };
         let extra_name = scope.claim("extra");
         self.define(id, name, pointer, view.doc(), TypeKind::Struct(StructDef { fields, extra_name, extra_ty }));
+        self.deprecate(id, view);
         Ok(TypeRef::Named(id))
     }
 
@@ -428,24 +435,41 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
-    /// Description and example of a property.
-    fn property_doc(&self, property: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> (Option<String>, Option<Value>) {
+    /// What documents a property: description, example, format, constraints, default and
+    /// deprecation.
+    fn property_doc(&self, property: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> PropertyDoc {
         // `$ref` siblings are ignored by OpenAPI 3.0, so a referenced property takes the
         // description of the schema it points to.
-        let Ok(resolved) = self.resolver.schema(property, pointer) else { return (None, None) };
+        let Ok(resolved) = self.resolver.schema(property, pointer) else { return PropertyDoc::default() };
         let view = SchemaView::of(resolved.schema);
         // An `allOf` that annotates a reference documents the property in its annotation.
         let annotation = view.all_of.iter().find_map(|member| match member {
             ReferenceOr::Item(member) if is_annotation_only(&SchemaView::of(member)) => SchemaView::of(member).doc(),
             _ => None,
         });
-        let referenced = || {
-            view.all_of.iter().find_map(|member| {
-                self.resolver.schema(member, pointer).ok().and_then(|r| SchemaView::of(r.schema).doc())
-            })
-        };
-        let doc = view.doc().or(annotation).or_else(referenced);
-        (doc, resolved.schema.schema_data.example.clone())
+        // The member that gives the type, for its description, format and constraints.
+        let substantive = view.all_of.iter().find_map(|member| {
+            let resolved = self.resolver.schema(member, pointer).ok()?;
+            (!is_annotation_only(&SchemaView::of(resolved.schema))).then_some(resolved.schema)
+        });
+        let typed = substantive.map(SchemaView::of);
+        let facts = if view.typ.is_none() { typed.as_ref().unwrap_or(&view) } else { &view };
+        let doc = view.doc().or(annotation).or_else(|| typed.as_ref().and_then(SchemaView::doc));
+        PropertyDoc {
+            doc,
+            example: resolved.schema.schema_data.example.clone(),
+            format: facts.format.clone(),
+            rules: Rules {
+                max_length: facts.max_length,
+                min_length: facts.min_length,
+                pattern: facts.pattern.map(String::from),
+                allowed: Vec::new(),
+                minimum: facts.minimum,
+                maximum: facts.maximum,
+            },
+            default: view.default.or(facts.default).cloned(),
+            deprecated: view.deprecated.clone().or_else(|| facts.deprecated.clone()),
+        }
     }
 
     /// The type name of a component schema, from its pointer.
@@ -501,8 +525,16 @@ impl<'a> TypeLowerer<'a> {
             features: Vec::new(),
             pointer: pointer.to_string(),
             doc,
+            deprecated: None,
             kind,
         });
+    }
+
+    /// Marks a defined type deprecated when its schema says so.
+    fn deprecate(&mut self, id: TypeId, view: &SchemaView<'_>) {
+        if let Some(def) = self.types[id.0].as_mut() {
+            def.deprecated = view.deprecated.clone();
+        }
     }
 
     fn diagnose(&mut self, pointer: &str, kind: &'static str, message: &str) {
@@ -549,4 +581,15 @@ fn is_named_shape(view: &SchemaView<'_>) -> bool {
         && view.enumeration.iter().all(|v| v.is_string() || v.is_null())
         && matches!(view.typ, None | Some("string"));
     view.has_properties() || view.all_of.len() > 1 || view.one_of.len() > 1 || view.any_of.len() > 1 || string_enum
+}
+
+/// What documents a property besides its type.
+#[derive(Default)]
+struct PropertyDoc {
+    doc: Option<String>,
+    example: Option<Value>,
+    format: Option<String>,
+    rules: Rules,
+    default: Option<Value>,
+    deprecated: Option<Deprecation>,
 }

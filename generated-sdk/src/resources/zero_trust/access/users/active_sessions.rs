@@ -24,8 +24,8 @@ impl<'a> ActiveSessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`: UUID. At most 36 characters.
-    /// - `nonce`
+    /// - `user_id`: UUID. At most 36 characters. Example: `"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"`.
+    /// - `nonce`: Example: `"X1aXj1lFVcqqyoXF"`.
     pub fn get(
         &self,
         user_id: &str,
@@ -81,7 +81,10 @@ impl<'a> ActiveSessions<'a> {
 pub struct ActiveSessionGetParams {
     /// Identifier.
     ///
-    /// At most 32 characters; longer values are refused before sending.
+    /// At most 32 characters.
+    /// Example: `"023e105f4ecef8ad9ca31a8372d0c353"`.
+    ///
+    /// Values outside these rules are refused before sending.
     pub account_id: String,
 }
 
