@@ -40,6 +40,23 @@ fn docs() {
     snapshot("docs");
 }
 
+/// OpenAPI 3.1's forms load as specified: an operation without `responses`, a path item from
+/// `components/pathItems`, a `mutualTLS` scheme, `$defs`, `$ref` siblings, type arrays,
+/// `const`, `prefixItems`, schema `examples`, `webhooks` and `jsonSchemaDialect`.
+#[test]
+fn openapi31() {
+    snapshot("openapi31");
+    let generated = common::generate_fixture("openapi31", false);
+    let api = &generated.api;
+    let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["listPets", "createPet", "getPet"]);
+    let schemes: Vec<&str> = api.security_schemes.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(schemes, ["token"]);
+    let pet = generated.files.iter().find(|f| f.path == "src/types/pet.rs").expect("Pet is generated");
+    assert!(pet.contents.contains("/// The owner (a $ref sibling)\n    pub owner: Option<crate::types::Owner>,"));
+    assert!(pet.contents.contains("pub name: Option<String>,") && pet.contents.contains("Example: `\"Rex\"`."));
+}
+
 /// Docs a user reads: HTML in descriptions becomes Markdown (HTML in code spans and text
 /// about HTML stays as written), fields and parameters say what the spec says about their
 /// values instead of filler, and deprecations carry the spec's message.

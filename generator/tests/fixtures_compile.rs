@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 5] = ["schemas", "operations", "naming", "hostile", "docs"];
+const FIXTURES: [&str; 6] = ["schemas", "operations", "naming", "hostile", "docs", "openapi31"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {

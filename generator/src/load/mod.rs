@@ -14,6 +14,7 @@ mod duplicates;
 pub mod limits;
 mod locate;
 mod normalize;
+mod openapi31;
 mod split;
 mod value;
 

@@ -15,7 +15,9 @@
 //! - boolean schemas: `true` becomes `{}`, `false` becomes `{not: {}}` (a property whose
 //!   schema is `false` is dropped);
 //! - `prefixItems` (tuples) becomes `items: {}` when there is no `items`;
-//! - top-level `webhooks`, `jsonSchemaDialect` are dropped, a missing `paths` becomes `{}`.
+//! - top-level `webhooks`, `jsonSchemaDialect` are dropped, a missing `paths` becomes `{}`;
+//! - the document-level forms (optional `responses`, `components/pathItems`, `mutualTLS`,
+//!   `$defs`, `$ref` siblings) are rewritten first, by [`super::openapi31`].
 //!
 //! Outside schemas: a callback given as a `$ref` (which `openapiv3` cannot read on an
 //! operation, and which is not generated from) is dropped.
@@ -31,6 +33,7 @@ use serde_json::{Map, Number, Value};
 /// Normalizes a whole document.
 pub fn normalize(mut document: Value) -> Value {
     let Some(root) = document.as_object_mut() else { return document };
+    super::openapi31::rewrite(root);
     // 3.1's top-level `webhooks` is not an operation tree we generate from.
     root.remove("webhooks");
     root.remove("jsonSchemaDialect");
