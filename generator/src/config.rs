@@ -42,8 +42,9 @@ pub struct GeneratorConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PackageConfig {
-    /// Package name, e.g. `cloudflare-sdk`; the library is its snake_case form.
-    pub name: String,
+    /// Package name, e.g. `cloudflare-sdk`; the library is its snake_case form. Derived
+    /// from `info.title` when not set (`Cloudflare API` gives `cloudflare-sdk`).
+    pub name: Option<String>,
     /// Package version. Never copied from `info.version`, which is often not semver.
     pub version: String,
     /// Package description; defaults to one built from the spec title.
@@ -60,7 +61,7 @@ pub struct PackageConfig {
 impl Default for PackageConfig {
     fn default() -> Self {
         Self {
-            name: "openapi-sdk".into(),
+            name: None,
             version: "0.1.0".into(),
             description: None,
             license: None,
@@ -197,11 +198,6 @@ impl Config {
             .join(&separator);
         Err(crate::Error::Config { path: origin.to_path_buf(), message })
     }
-
-    /// The library name of the generated crate (`cloudflare_sdk`).
-    pub fn library_name(&self) -> String {
-        self.package.name.replace('-', "_")
-    }
 }
 
 /// Whether `name` is a plain Rust identifier: ASCII letters, digits and `_`, not starting
@@ -295,7 +291,9 @@ mod validate {
             }
         };
         let package = &config.package;
-        value(path(&["package", "name"]), crate_name(&package.name));
+        if let Some(name) = &package.name {
+            value(path(&["package", "name"]), crate_name(name));
+        }
         value(path(&["package", "version"]), version(&package.version));
         if let Some(description) = &package.description {
             value(path(&["package", "description"]), plain_text(description));

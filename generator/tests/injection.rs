@@ -240,7 +240,7 @@ fn valid_configurations_pass() {
 fn a_configuration_built_in_code_is_validated_too() {
     let mut config = Config::default();
     config.auth.schemes.entry("token".into()).or_default().setter = Some("my setter".into());
-    config.package.name = "x\ny".into();
+    config.package.name = Some("x\ny".into());
     let error = config.validate().unwrap_err().to_string();
     assert!(error.contains("auth.schemes.token.setter: \"my setter\" is not a Rust identifier"), "{error}");
     assert!(error.contains("package.name: \"x\\ny\" is not a crate name"), "{error}");

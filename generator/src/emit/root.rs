@@ -158,20 +158,35 @@ fn api_rs(context: &Context<'_>) -> EmittedFile {
         }
         lines.push(match &scheme.kind {
             SchemeKind::Bearer => "Sent as `Authorization: Bearer <value>`.".to_string(),
-            SchemeKind::Basic => "Sent as HTTP Basic authentication; the value is `user:password`.".to_string(),
+            SchemeKind::Basic => "Sent as HTTP Basic authentication.".to_string(),
             SchemeKind::Header(header) => format!("Sent in the {} header.", code(header)),
             SchemeKind::Query(query) => format!("Sent as the {} query parameter.", code(query)),
             SchemeKind::Cookie(cookie) => format!("Sent as the {} cookie.", code(cookie)),
         });
-        if let Some(env) = &scheme.env {
-            lines.push(format!("[`Client::from_env`](crate::Client::from_env) reads it from {}.", code(env)));
+        match (&scheme.env, &scheme.kind) {
+            (Some(env), SchemeKind::Basic) => lines.push(format!(
+                "[`Client::from_env`](crate::Client::from_env) reads `user:password` from {}.",
+                code(env)
+            )),
+            (Some(env), _) => {
+                lines.push(format!("[`Client::from_env`](crate::Client::from_env) reads it from {}.", code(env)))
+            }
+            (None, _) => {}
         }
         let docs = doc_attrs(&lines);
-        quote! {
-            #docs
-            pub fn #setter(self, value: impl Into<String>) -> Self {
-                self.credential(#name, value)
-            }
+        match scheme.kind {
+            SchemeKind::Basic => quote! {
+                #docs
+                pub fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                    self.credential(#name, format!("{}:{}", user.into(), password.into()))
+                }
+            },
+            _ => quote! {
+                #docs
+                pub fn #setter(self, value: impl Into<String>) -> Self {
+                    self.credential(#name, value)
+                }
+            },
         }
     });
     let tokens: TokenStream = quote! {

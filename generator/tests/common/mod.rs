@@ -20,7 +20,7 @@ pub fn generate_fixture(name: &str, standalone: bool) -> Generated {
         Config::parse(&std::fs::read_to_string(&config_path).unwrap(), &config_path).unwrap()
     } else {
         let mut config = Config::default();
-        config.package.name = format!("fixture-{name}");
+        config.package.name = Some(format!("fixture-{name}"));
         config
     };
     let loaded = sdkgen::load::load_spec(&spec).unwrap_or_else(|e| panic!("{e}"));

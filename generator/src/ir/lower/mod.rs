@@ -93,7 +93,9 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         }
     }
     let resources = resources::build_resources(&mut operations);
-    let (security_schemes, security_alternatives) = security::lower_security(document, config, &operations);
+    let package = package::package(config, &document.info.title);
+    let (security_schemes, security_alternatives) =
+        security::lower_security(document, config, &operations, &package::env_prefix(&package.name));
     let (mut type_defs, type_diagnostics) = types.finish();
     diagnostics.extend(type_diagnostics);
     let example_operation = example_operation(&operations, config);
@@ -102,8 +104,8 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         description: document.info.description.as_deref().and_then(crate::ir::docs::from_spec),
         spec_version: document.info.version.clone(),
         base_url: security::base_url(document, config),
-        package: package::package(config, &document.info.title),
-        client: package::client_settings(config),
+        client: package::client_settings(config, &package),
+        package,
         security_schemes,
         security_alternatives,
         example_operation,
