@@ -70,6 +70,9 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
         return Err(error::SpecProblem::new(duplicate.pointer.clone(), message).in_file(&spec.path));
     }
     let mut api = ir::lower(&spec.document, config).map_err(|problem| problem.in_file(&spec.path))?;
+    api.package.crate_path = options.provenance.crate_path.clone();
+    api.package.regenerate = options.provenance.command.clone();
+    api.package.spec = options.provenance.spec.clone();
     let duplicates = spec.duplicates.iter().map(|duplicate| ir::Diagnostic {
         pointer: duplicate.pointer.clone(),
         kind: "duplicate-key",

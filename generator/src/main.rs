@@ -73,7 +73,11 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
     match cli.command {
         Command::Generate { spec, config, out, check, standalone, verbose, lenient } => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
-            let provenance = Provenance { spec: spec.display().to_string(), command: strip_check(&command) };
+            let provenance = Provenance {
+                spec: spec.display().to_string(),
+                command: strip_check(&command),
+                crate_path: out.display().to_string(),
+            };
             let options = Options { provenance, standalone, lenient };
             let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &options)?;
             let api = &generated.api;

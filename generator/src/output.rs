@@ -21,6 +21,9 @@ pub struct Provenance {
     pub spec: String,
     /// The command that regenerates the output.
     pub command: String,
+    /// The crate's folder as a dependent would write its `path` (relative to where `command`
+    /// runs), for the generated README.
+    pub crate_path: String,
 }
 
 /// The difference between generated output and the files on disk.

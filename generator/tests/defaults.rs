@@ -62,7 +62,11 @@ fn generate(config: &Config) -> sdkgen::Generated {
     let path = common::temp_spec("defaults", "spotify.yaml", SPEC);
     let loaded = sdkgen::load::load_spec(&path).unwrap();
     let options = Options {
-        provenance: Provenance { spec: "spotify.yaml".into(), command: "sdkgen generate".into() },
+        provenance: Provenance {
+            spec: "spotify.yaml".into(),
+            command: "sdkgen generate --spec spotify.yaml --out spotify".into(),
+            crate_path: "spotify".into(),
+        },
         standalone: true,
         lenient: false,
     };
@@ -97,6 +101,11 @@ fn names_come_from_the_spec_alone() {
     );
     let cargo = &generated.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
     assert!(cargo.contains("name = \"spotify-web-sdk\""), "{cargo}");
+    // The README is right for where the crate was generated, and how.
+    let readme = &generated.files.iter().find(|f| f.path == "README.md").unwrap().contents;
+    assert!(readme.contains("spotify-web-sdk = { path = \"spotify\" }"), "{readme}");
+    assert!(readme.contains("`sdkgen generate --spec spotify.yaml --out spotify` regenerates them"), "{readme}");
+    assert!(!readme.contains("cargo xtask"), "{readme}");
     let lib = &generated.files.iter().find(|f| f.path == "src/lib.rs").unwrap().contents;
     assert!(lib.contains("`SPOTIFY_ACCESS_TOKEN`") && lib.contains("`SPOTIFY_BASE_URL`"), "{lib}");
 }

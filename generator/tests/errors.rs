@@ -217,7 +217,7 @@ fn generate_lenient(test: &str, text: &str) -> sdkgen::Generated {
     let path = common::temp_spec(test, "api.yaml", text);
     let loaded = sdkgen::load::load_spec(&path).unwrap();
     let options = sdkgen::Options {
-        provenance: sdkgen::Provenance { spec: "api.yaml".into(), command: "test".into() },
+        provenance: sdkgen::Provenance { spec: "api.yaml".into(), command: "test".into(), crate_path: "out".into() },
         standalone: true,
         lenient: true,
     };

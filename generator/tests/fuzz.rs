@@ -457,6 +457,7 @@ fn problems_with(path: &Path, lenient: bool, config: &sdkgen::Config) -> (bool, 
         provenance: sdkgen::Provenance {
             spec: "hostile.json".into(),
             command: "cargo test -p sdkgen --test fuzz".into(),
+            crate_path: "out".into(),
         },
         standalone: true,
         lenient,

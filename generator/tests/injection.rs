@@ -29,6 +29,7 @@ fn hostile_provenance() -> Provenance {
     Provenance {
         spec: "spec\n#[test] fn pwned() { panic!(\"PWNED\") }\r\u{202e}--> ```rust".into(),
         command: "cargo run --\ncompile_error!(\"PWNED\");\u{2028}".into(),
+        crate_path: "out\"}\n[dependencies]\npwned = \"1\"\n```\ncompile_error!(\"PWNED path\");".into(),
     }
 }
 

@@ -187,7 +187,7 @@ fn invalid_utf8_is_located_at_the_first_bad_byte() {
 fn generate_in_process(spec: &std::path::Path, lenient: bool) -> sdkgen::Result<sdkgen::Generated> {
     let loaded = sdkgen::load::load_spec(spec)?;
     let options = sdkgen::Options {
-        provenance: sdkgen::Provenance { spec: "api".into(), command: "test".into() },
+        provenance: sdkgen::Provenance { spec: "api".into(), command: "test".into(), crate_path: "out".into() },
         standalone: true,
         lenient,
     };

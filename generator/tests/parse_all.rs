@@ -247,6 +247,7 @@ fn cloudflare_extract_parses_and_passes_the_oracle() {
         provenance: Provenance {
             spec: "spec/cloudflare-active-session.yaml".into(),
             command: "cargo test -p sdkgen".into(),
+            crate_path: "generated-sdk".into(),
         },
         standalone: false,
         lenient: false,

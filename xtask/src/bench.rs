@@ -105,7 +105,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             Err(error) => (None, error),
         };
         let options = Options {
-            provenance: Provenance { spec: name.clone(), command: "cargo xtask bench".into() },
+            provenance: Provenance {
+                spec: name.clone(),
+                command: "cargo xtask bench".into(),
+                crate_path: format!("target/bench/{name}"),
+            },
             standalone: true,
             lenient: true,
         };
@@ -259,7 +263,11 @@ fn peak_rss(bin: &Path, spec: &Path, out: &Path) -> Result<Option<f64>, String> 
 fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
     let dir = out_root.join("github-sdk");
     let options = Options {
-        provenance: Provenance { spec: spec.display().to_string(), command: "cargo xtask bench --check-github".into() },
+        provenance: Provenance {
+            spec: spec.display().to_string(),
+            command: "cargo xtask bench --check-github".into(),
+            crate_path: "target/bench-github".into(),
+        },
         standalone: true,
         lenient: true,
     };

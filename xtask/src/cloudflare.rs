@@ -21,7 +21,11 @@ pub fn document_path() -> PathBuf {
 pub fn generate() -> Result<sdkgen::Generated, String> {
     let root = crate::project_root();
     let options = Options {
-        provenance: Provenance { spec: DOCUMENT.into(), command: "cargo xtask cloudflare".into() },
+        provenance: Provenance {
+            spec: DOCUMENT.into(),
+            command: "cargo xtask cloudflare".into(),
+            crate_path: "target/cloudflare-sdk".into(),
+        },
         standalone: true,
         // The real document has operations declaring path parameters their path lacks;
         // those parameters are dropped and listed rather than stopping the run.

@@ -38,7 +38,7 @@ fn extract_is_fresh(extracted: &str) -> Result<bool, String> {
 pub fn generate() -> Result<sdkgen::Generated, String> {
     let root = crate::project_root();
     let options = Options {
-        provenance: Provenance { spec: SPEC.into(), command: COMMAND.into() },
+        provenance: Provenance { spec: SPEC.into(), command: COMMAND.into(), crate_path: OUT.into() },
         standalone: false,
         lenient: false,
     };

@@ -24,9 +24,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         text.push_str("```\n\n");
     }
     text.push_str("## Installation\n\n");
-    text.push_str(&format!(
-        "Add the crate and an async runtime to `Cargo.toml`:\n\n```toml\n[dependencies]\n{package} = {{ path = \"{package}\" }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n"
-    ));
+    text.push_str(&installation(api));
     text.push_str("## Authentication\n\n");
     text.push_str(&auth_section(context));
     text.push_str(&format!(
@@ -97,8 +95,35 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
          field whose value has an unexpected shape reads as `None` instead of failing the whole response.\n\n",
     );
     text.push_str("## Regenerating\n\n");
-    text.push_str("`Cargo.toml`, this README and everything under `src/` are generated (other folders, such as `tests/`, are not); run `cargo xtask codegen` from the repository root to regenerate them.\n");
+    text.push_str(&format!(
+        "`Cargo.toml`, this README and everything under `src/` are generated from {} (other folders, such as `tests/`, are not); {} regenerates them.\n",
+        code(&api.package.spec),
+        code(&api.package.regenerate)
+    ));
     EmittedFile::Text { path: "README.md".into(), text, comment: None }
+}
+
+/// The dependency line: the version for a published crate, else the folder the crate was
+/// generated into (as given, relative to where the generator ran).
+fn installation(api: &crate::ir::Api) -> String {
+    let package = &api.package;
+    // A TOML string (escapes included) on a line that starts with the crate name: nothing in
+    // it can end the code block.
+    let source = if package.publish {
+        toml_edit::Value::from(package.version.as_str()).to_string()
+    } else {
+        let path = if package.crate_path.is_empty() { &package.name } else { &package.crate_path };
+        format!("{{ path = {} }}", toml_edit::Value::from(path.as_str()))
+    };
+    let location = if package.publish || package.crate_path.is_empty() {
+        String::new()
+    } else {
+        " (the path is where the crate was generated, relative to where the generator ran; adjust it to your `Cargo.toml`)".into()
+    };
+    format!(
+        "Add the crate and an async runtime to `Cargo.toml`{location}:\n\n```toml\n[dependencies]\n{} = {source}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n",
+        package.name
+    )
 }
 
 fn auth_section(context: &Context<'_>) -> String {

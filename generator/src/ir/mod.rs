@@ -65,6 +65,12 @@ pub struct Package {
     pub dev_dependencies: BTreeMap<String, toml::Value>,
     /// Whether the crate is its own workspace.
     pub standalone: bool,
+    /// The crate's folder as a dependent writes its `path` (from the provenance).
+    pub crate_path: String,
+    /// The command that regenerates the crate (from the provenance).
+    pub regenerate: String,
+    /// The spec the crate is generated from, as the provenance names it.
+    pub spec: String,
 }
 
 /// Settings the runtime is generated with.

@@ -25,7 +25,11 @@ pub fn generate_fixture(name: &str, standalone: bool) -> Generated {
     };
     let loaded = sdkgen::load::load_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
     let options = Options {
-        provenance: Provenance { spec: format!("tests/fixtures/{name}.yaml"), command: "cargo test -p sdkgen".into() },
+        provenance: Provenance {
+            spec: format!("tests/fixtures/{name}.yaml"),
+            command: "cargo test -p sdkgen".into(),
+            crate_path: format!("target/fixture-crates/{name}"),
+        },
         standalone,
         lenient: false,
     };
