@@ -121,12 +121,7 @@ impl Drop for Prism {
     }
 }
 
-async fn get(
-    client: &Client,
-    user_id: &str,
-    nonce: &str,
-    account_id: &str,
-) -> Result<ActiveSession, Error> {
+async fn get(client: &Client, user_id: &str, nonce: &str, account_id: &str) -> Result<ActiveSession, Error> {
     client
         .zero_trust()
         .access()
