@@ -10,15 +10,18 @@ mod api;
 #[rustfmt::skip]
 pub mod resources;
 
+#[doc(hidden)]
 #[rustfmt::skip]
 pub mod runtime;
 
 #[rustfmt::skip]
 pub mod types;
 pub use runtime::client::{Client, ClientBuilder, Config};
-pub use runtime::error::{ApiError, Error};
+pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
+pub use runtime::error::{TimeoutError, ValidationError};
 pub use runtime::request::{Call, RequestOptions};
 pub use runtime::response::ApiResponse;
+pub use runtime::retry::RetryPolicy;
 
 impl Client {
     /// Starts building a client for the Cloudflare API.

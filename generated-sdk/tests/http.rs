@@ -230,7 +230,7 @@ async fn api_error_carries_typed_failure_envelope_and_cf_ray() {
         .expect(1)
         .mount(&server)
         .await;
-    let err: Error<AccessApiResponseCommonFailure> = token_client(&server)
+    let err: Error = token_client(&server)
         .zero_trust()
         .access()
         .users()
@@ -244,16 +244,22 @@ async fn api_error_carries_typed_failure_envelope_and_cf_ray() {
     let Error::Api(api) = &err else { panic!("expected Error::Api, got {err:?}") };
     assert_eq!(api.status.as_u16(), 404);
     assert_eq!(api.request_id.as_deref(), Some("8c1f2a3b4d5e6f70-LIS"));
-    let body = api.body.as_ref().expect("typed failure body");
+    let body: AccessApiResponseCommonFailure = api.body_as().expect("typed failure body");
     assert!(!body.success);
     assert_eq!(body.errors.len(), 1);
     assert_eq!(body.errors[0].code, 7003);
     assert_eq!(body.errors[0].message, "No route for the URI");
     assert!(body.messages.is_empty());
     assert_eq!(body.result, None);
-    assert!(api.raw_body.contains("No route for the URI"));
+    assert!(api.body_text().contains("No route for the URI"));
+    assert_eq!(api.message().as_deref(), Some("No route for the URI (code 7003)"));
+    assert_eq!(err.api_error_body::<AccessApiResponseCommonFailure>().map(|b| b.errors.len()), Some(1));
     let shown = err.to_string();
-    assert!(shown.contains("404") && shown.contains("8c1f2a3b4d5e6f70-LIS"), "{shown}");
+    assert_eq!(
+        shown,
+        "API error from `zero-trust-users-get-active-session`: HTTP 404 Not Found \
+         (request id 8c1f2a3b4d5e6f70-LIS): No route for the URI (code 7003)"
+    );
     // 4xx other than 408/409/429 is not retried, even with retries enabled.
     server.verify().await;
 }
@@ -275,8 +281,10 @@ async fn api_error_with_unparseable_body_keeps_the_raw_text() {
         .unwrap_err();
     assert!(err.is_forbidden());
     let api = err.api_error().expect("Error::Api");
-    assert!(api.body.is_none());
-    assert_eq!(api.raw_body, "<html>denied</html>");
+    assert!(api.json().is_none());
+    assert!(api.body_as::<AccessApiResponseCommonFailure>().is_err());
+    assert_eq!(api.body_text(), "<html>denied</html>");
+    assert!(err.to_string().ends_with("HTTP 403 Forbidden: <html>denied</html>"), "{err}");
     assert_eq!(api.request_id, None);
 }
 

@@ -121,12 +121,7 @@ impl Drop for Prism {
     }
 }
 
-async fn get(
-    client: &Client,
-    user_id: &str,
-    nonce: &str,
-    account_id: &str,
-) -> Result<ActiveSession, Error<AccessApiResponseCommonFailure>> {
+async fn get(client: &Client, user_id: &str, nonce: &str, account_id: &str) -> Result<ActiveSession, Error> {
     client
         .zero_trust()
         .access()
@@ -252,11 +247,12 @@ async fn prism_static_contract() {
     get(&client, &"u".repeat(36), NONCE, &"a".repeat(32)).await.expect("values at maxLength are valid");
 }
 
-fn assert_unauthorized(err: &Error<AccessApiResponseCommonFailure>) {
+fn assert_unauthorized(err: &Error) {
     assert!(err.is_unauthorized(), "expected a 401 Error::Api, got {err:?}");
     let Error::Api(api) = err else { unreachable!() };
     assert_eq!(api.status.as_u16(), 401);
-    let body = api.body.as_ref().expect("Prism's 401 body decodes as AccessApiResponseCommonFailure");
+    let body: AccessApiResponseCommonFailure =
+        api.body_as().expect("Prism's 401 body decodes as AccessApiResponseCommonFailure");
     assert!(!body.success);
     assert_eq!(body.result, None);
 }

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use cloudflare_sdk::resources::zero_trust::access::users::active_sessions::ActiveSessionGetParams;
-use cloudflare_sdk::types::{AccessApiResponseCommonFailure, ActiveSession};
+use cloudflare_sdk::types::ActiveSession;
 use cloudflare_sdk::{ApiResponse, Call, Client, Error};
 
 /// README: the first example.
@@ -46,7 +46,10 @@ async fn readme_errors() -> Result<(), Box<dyn std::error::Error>> {
         Err(error) if error.is_rate_limited() => println!("slow down"),
         Err(error) => {
             if let Some(api_error) = error.api_error() {
-                println!("status {} request {:?}: {:?}", api_error.status, api_error.request_id, api_error.body);
+                println!("status {} request {:?}: {:?}", api_error.status, api_error.request_id, api_error.message());
+            }
+            if let Some(body) = error.api_error_body::<cloudflare_sdk::types::AccessApiResponseCommonFailure>() {
+                println!("{body:?}");
             }
             return Err(error.into());
         }
@@ -109,14 +112,14 @@ fn readme_authentication() -> Result<(), Error> {
 /// The exact types behind the README's calls.
 fn pinned_types(client: &Client) {
     let params = ActiveSessionGetParams::new("023e105f4ecef8ad9ca31a8372d0c353");
-    let call: Call<'_, ActiveSession, AccessApiResponseCommonFailure> =
+    let call: Call<'_, ActiveSession> =
         client.zero_trust().access().users().active_sessions().get("user", "nonce", &params);
     let _future = async move {
-        let result: Result<ActiveSession, Error<AccessApiResponseCommonFailure>> = call.await;
+        let result: Result<ActiveSession, Error> = call.await;
         result
     };
     let raw = async {
-        let r: Result<ApiResponse<ActiveSession>, Error<AccessApiResponseCommonFailure>> =
+        let r: Result<ApiResponse<ActiveSession>, Error> =
             client.zero_trust().access().users().active_sessions().get("user", "nonce", &params).send_raw().await;
         r
     };

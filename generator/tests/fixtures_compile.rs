@@ -25,6 +25,7 @@ fn generated_fixture_crates_compile_cleanly() {
     std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"))
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    add_errors_test(&workspace.join("operations"));
     let run = |args: &[&str], what: &str| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let output = Command::new(cargo)
@@ -44,4 +45,89 @@ fn generated_fixture_crates_compile_cleanly() {
     run(&["test", "--workspace", "--doc", "--quiet"], "fail their doctests");
     let output = run(&["test", "-p", "fixture-hostile", "--quiet"], "fail their tests (a hostile payload ran)");
     assert!(!output.contains("PWNED"), "a hostile payload ran:\n{output}");
+    let output = run(&["test", "-p", "fixture-operations", "--test", "errors"], "fail the one-error-type test");
+    assert!(output.contains("1 passed"), "the one-error-type test did not run:\n{output}");
 }
+
+/// A user's test crate file in the `operations` fixture: one function returning
+/// `Result<_, fixture_operations::Error>` uses `?` on building the client and on two
+/// operations, one documenting `Failure` as its error body and one documenting none, run
+/// against wiremock (added to the crate's dev-dependencies; it is in this repository's
+/// `Cargo.lock`).
+fn add_errors_test(krate: &Path) {
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("[dev-dependencies]\n"), "{text}");
+    let text = text.replacen("[dev-dependencies]\n", "[dev-dependencies]\nwiremock = \"0.6\"\n", 1);
+    std::fs::write(&manifest, text).unwrap();
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    std::fs::write(krate.join("tests/errors.rs"), ERRORS_TEST).unwrap();
+}
+
+const ERRORS_TEST: &str = r#"//! One error type across operations with different error bodies.
+
+use fixture_operations::resources::accounts::items::ItemGetParams;
+use fixture_operations::resources::files::FileUploadParams;
+use fixture_operations::types::{Failure, Item};
+use fixture_operations::{Client, Error};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn item_and_upload(base: &str) -> Result<(Item, String), Error> {
+    let client = Client::builder().token("t").base_url(base).max_retries(0).build()?;
+    let item = client.accounts().items().get("acc", 7, &ItemGetParams::new(10.0, 1)).await?;
+    let stored = client.files().upload("a.txt", &FileUploadParams::new()).await?;
+    Ok((item, stored))
+}
+
+#[tokio::test]
+async fn question_mark_works_across_operations_and_construction() {
+    let server = MockServer::start().await;
+    let base = format!("{}/v2", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/v2/accounts/acc/items/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v2/files/a.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("stored"))
+        .mount(&server)
+        .await;
+    let (item, stored) = item_and_upload(&base).await.expect("both calls succeed");
+    assert_eq!((item.id, stored.as_str()), (7, "stored"));
+
+    // The second operation fails with a body no type documents.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 7})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(413).set_body_json(serde_json::json!({"error": "too large"})))
+        .mount(&server)
+        .await;
+    let err = item_and_upload(&base).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(413));
+    let api = err.api_error().expect("Error::Api");
+    assert_eq!(api.operation_id, "files-upload");
+    assert_eq!(api.message().as_deref(), Some("too large"));
+    assert!(err.to_string().ends_with(": too large"), "{err}");
+
+    // The first fails with its documented `Failure`.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "no item 7"})))
+        .mount(&server)
+        .await;
+    let err = item_and_upload(&base).await.unwrap_err();
+    assert!(err.is_not_found());
+    let failure: Failure = err.api_error_body().expect("the documented error body");
+    assert_eq!(failure.message.as_deref(), Some("no item 7"));
+    assert_eq!(err.api_error().unwrap().operation_id, "items-get");
+
+    // Construction fails through the same `?`.
+    let err = item_and_upload("not a url").await.unwrap_err();
+    assert!(err.is_config(), "{err:?}");
+}
+"#;

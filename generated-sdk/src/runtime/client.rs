@@ -63,11 +63,13 @@ impl Client {
     }
 
     /// The API description this client was built for.
+    #[doc(hidden)]
     pub fn spec(&self) -> &'static ApiSpec {
         self.inner.spec
     }
 
     /// The configured credentials (their `Debug` is redacted).
+    #[doc(hidden)]
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
     }
@@ -126,7 +128,10 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with defaults: the spec's base URL, 60 s timeout per
-    /// attempt, 2 retries, backoff 0.5 s..8 s, no credentials.
+    /// attempt, 2 retries, backoff 0.5 s..8 s, no credentials. Generated
+    /// code calls it with the API's description; users start from
+    /// `Client::builder()`.
+    #[doc(hidden)]
     pub fn new(spec: &'static ApiSpec) -> Self {
         ClientBuilder {
             spec,

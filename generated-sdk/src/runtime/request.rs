@@ -491,18 +491,18 @@ pub fn decode_bytes(body: &Bytes, _unwrap: Option<&'static str>) -> Result<Bytes
 
 /// A pending API call, returned by every generated operation method.
 /// Adjust it with the setters, then `.await` it (or call [`Call::send`] /
-/// [`Call::send_raw`]).
+/// [`Call::send_raw`]). `T` is the decoded success body; every failure is an
+/// [`Error`].
 #[must_use = "a Call does nothing until it is awaited or sent"]
-pub struct Call<'a, T, E> {
+pub struct Call<'a, T> {
     client: &'a Client,
     op: &'static OperationSpec,
     parts: RequestParts,
     decode: Decoder<T>,
     options: RequestOptions,
-    _error: PhantomData<fn() -> E>,
 }
 
-impl<T, E> std::fmt::Debug for Call<'_, T, E> {
+impl<T> std::fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
             .field("operation_id", &self.op.operation_id)
@@ -518,14 +518,14 @@ enum Attempt {
     Failed(reqwest::Error),
 }
 
-impl<'a, T, E> Call<'a, T, E>
+impl<'a, T> Call<'a, T>
 where
     T: Send + 'a,
-    E: DeserializeOwned + Send + 'a,
 {
     /// Creates a call (used by generated code).
+    #[doc(hidden)]
     pub fn new(client: &'a Client, op: &'static OperationSpec, parts: RequestParts, decode: Decoder<T>) -> Self {
-        Call { client, op, parts, decode, options: RequestOptions::default(), _error: PhantomData }
+        Call { client, op, parts, decode, options: RequestOptions::default() }
     }
 
     /// Per-attempt timeout for this call.
@@ -559,12 +559,12 @@ where
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<T, Error<E>> {
+    pub async fn send(self) -> Result<T, Error> {
         self.send_raw().await.map(ApiResponse::into_body)
     }
 
     /// Sends the request and returns status, headers and decoded body.
-    pub async fn send_raw(self) -> Result<ApiResponse<T>, Error<E>> {
+    pub async fn send_raw(self) -> Result<ApiResponse<T>, Error> {
         let client = self.client;
         let spec = client.spec();
         let config = client.config();
@@ -676,8 +676,8 @@ where
                         retries += 1;
                         continue;
                     }
-                    let typed = serde_json::from_slice::<E>(&bytes).ok();
-                    return Err(Error::Api(Box::new(ApiError::new(status, request_id, resp_headers, typed, &bytes))));
+                    let error = ApiError::new(self.op.operation_id, status, request_id, resp_headers, bytes);
+                    return Err(Error::Api(Box::new(error)));
                 }
                 Attempt::TimedOut => {
                     if can_retry {
@@ -705,12 +705,11 @@ where
     }
 }
 
-impl<'a, T, E> IntoFuture for Call<'a, T, E>
+impl<'a, T> IntoFuture for Call<'a, T>
 where
     T: Send + 'a,
-    E: DeserializeOwned + Send + 'a,
 {
-    type Output = Result<T, Error<E>>;
+    type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {

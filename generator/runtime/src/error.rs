@@ -1,9 +1,11 @@
-//! Error types returned by every SDK call.
+//! The one error type of every SDK call and of building a client.
 //!
-//! The top-level [`Error`] is generic over `E`, the typed error envelope the
-//! generated code supplies for the API (for example a struct holding
-//! `errors: Vec<Message>`). When a non-2xx body does not parse as `E`, the
-//! error still carries the status, the request id and a bounded raw snippet.
+//! [`Error`] is a single concrete type, so one function can use `?` on client
+//! construction and on calls of any operation. An [`ApiError`] (a non-2xx
+//! answer) keeps the whole response body: [`ApiError::message`] finds the
+//! API's own message in common JSON shapes, and [`ApiError::body_as`] decodes
+//! the body as the operation's documented error type (each generated method
+//! names it).
 //!
 //! None of these types ever holds a credential: request headers are not kept,
 //! and URLs are stored with query-string credentials redacted.
@@ -11,12 +13,19 @@
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-/// Maximum number of bytes of a response body kept in errors. Bodies can be
-/// megabytes of HTML; keeping a bounded prefix makes errors cheap to log.
+/// Maximum number of bytes of a response body shown in error messages and
+/// kept in a [`DecodeError`]. Bodies can be megabytes of HTML; a bounded
+/// prefix keeps errors cheap to log.
 pub const SNIPPET_LIMIT: usize = 2048;
+
+/// At most this many characters of an API's own error message are shown.
+const MESSAGE_LIMIT: usize = 500;
 
 /// Returns at most [`SNIPPET_LIMIT`] bytes of `body` as text, cut on a char
 /// boundary (invalid UTF-8 is replaced, so this never fails or panics).
@@ -37,16 +46,18 @@ pub fn body_snippet(body: &[u8]) -> String {
     out
 }
 
-/// Everything that can go wrong with an SDK call.
+/// Everything that can go wrong with an SDK call or with building a client.
 ///
-/// `E` is the typed error envelope of the API; it defaults to
-/// [`serde_json::Value`] (used e.g. for configuration errors, which happen
-/// before any operation is known).
+/// One type for every operation: a function returning `Result<_, Error>` can
+/// use `?` on [`Client`](super::client::Client) construction and on any call.
+/// The operation's typed error body is one call away:
+/// [`Error::api_error_body`].
+#[derive(Debug)]
 #[non_exhaustive]
-pub enum Error<E = serde_json::Value> {
+pub enum Error {
     /// The server answered with a non-2xx status (after any retries). Boxed so
-    /// that `Result<T, Error<E>>` stays small on the success path.
-    Api(Box<ApiError<E>>),
+    /// that `Result<T, Error>` stays small on the success path.
+    Api(Box<ApiError>),
     /// An attempt did not complete within the configured timeout, and no
     /// retries were left.
     Timeout(TimeoutError),
@@ -61,7 +72,7 @@ pub enum Error<E = serde_json::Value> {
     Config(ConfigError),
 }
 
-impl<E> Error<E> {
+impl Error {
     /// HTTP status of the response, if one was received.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -82,11 +93,19 @@ impl<E> Error<E> {
     }
 
     /// The API error, if this is [`Error::Api`].
-    pub fn api_error(&self) -> Option<&ApiError<E>> {
+    pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e.as_ref()),
             _ => None,
         }
+    }
+
+    /// The body of an API error decoded as `T`, the operation's documented
+    /// error type (its method's docs name it). `None` when this is not an
+    /// [`Error::Api`] or the body does not decode as `T`; use
+    /// [`ApiError::body_as`] to see why it did not.
+    pub fn api_error_body<T: DeserializeOwned>(&self) -> Option<T> {
+        self.api_error().and_then(|e| e.body_as().ok())
     }
 
     fn has_status(&self, code: u16) -> bool {
@@ -137,35 +156,9 @@ impl<E> Error<E> {
     pub fn is_config(&self) -> bool {
         matches!(self, Error::Config(_))
     }
-
-    /// Converts the error-envelope type, e.g. to turn a configuration error
-    /// (`Error<Value>`) into an operation's `Error<E>`.
-    pub fn map_api<F>(self, f: impl FnOnce(ApiError<E>) -> ApiError<F>) -> Error<F> {
-        match self {
-            Error::Api(e) => Error::Api(Box::new(f(*e))),
-            Error::Timeout(e) => Error::Timeout(e),
-            Error::Connection(e) => Error::Connection(e),
-            Error::Decode(e) => Error::Decode(e),
-            Error::Validation(e) => Error::Validation(e),
-            Error::Config(e) => Error::Config(e),
-        }
-    }
 }
 
-impl<E: fmt::Debug> fmt::Debug for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
-            Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
-            Error::Connection(e) => f.debug_tuple("Connection").field(e).finish(),
-            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
-            Error::Validation(e) => f.debug_tuple("Validation").field(e).finish(),
-            Error::Config(e) => f.debug_tuple("Config").field(e).finish(),
-        }
-    }
-}
-
-impl<E> fmt::Display for Error<E> {
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
@@ -178,7 +171,7 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         // The underlying transport error; the other variants are leaves
         // (their Display already says everything).
@@ -189,90 +182,213 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
-impl<E> From<ConfigError> for Error<E> {
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<TimeoutError> for Error {
+    fn from(e: TimeoutError) -> Self {
+        Error::Timeout(e)
+    }
+}
+
+impl From<ConnectionError> for Error {
+    fn from(e: ConnectionError) -> Self {
+        Error::Connection(e)
+    }
+}
+
+impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(e)
     }
 }
 
-impl<E> From<ValidationError> for Error<E> {
+impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
         Error::Validation(e)
     }
 }
 
-impl<E> From<DecodeError> for Error<E> {
+impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Error::Decode(e)
     }
 }
 
-/// A non-2xx response.
+/// A non-2xx response. The whole body is kept: read it as text
+/// ([`body_text`](Self::body_text)), as JSON ([`json`](Self::json)), or as the
+/// operation's documented error type ([`body_as`](Self::body_as)).
 #[non_exhaustive]
-pub struct ApiError<E> {
+pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
     /// Value of the API's request-id header (e.g. `cf-ray`), if present.
     pub request_id: Option<String>,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The body parsed as the API's error envelope, or `None` when it did not
-    /// parse (e.g. an HTML error page from a proxy).
-    pub body: Option<E>,
-    /// At most [`SNIPPET_LIMIT`] bytes of the raw body, as text.
-    pub raw_body: String,
+    /// The `operationId` of the operation that failed.
+    pub operation_id: &'static str,
+    body: Bytes,
+    json: Option<Value>,
 }
 
-impl<E> ApiError<E> {
-    /// Creates an API error; the snippet is taken from `raw` (bounded).
+impl ApiError {
+    /// Creates an API error for operation `operation_id` from the response.
     pub fn new(
+        operation_id: &'static str,
         status: StatusCode,
         request_id: Option<String>,
         headers: HeaderMap,
-        body: Option<E>,
-        raw: &[u8],
+        body: Bytes,
     ) -> Self {
-        ApiError { status, request_id, headers, body, raw_body: body_snippet(raw) }
+        let json = serde_json::from_slice(&body).ok();
+        ApiError { status, request_id, headers, operation_id, body, json }
     }
 
-    /// Converts the typed body with `f`, keeping everything else.
-    pub fn map_body<F>(self, f: impl FnOnce(E) -> Option<F>) -> ApiError<F> {
-        ApiError {
-            status: self.status,
-            request_id: self.request_id,
-            headers: self.headers,
-            body: self.body.and_then(f),
-            raw_body: self.raw_body,
-        }
+    /// The raw response body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text (invalid UTF-8 is replaced).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The body parsed as JSON, or `None` when it is not JSON (e.g. an HTML
+    /// error page from a proxy).
+    pub fn json(&self) -> Option<&Value> {
+        self.json.as_ref()
+    }
+
+    /// Decodes the body as `T`, typically the operation's documented error
+    /// type (its method's docs name it). A failure names the JSON path.
+    pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let mut error = match super::request::decode_json::<T>(&self.body, None) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        error.status = Some(self.status);
+        error.request_id.clone_from(&self.request_id);
+        Err(error)
+    }
+
+    /// The API's own error message, found in the JSON body's common shapes:
+    /// `errors[].message` (all of them, joined with `; `, each with its `code`
+    /// when there is one), `message`, `error` (a string, or an object with a
+    /// message), `detail`, `title`, `error_description`. `None` when the body
+    /// is not JSON or has none of these. Control characters are replaced and
+    /// the text is cut at 500 characters.
+    pub fn message(&self) -> Option<String> {
+        let found = match self.json.as_ref()? {
+            Value::String(text) => non_empty(text),
+            Value::Object(fields) => object_message(fields, true),
+            _ => None,
+        }?;
+        Some(clean(&found, MESSAGE_LIMIT))
     }
 }
 
-impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+/// A message in one JSON object: the listed fields in order, then a nested `error`.
+fn object_message(fields: &serde_json::Map<String, Value>, top: bool) -> Option<String> {
+    if top {
+        if let Some(Value::Array(items)) = fields.get("errors") {
+            let messages: Vec<String> = items.iter().filter_map(item_message).collect();
+            if !messages.is_empty() {
+                return Some(messages.join("; "));
+            }
+        }
+    }
+    if let Some(text) = fields.get("message").and_then(Value::as_str).and_then(non_empty) {
+        return Some(text);
+    }
+    match fields.get("error") {
+        // OAuth's shape: `{"error": "invalid_grant", "error_description": "..."}`.
+        Some(Value::String(error)) if !error.trim().is_empty() => {
+            return Some(match fields.get("error_description").and_then(Value::as_str).and_then(non_empty) {
+                Some(description) => format!("{error}: {description}"),
+                None => error.clone(),
+            });
+        }
+        Some(Value::Object(inner)) if top => {
+            if let Some(text) = object_message(inner, false) {
+                return Some(text);
+            }
+        }
+        _ => {}
+    }
+    ["detail", "title", "error_description", "description"]
+        .iter()
+        .find_map(|key| fields.get(*key).and_then(Value::as_str).and_then(non_empty))
+}
+
+/// One item of an `errors` list: a string, or an object with a message and maybe a code.
+fn item_message(item: &Value) -> Option<String> {
+    match item {
+        Value::String(text) => non_empty(text),
+        Value::Object(fields) => {
+            let message = object_message(fields, false)?;
+            let code = match fields.get("code") {
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+                _ => None,
+            };
+            Some(match code {
+                Some(code) => format!("{message} (code {code})"),
+                None => message,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// One line of at most `limit` characters: control characters become spaces.
+fn clean(text: &str, limit: usize) -> String {
+    let mut out: String = text.chars().take(limit).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().nth(limit).is_some() {
+        out.push('…');
+    }
+    out.trim().to_owned()
+}
+
+impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Headers are left out: a proxy could echo a cookie.
         f.debug_struct("ApiError")
             .field("status", &self.status)
+            .field("operation_id", &self.operation_id)
             .field("request_id", &self.request_id)
-            .field("body", &self.body)
-            .field("raw_body", &self.raw_body)
+            .field("message", &self.message())
+            .field("body", &body_snippet(&self.body))
             .finish_non_exhaustive()
     }
 }
 
-impl<E> fmt::Display for ApiError<E> {
+impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error: HTTP {}", self.status)?;
+        write!(f, "API error from `{}`: HTTP {}", self.operation_id, self.status)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
-        // Show a short, single-line excerpt so logs stay readable; the full
-        // (bounded) snippet is in `raw_body`.
-        let excerpt: String = self.raw_body.chars().take(300).map(|c| if c.is_control() { ' ' } else { c }).collect();
-        if !excerpt.trim().is_empty() {
-            write!(f, ": {}", excerpt.trim())?;
+        // The API's own message when the body has one, else a short excerpt of
+        // the body, on one line so logs stay readable.
+        let shown = self.message().unwrap_or_else(|| clean(&body_snippet(&self.body), 300));
+        if !shown.is_empty() {
+            write!(f, ": {shown}")?;
         }
         Ok(())
     }
 }
+
+impl std::error::Error for ApiError {}
 
 /// No attempt completed within the timeout.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -345,7 +461,7 @@ pub struct DecodeError {
     pub path: Option<String>,
     /// The underlying message (serde's, for JSON).
     pub message: String,
-    /// At most [`SNIPPET_LIMIT`] bytes of the body, as text.
+    /// At most 2 KiB of the body, as text.
     pub body_snippet: String,
 }
 

@@ -88,7 +88,7 @@ async fn operation_without_security_sends_no_credentials() {
     mount_ok(&server).await;
     let c = token_client(&base(&server));
     let parts = RequestParts::new(PathBuilder::new().literal("/ips"));
-    let _: serde_json::Value = Call::<_, Envelope>::new(&c, &PUBLIC_OP, parts, Decoder::json()).await.unwrap();
+    let _: serde_json::Value = Call::<_>::new(&c, &PUBLIC_OP, parts, Decoder::json()).await.unwrap();
     let reqs = requests(&server).await;
     assert_eq!(hdr(&reqs[0], "authorization"), None);
     assert_eq!(reqs[0].url.path(), "/client/v4/ips");
@@ -106,7 +106,7 @@ async fn operation_whose_schemes_are_not_configured_is_refused_without_sending()
     mount_ok(&server).await;
     let c = builder(&base(&server)).credential("api_email", EMAIL).credential("api_key", KEY).build().unwrap();
     let parts = RequestParts::new(PathBuilder::new().literal("/user/tokens/verify"));
-    let err = Call::<serde_json::Value, Envelope>::new(&c, &TOKEN_ONLY, parts, Decoder::json()).await.unwrap_err();
+    let err = Call::<serde_json::Value>::new(&c, &TOKEN_ONLY, parts, Decoder::json()).await.unwrap_err();
     assert!(err.is_config(), "{err:?}");
     assert!(err.to_string().contains("TEST_API_TOKEN"), "{err}");
     assert!(requests(&server).await.is_empty());
@@ -164,7 +164,7 @@ async fn string_and_number_rules_refuse_without_sending() {
     for (value, reason) in cases {
         let mut parts = RequestParts::new(PathBuilder::new().literal("/zones"));
         check_string(&mut parts, "name", value, &rules);
-        let err = Call::<serde_json::Value, Envelope>::new(&c, &CREATE_ZONE, parts, Decoder::json()).await.unwrap_err();
+        let err = Call::<serde_json::Value>::new(&c, &CREATE_ZONE, parts, Decoder::json()).await.unwrap_err();
         let Error::Validation(v) = &err else { panic!("{err:?}") };
         assert_eq!(v.param, "name");
         assert!(v.reason.contains(reason), "{}", v.reason);
@@ -333,11 +333,19 @@ async fn json_error_envelope_becomes_typed_api_error() {
     assert!(!err.is_not_found() && !err.is_rate_limited() && !err.is_timeout());
     assert_eq!(err.request_id(), Some("8abc-SJC"));
     let api = err.api_error().expect("api error");
-    let body = api.body.as_ref().expect("typed body");
+    let body: Envelope = api.body_as().expect("typed body");
     assert!(!body.success);
     assert_eq!(body.errors, [Message { code: 9109, message: "Invalid access token".into() }]);
+    let same: Envelope = err.api_error_body().expect("typed body through the error");
+    assert_eq!(same.errors, body.errors);
+    assert_eq!(api.operation_id, "zones-get");
+    assert_eq!(api.message().as_deref(), Some("Invalid access token (code 9109)"));
+    assert_eq!(api.json().unwrap()["errors"][0]["code"], 9109);
     let shown = err.to_string();
-    assert!(shown.contains("403") && shown.contains("8abc-SJC") && shown.contains("Invalid access token"), "{shown}");
+    assert_eq!(
+        shown,
+        "API error from `zones-get`: HTTP 403 Forbidden (request id 8abc-SJC): Invalid access token (code 9109)"
+    );
 }
 
 #[tokio::test]
@@ -354,9 +362,16 @@ async fn html_502_is_api_error_without_body_and_is_retried() {
     let err = get_zone(&c, "abc").await.unwrap_err();
     let api = err.api_error().expect("api");
     assert_eq!(api.status.as_u16(), 502);
-    assert!(api.body.is_none());
-    assert!(api.raw_body.starts_with("<html><body>Bad gateway"));
-    assert!(api.raw_body.len() <= 2048 + 20, "{}", api.raw_body.len());
+    assert!(api.json().is_none());
+    assert!(api.message().is_none());
+    assert!(api.body_as::<Envelope>().is_err());
+    assert!(err.api_error_body::<Envelope>().is_none());
+    // The whole body is kept; what is shown is bounded.
+    assert_eq!(api.body().len(), 10_000 + "<html><body>Bad gateway</body></html>".len());
+    assert!(api.body_text().starts_with("<html><body>Bad gateway"));
+    let shown = err.to_string();
+    assert!(shown.contains("HTTP 502") && shown.contains("<html><body>Bad gateway"), "{shown}");
+    assert!(shown.len() < 500, "{}", shown.len());
     assert_eq!(err.request_id(), Some("r2"));
     assert_eq!(requests(&server).await.len(), 3);
 }
@@ -394,10 +409,9 @@ async fn missing_unwrap_field_decodes_as_null() {
         .await;
     let c = token_client(&base(&server));
     let parts = RequestParts::new(PathBuilder::new().literal("/zones"));
-    let v: Option<Zone> =
-        Call::<_, Envelope>::new(&c, &GET_ZONE, parts.clone(), Decoder::json_field("result")).await.unwrap();
+    let v: Option<Zone> = Call::<_>::new(&c, &GET_ZONE, parts.clone(), Decoder::json_field("result")).await.unwrap();
     assert_eq!(v, None);
-    let err = Call::<Zone, Envelope>::new(&c, &GET_ZONE, parts, Decoder::json_field("result")).await.unwrap_err();
+    let err = Call::<Zone>::new(&c, &GET_ZONE, parts, Decoder::json_field("result")).await.unwrap_err();
     let Error::Decode(d) = err else { panic!() };
     assert_eq!(d.path.as_deref(), Some("result"));
 }
@@ -437,7 +451,7 @@ async fn per_request_headers_and_query_and_bodies() {
     parts.query("tag", "x");
     parts.query("tag", "y");
     parts.json_body(&serde_json::json!({"name": "example.com"}));
-    let call: Call<'_, Zone, Envelope> = Call::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result"));
+    let call: Call<'_, Zone> = Call::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result"));
     call.header("x-trace", "t1")
         .options(RequestOptions::default().header("x-team", "override").query("extra", "a b&c"))
         .await
@@ -452,7 +466,7 @@ async fn per_request_headers_and_query_and_bodies() {
     mount_ok(&server).await;
     let mut parts = RequestParts::new(PathBuilder::new().literal("/zones"));
     parts.form_body(vec![("a b".into(), "x&y=z é".into()), ("k".into(), "*-._~".into())]);
-    let _: Zone = Call::<_, Envelope>::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result")).await.unwrap();
+    let _: Zone = Call::<_>::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result")).await.unwrap();
     let reqs = requests(&server).await;
     assert_eq!(hdr(&reqs[0], "content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(reqs[0].body, b"a+b=x%26y%3Dz+%C3%A9&k=*-._%7E");
@@ -464,7 +478,7 @@ async fn json_body_is_resent_on_retry() {
     let c = token_client(&base(&server));
     let mut parts = RequestParts::new(PathBuilder::new().literal("/zones"));
     parts.json_body(&serde_json::json!({"n": 1}));
-    let _: Zone = Call::<_, Envelope>::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result")).await.unwrap();
+    let _: Zone = Call::<_>::new(&c, &CREATE_ZONE, parts, Decoder::json_field("result")).await.unwrap();
     let reqs = requests(&server).await;
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].body, br#"{"n":1}"#);

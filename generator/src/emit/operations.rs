@@ -17,7 +17,7 @@ const VALIDATE: &str = "crate::runtime::validate";
 pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Operation) {
     let api = context.api;
     let locals = &operation.locals;
-    out.docs(1, &operation_docs(operation));
+    out.docs(1, &operation_docs(api, operation));
     if let Some(deprecation) = &operation.deprecated {
         out.line(1, deprecated_attr(deprecation));
     }
@@ -36,8 +36,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         super::resources::allow_new_not_returning_self(out);
     }
     let (success_ty, decoder) = success(context, &operation.success.kind);
-    let error_ty = operation.error.as_ref().map_or_else(|| "serde_json::Value".to_string(), |e| rust_type_text(api, e));
-    let returns = format!("{REQUEST}::Call<'a, {success_ty}, {error_ty}>");
+    let returns = format!("crate::Call<'a, {success_ty}>");
     let head = format!("pub fn {}", operation.method_name);
     let one_line = format!("{head}({}) -> {returns} {{", arguments.join(", "));
     if fits(1, &one_line) {
@@ -51,8 +50,8 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         if fits(1, &close) {
             out.line(1, &close);
         } else {
-            out.line(1, format_args!(") -> {REQUEST}::Call<"));
-            for part in ["'a", &success_ty, &error_ty] {
+            out.line(1, ") -> crate::Call<");
+            for part in ["'a", &success_ty] {
                 out.line(2, format_args!("{part},"));
             }
             out.line(1, "> {");
@@ -289,7 +288,7 @@ fn prose_or(text: Option<&str>, fallback: impl FnOnce() -> String) -> Vec<String
     }
 }
 
-fn operation_docs(operation: &Operation) -> Vec<String> {
+fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(summary) = &operation.summary {
         lines.extend(prose(summary));
@@ -320,6 +319,28 @@ fn operation_docs(operation: &Operation) -> Vec<String> {
         lines.push(String::new());
         lines.extend(arguments);
     }
+    lines.extend(errors_doc(api, operation));
+    lines
+}
+
+/// The `# Errors` section: every failure is a [`crate::Error`]; the documented error body,
+/// when there is one, is named with the call that decodes it.
+fn errors_doc(api: &Api, operation: &Operation) -> Vec<String> {
+    let mut lines = vec![String::new(), "# Errors".to_string(), String::new()];
+    let Some(error) = &operation.error else {
+        lines.push("Fails with an [`Error`](crate::Error) (the API documents no typed error body).".to_string());
+        return lines;
+    };
+    let ty = rust_type_text(api, error);
+    let named = match error {
+        TypeRef::Named(id) => format!("[`{0}`](crate::types::{0})", api.type_def(*id).name),
+        _ => code(&ty),
+    };
+    lines.push(format!(
+        "Fails with an [`Error`](crate::Error). For an error status the API documents the body as {named}: \
+         {} decodes it.",
+        code(&format!("error.api_error_body::<{ty}>()"))
+    ));
     lines
 }
 

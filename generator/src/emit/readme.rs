@@ -41,22 +41,40 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
     );
     if let Some(call) = &example {
         text.push_str("## Errors\n\n");
-        text.push_str(
-            "Every failure is an `Error`, organised by origin: `Api` (the server answered with an error status; \
-             the documented error body is parsed into `body`, and `raw_body` keeps the text), `Timeout`, \
-             `Connection`, `Decode` (a success body that does not match the schema: the error names the JSON path), \
-             `Validation` (refused before sending, e.g. an empty path parameter) and `Config` (building the client).\n\n",
-        );
+        text.push_str(&format!(
+            "Every failure is one type, {}, for every call and for building the client, so a function \
+             returning `Result<_, {library}::Error>` can use `?` on all of them. It is organised by origin: \
+             `Api` (the server answered with an error status), `Timeout`, `Connection`, `Decode` (a success body \
+             that does not match the schema: the error names the JSON path), `Validation` (refused before \
+             sending, e.g. an empty path parameter) and `Config` (building the client). Predicates such as \
+             `is_not_found()` and `is_rate_limited()`, `status()` and `request_id()` answer the common questions. \
+             An `ApiError` keeps the whole response body: `message()` is the API's own message when the body has \
+             one (its `Display` shows it), `json()` the parsed body, and `body_as::<T>()` (or \
+             `Error::api_error_body::<T>()`) decodes it as the operation's documented error type, which each \
+             method's documentation names.\n\n",
+            code(&format!("{library}::Error"))
+        ));
+        let typed_body = call
+            .error_type
+            .as_ref()
+            .map(|ty| {
+                format!(
+                    "            if let Some(body) = error.api_error_body::<{library}::types::{ty}>() {{\n                \
+                     println!(\"{{body:?}}\");\n            }}\n"
+                )
+            })
+            .unwrap_or_default();
         text.push_str("```rust,no_run\n");
-        text.push_str(&call.program(
-            library,
-            "let _ = result;",
-        ).replace(
-            "    let result = ",
-            "    let outcome = ",
-        ).replace(
+        text.push_str(&call.program(library, "let _ = result;").replace("    let result = ", "    let outcome = ").replace(
             "        .await?;\n    let _ = result;\n",
-            "        .await;\n    match outcome {\n        Ok(body) => println!(\"{body:?}\"),\n        Err(error) if error.is_not_found() => println!(\"not found\"),\n        Err(error) if error.is_rate_limited() => println!(\"slow down\"),\n        Err(error) => {\n            if let Some(api_error) = error.api_error() {\n                println!(\"status {} request {:?}: {:?}\", api_error.status, api_error.request_id, api_error.body);\n            }\n            return Err(error.into());\n        }\n    }\n",
+            &format!(
+                "        .await;\n    match outcome {{\n        Ok(body) => println!(\"{{body:?}}\"),\n        \
+                 Err(error) if error.is_not_found() => println!(\"not found\"),\n        \
+                 Err(error) if error.is_rate_limited() => println!(\"slow down\"),\n        Err(error) => {{\n            \
+                 if let Some(api_error) = error.api_error() {{\n                \
+                 println!(\"status {{}} request {{:?}}: {{:?}}\", api_error.status, api_error.request_id, api_error.message());\n            \
+                 }}\n{typed_body}            return Err(error.into());\n        }}\n    }}\n"
+            ),
         ));
         text.push_str("```\n\n");
         text.push_str("## Retries and timeouts\n\n");
@@ -157,6 +175,8 @@ struct ExampleCall {
     arguments: Vec<String>,
     params_arguments: Vec<String>,
     credentials: Vec<String>,
+    /// The operation's documented error type, when it is a named type.
+    error_type: Option<String>,
 }
 
 impl ExampleCall {
@@ -235,6 +255,10 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
         arguments,
         params_arguments,
         credentials,
+        error_type: match &operation.error {
+            Some(TypeRef::Named(id)) => Some(api.type_def(*id).name.clone()),
+            _ => None,
+        },
     })
     .filter(|_| is_callable(operation))
 }

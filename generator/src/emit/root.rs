@@ -75,6 +75,8 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         #[rustfmt::skip]
         #allow_deprecated
         pub mod resources;
+        // The runtime is what generated code calls; it is no part of the public API.
+        #[doc(hidden)]
         #[rustfmt::skip]
         pub mod runtime;
         #[rustfmt::skip]
@@ -82,9 +84,11 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         pub mod types;
 
         pub use runtime::client::{Client, ClientBuilder, Config};
-        pub use runtime::error::{ApiError, Error};
+        pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
+        pub use runtime::error::{TimeoutError, ValidationError};
         pub use runtime::request::{Call, RequestOptions};
         pub use runtime::response::ApiResponse;
+        pub use runtime::retry::RetryPolicy;
 
         impl Client {
             #builder_doc

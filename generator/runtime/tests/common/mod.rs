@@ -97,7 +97,7 @@ pub fn token_client(base: &str) -> Client {
     builder(base).credential("api_token", TOKEN).build().expect("client")
 }
 
-pub fn get_zone<'a>(c: &'a Client, id: &str) -> Call<'a, Zone, Envelope> {
+pub fn get_zone<'a>(c: &'a Client, id: &str) -> Call<'a, Zone> {
     let parts = RequestParts::new(PathBuilder::new().literal("/zones/").param("zone_id", id));
     Call::new(c, &GET_ZONE, parts, Decoder::json_field("result"))
 }

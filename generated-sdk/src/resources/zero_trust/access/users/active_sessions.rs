@@ -26,16 +26,16 @@ impl<'a> ActiveSessions<'a> {
     ///
     /// - `user_id`: UUID. At most 36 characters. Example: `"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"`.
     /// - `nonce`: Example: `"X1aXj1lFVcqqyoXF"`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with an [`Error`](crate::Error). For an error status the API documents the body as [`AccessApiResponseCommonFailure`](crate::types::AccessApiResponseCommonFailure): `error.api_error_body::<crate::types::AccessApiResponseCommonFailure>()` decodes it.
     pub fn get(
         &self,
         user_id: &str,
         nonce: &str,
         params: &ActiveSessionGetParams,
-    ) -> crate::runtime::request::Call<
-        'a,
-        crate::types::ActiveSession,
-        crate::types::AccessApiResponseCommonFailure,
-    > {
+    ) -> crate::Call<'a, crate::types::ActiveSession> {
         let path = crate::runtime::request::PathBuilder::new()
             .literal("/accounts/")
             .param("account_id", &params.account_id)
