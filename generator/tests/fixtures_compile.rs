@@ -40,7 +40,11 @@ fn generated_fixture_crates_compile_cleanly() {
         assert!(output.status.success(), "generated fixture crates {what}:\n{stdout}\n{stderr}");
         format!("{stdout}{stderr}")
     };
-    run(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], "do not compile cleanly");
+    // All features: every resource, and the runtime's `tracing` spans and events.
+    run(
+        &["clippy", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
+        "do not compile cleanly",
+    );
     run(&["doc", "--workspace", "--no-deps", "--quiet"], "do not document cleanly");
     run(&["test", "--workspace", "--doc", "--quiet"], "fail their doctests");
     let output = run(&["test", "-p", "fixture-hostile", "--quiet"], "fail their tests (a hostile payload ran)");
@@ -74,7 +78,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn item_and_upload(base: &str) -> Result<(Item, String), Error> {
-    let client = Client::builder().token("t").base_url(base).max_retries(0).build()?;
+    let client = Client::builder().bearer_token("t").base_url(base).max_retries(0).build()?;
     let item = client.accounts().items().get("acc", 7, &ItemGetParams::new(10.0, 1)).await?;
     let stored = client.files().upload("a.txt", &FileUploadParams::new()).await?;
     Ok((item, stored))

@@ -23,7 +23,9 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     // The tests that need Prism or the corpus are `#[ignore]`d in a plain `cargo test`; both
     // are installed now, so every test runs.
-    let mut arguments: Vec<String> = vec!["test".into(), "--workspace".into()];
+    // The runtime's `tracing` feature is on, so its trace test runs too.
+    let mut arguments: Vec<String> =
+        vec!["test".into(), "--workspace".into(), "--features".into(), "sdk-runtime/tracing".into()];
     arguments.extend(extra.iter().cloned());
     if !extra.iter().any(|argument| argument == "--") {
         arguments.push("--".into());

@@ -8,7 +8,7 @@
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -20,6 +20,7 @@ use super::client::{looks_secret, Client};
 use super::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error, TimeoutError, ValidationError};
 use super::response::{header_value, ApiResponse};
 use super::retry::should_retry_response;
+use super::trace::{CallSpan, Outcome};
 
 /// Static description of one operation, one `static` per generated method.
 #[derive(Debug)]
@@ -565,6 +566,11 @@ where
 
     /// Sends the request and returns status, headers and decoded body.
     pub async fn send_raw(self) -> Result<ApiResponse<T>, Error> {
+        let span = CallSpan::new(self.op.operation_id, &self.op.method, self.op.path_template);
+        span.run(self.send_in(&span)).await
+    }
+
+    async fn send_in(self, span: &CallSpan) -> Result<ApiResponse<T>, Error> {
         let client = self.client;
         let spec = client.spec();
         let config = client.config();
@@ -655,12 +661,15 @@ where
                 *request.body_mut() = Some(reqwest::Body::from(b.clone()));
             }
 
-            let attempt = attempt(client.http(), request, timeout).await;
+            let attempt_span = span.attempt(retries + 1);
+            let started = Instant::now();
+            let attempt = attempt_span.run(attempt(client.http(), request, timeout)).await;
             let can_retry = retries < policy.max_retries;
             match attempt {
                 Attempt::Response(status, resp_headers, bytes) => {
                     let request_id =
                         spec.request_id_header.and_then(|h| header_value(&resp_headers, h)).map(str::to_owned);
+                    attempt_span.finished(Outcome::Status(status), started.elapsed(), request_id.as_deref());
                     if status.is_success() {
                         return match self.decode.decode(&bytes) {
                             Ok(body) => Ok(ApiResponse::new(status, resp_headers, body, spec.request_id_header)),
@@ -672,7 +681,9 @@ where
                         };
                     }
                     if can_retry && should_retry_response(status, &resp_headers) {
-                        tokio::time::sleep(policy.delay(retries, Some(&resp_headers))).await;
+                        let delay = policy.delay(retries, Some(&resp_headers));
+                        attempt_span.retrying(delay);
+                        tokio::time::sleep(delay).await;
                         retries += 1;
                         continue;
                     }
@@ -680,16 +691,22 @@ where
                     return Err(Error::Api(Box::new(error)));
                 }
                 Attempt::TimedOut => {
+                    attempt_span.finished(Outcome::TimedOut, started.elapsed(), None);
                     if can_retry {
-                        tokio::time::sleep(policy.delay(retries, None)).await;
+                        let delay = policy.delay(retries, None);
+                        attempt_span.retrying(delay);
+                        tokio::time::sleep(delay).await;
                         retries += 1;
                         continue;
                     }
                     return Err(Error::Timeout(TimeoutError::new(timeout, retries + 1, method.to_string(), shown_url)));
                 }
                 Attempt::Failed(e) => {
+                    attempt_span.finished(Outcome::Failed(&e), started.elapsed(), None);
                     if can_retry {
-                        tokio::time::sleep(policy.delay(retries, None)).await;
+                        let delay = policy.delay(retries, None);
+                        attempt_span.retrying(delay);
+                        tokio::time::sleep(delay).await;
                         retries += 1;
                         continue;
                     }

@@ -51,6 +51,13 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     for (name, version, default_features, features) in DEPENDENCIES {
         dependencies.insert(name, dependency(version, *default_features, features));
     }
+    // The runtime's spans and events (`runtime/trace.rs`), for those who ask for them.
+    let mut tracing = InlineTable::new();
+    tracing.insert("version", Value::from("0.1"));
+    tracing.insert("optional", Value::from(true));
+    tracing.insert("default-features", Value::from(false));
+    tracing.insert("features", Value::Array(Array::from_iter(["std"])));
+    dependencies.insert("tracing", Item::Value(Value::InlineTable(tracing)));
     document.insert("dependencies", section(dependencies, None));
 
     let mut dev_dependencies = Table::new();
@@ -63,17 +70,22 @@ pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     }
     document.insert("dev-dependencies", section(dev_dependencies, None));
 
-    if !context.api.features.is_empty() {
+    let mut features = Table::new();
+    let tracing = Item::Value(Value::Array(Array::from_iter(["dep:tracing"])));
+    let comment = if context.api.features.is_empty() {
+        features.insert("tracing", tracing);
+        "# `tracing`: spans and events per call and attempt.\n"
+    } else {
         let names = &context.api.features;
-        let mut features = Table::new();
         features.insert("default", Item::Value(Value::Array(Array::from_iter(["full"]))));
         features.insert("full", Item::Value(Value::Array(names.iter().map(String::as_str).collect())));
+        features.insert("tracing", tracing);
         for name in names {
             features.insert(name, Item::Value(Value::Array(Array::new())));
         }
-        let comment = "# One feature per top-level resource; a resource compiles only the types it uses.\n";
-        document.insert("features", section(features, Some(comment)));
-    }
+        "# One feature per top-level resource (a resource compiles only the types it uses), and\n# `tracing`: spans and events per call and attempt.\n"
+    };
+    document.insert("features", section(features, Some(comment)));
     if package.standalone {
         let comment = "# Generated outside any workspace: this crate is its own.\n";
         document.insert("workspace", section(Table::new(), Some(comment)));

@@ -105,6 +105,15 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         ));
         text.push_str("```\n\n");
     }
+    text.push_str("## Logs and traces\n\n");
+    text.push_str(&format!(
+        "With the `tracing` feature (`{} = {{ ..., features = [\"tracing\"] }}`), every call runs in a `sdk.call` span \
+         (operation id, method, path template) and every attempt in a `sdk.attempt` span; each attempt ends with an \
+         event giving the status (or the failure), the duration and the request id, and each retry says how long \
+         it waits. Credentials, header values, query strings, filled-in paths and bodies are never recorded. \
+         Install any `tracing` subscriber to see them.\n\n",
+        api.package.name
+    ));
     text.push_str("## Forward compatibility\n\n");
     text.push_str(
         "Responses keep what this version of the SDK does not know: every struct has an `extra` map with the \

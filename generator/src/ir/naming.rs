@@ -247,12 +247,15 @@ pub fn type_module(type_name: &str) -> String {
     }
 }
 
+/// The crate's own Cargo features, which no resource's feature may take.
+pub const CRATE_FEATURES: &[&str] = &["default", "full", "tracing"];
+
 /// The Cargo feature of a top-level resource: its module name without a keyword's `_`
-/// (`default` and `full`, the crate's own features, are reserved by the caller's scope).
+/// (the crate's own features, [`CRATE_FEATURES`], are also reserved by the caller's scope).
 pub fn feature_name(resource: &str) -> String {
     let name = resource.trim_end_matches('_');
     match name {
-        "default" | "full" => format!("{name}_resource"),
+        _ if CRATE_FEATURES.contains(&name) => format!("{name}_resource"),
         _ => name.to_string(),
     }
 }

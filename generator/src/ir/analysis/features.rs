@@ -16,7 +16,7 @@ pub fn assign(api: &mut Api) {
     if api.resources.children.len() <= 1 {
         return;
     }
-    let mut scope = naming::Scope::with_reserved(&["default", "full"]);
+    let mut scope = naming::Scope::with_reserved(naming::CRATE_FEATURES);
     let mut by_resource = BTreeMap::new();
     for child in api.resources.children.values_mut() {
         let feature = scope.claim(&naming::feature_name(&child.name));
