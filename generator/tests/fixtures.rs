@@ -35,6 +35,16 @@ fn naming() {
     snapshot("naming");
 }
 
+#[test]
+fn unions() {
+    snapshot("unions");
+}
+
+#[test]
+fn dns() {
+    snapshot("dns");
+}
+
 /// The naming obstacle course: parameters keep the names the spec gives them, whatever the
 /// generator's own variables are called; schemas named after prelude items take a suffix
 /// only where they would shadow what generated code uses.

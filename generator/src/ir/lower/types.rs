@@ -424,7 +424,7 @@ impl<'a> TypeLowerer<'a> {
                 _ => self.lower(alternative.node, &alternative.location, &type_hint)?,
             };
             let label = given
-                .or_else(|| self.structural_label(&ty, &alternative_view))
+                .or_else(|| self.structural_label(&ty))
                 .unwrap_or_else(|| format!("Variant{position}"));
             let tags = tag.as_deref().map(|tag| self.tag_values(alternative, tag)).unwrap_or_default();
             // `null` is the union's own business: it is `Option`al as a whole.
@@ -566,25 +566,22 @@ impl<'a> TypeLowerer<'a> {
             return Some(naming::variant_name(title));
         }
         let constant = tag.and_then(|tag| self.property_values(alternative.schema, tag, 0)).filter(|v| v.len() == 1);
-        constant.map(|values| naming::variant_name(&values[0]))
+        if let Some(values) = constant {
+            return Some(naming::variant_name(&values[0]));
+        }
+        // An inline object with one required property (or one property) is named by it.
+        let single = match (view.required.as_slice(), view.properties.as_slice()) {
+            ([one], _) => Some(*one),
+            (_, [(one, _)]) => Some(*one),
+            _ => None,
+        };
+        single.filter(|_| is_object_like(view)).map(naming::variant_name)
     }
 
-    /// A name from the shape when the spec names nothing: the type of a scalar or array, or
-    /// the one property an object requires (or has).
-    fn structural_label(&self, ty: &TypeRef, view: &SchemaView<'a>) -> Option<String> {
+    /// A name from the shape when the spec names nothing: the type of a scalar or array.
+    fn structural_label(&self, ty: &TypeRef) -> Option<String> {
         match ty {
-            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|def| &def.kind) {
-                Some(TypeKind::Struct(_)) => {
-                    let single = match (view.required.as_slice(), view.properties.as_slice()) {
-                        ([one], _) => Some(*one),
-                        (_, [(one, _)]) => Some(*one),
-                        _ => None,
-                    };
-                    single.map(naming::variant_name)
-                }
-                _ => None,
-            },
-            TypeRef::Nullable(inner) => self.structural_label(inner, view),
+            TypeRef::Named(_) => None,
             other => Some(self.label(other)),
         }
     }
