@@ -37,7 +37,8 @@ fn generated_unions_decode_to_the_variant_the_evidence_names() {
     std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"))
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    let target: PathBuf = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target: PathBuf =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&workspace)

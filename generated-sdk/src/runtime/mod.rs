@@ -12,4 +12,5 @@ pub mod object;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod union;
 pub mod validate;

@@ -10,7 +10,8 @@
 //! The order, from strongest evidence to weakest:
 //! 1. the tag (an OpenAPI `discriminator`, or a property every object alternative fixes to
 //!    one value): when the value carries it, only the alternatives it names are tried; a
-//!    tag that names none leaves only the alternatives that have no tag value at all;
+//!    tag that names none leaves only the alternatives that have no tag value at all
+//!    (alternatives accepting any JSON are always kept);
 //! 2. the JSON type: an alternative of another type is never tried;
 //! 3. the required properties: alternatives whose required properties are all present come
 //!    before those missing one (a required but nullable property may be absent);
@@ -87,6 +88,8 @@ pub fn candidates(shape: &Shape, value: &Value) -> Vec<usize> {
     let object = value.as_object();
     let tag = shape.tag.zip(object).and_then(|(property, object)| object.get(property)).and_then(Value::as_str);
     let tagged = |variant: &Variant| match tag {
+        // Free-form JSON holds anything, whatever the tag says.
+        _ if variant.kind == Kind::Any => true,
         None => true,
         Some(tag) if shape.variants.iter().any(|v| v.tags.contains(&tag)) => variant.tags.contains(&tag),
         // A tag value no alternative claims: only an alternative without tags may hold it.

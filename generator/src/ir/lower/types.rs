@@ -164,11 +164,16 @@ impl<'a> TypeLowerer<'a> {
         if !alternatives.is_empty() {
             // Properties beside the alternatives are shared by every object alternative.
             let shared = view.has_properties().then(|| Merged {
-                properties: view.properties.iter().map(|(name, property)| (*name, *property, Some(pointer.to_string()))).collect(),
+                properties: view
+                    .properties
+                    .iter()
+                    .map(|(name, property)| (*name, *property, Some(pointer.to_string())))
+                    .collect(),
                 required: view.required.clone(),
                 unions: Vec::new(),
             });
-            let part = UnionPart { alternatives, keyword, pointer: pointer.to_string(), discriminator: view.discriminator };
+            let part =
+                UnionPart { alternatives, keyword, pointer: pointer.to_string(), discriminator: view.discriminator };
             return self.lower_union(view, part, shared, pointer, hint);
         }
         if !view.enumeration.is_empty() {
@@ -418,14 +423,16 @@ impl<'a> TypeLowerer<'a> {
             let given = self.given_label(alternative, &alternative_view, tag.as_deref(), hint);
             let type_hint = format!("{hint}{}", given.clone().unwrap_or_else(|| format!("Variant{position}")));
             let ty = match &shared {
-                Some(merged) if is_object_like(&alternative_view) => {
-                    self.lower_merged(merged, alternative, &alternative_view, &format!("{pointer}{}", alternative.path), &type_hint)?
-                }
+                Some(merged) if is_object_like(&alternative_view) => self.lower_merged(
+                    merged,
+                    alternative,
+                    &alternative_view,
+                    &format!("{pointer}{}", alternative.path),
+                    &type_hint,
+                )?,
                 _ => self.lower(alternative.node, &alternative.location, &type_hint)?,
             };
-            let label = given
-                .or_else(|| self.structural_label(&ty))
-                .unwrap_or_else(|| format!("Variant{position}"));
+            let label = given.or_else(|| self.structural_label(&ty)).unwrap_or_else(|| format!("Variant{position}"));
             let tags = tag.as_deref().map(|tag| self.tag_values(alternative, tag)).unwrap_or_default();
             // `null` is the union's own business: it is `Option`al as a whole.
             let ty = match ty {
@@ -492,7 +499,8 @@ impl<'a> TypeLowerer<'a> {
             {
                 *has_null |= alternative_view.nullable;
                 let (alternatives, keyword) = alternative_view.alternatives();
-                let nested = UnionPart { alternatives, keyword, pointer: key, discriminator: alternative_view.discriminator };
+                let nested =
+                    UnionPart { alternatives, keyword, pointer: key, discriminator: alternative_view.discriminator };
                 let mut inner: Vec<&'a Discriminator> = discriminators.to_vec();
                 inner.extend(alternative_view.discriminator);
                 self.gather(&nested, &path, &inner, depth + 1, visited, out, has_null)?;
@@ -595,16 +603,20 @@ impl<'a> TypeLowerer<'a> {
         }
         let mut names = Vec::new();
         self.collect_properties(objects[0].schema, 0, &mut names);
-        names.into_iter().map(|(name, _)| name).find(|name| {
-            let mut values = BTreeSet::new();
-            objects.iter().all(|alternative| match self.property_values(alternative.schema, name, 0).as_deref() {
-                Some([value]) => {
-                    values.insert(value.clone());
-                    true
-                }
-                _ => false,
-            }) && values.len() > 1
-        }).map(str::to_string)
+        names
+            .into_iter()
+            .map(|(name, _)| name)
+            .find(|name| {
+                let mut values = BTreeSet::new();
+                objects.iter().all(|alternative| match self.property_values(alternative.schema, name, 0).as_deref() {
+                    Some([value]) => {
+                        values.insert(value.clone());
+                        true
+                    }
+                    _ => false,
+                }) && values.len() > 1
+            })
+            .map(str::to_string)
     }
 
     /// The tag values that select an alternative: the discriminator mapping's keys that
@@ -685,8 +697,10 @@ impl<'a> TypeLowerer<'a> {
                 Some(TypeKind::Enum(_)) => none(JsonKind::String),
                 Some(TypeKind::Union(def)) => {
                     // A nested union: what all its alternatives share.
-                    let kind = def.variants.first().map(|v| v.json).filter(|k| def.variants.iter().all(|v| v.json == *k));
-                    let mut required: Vec<String> = def.variants.first().map(|v| v.required.clone()).unwrap_or_default();
+                    let kind =
+                        def.variants.first().map(|v| v.json).filter(|k| def.variants.iter().all(|v| v.json == *k));
+                    let mut required: Vec<String> =
+                        def.variants.first().map(|v| v.required.clone()).unwrap_or_default();
                     required.retain(|name| def.variants.iter().all(|v| v.required.contains(name)));
                     let mut known: Vec<String> = Vec::new();
                     for name in def.variants.iter().flat_map(|v| &v.known) {
