@@ -577,6 +577,27 @@ impl<'a> TypeLowerer<'a> {
         if let Some(values) = constant {
             return Some(naming::variant_name(&values[0]));
         }
+        // An `allOf` around one reference is named by the reference.
+        let references: Vec<&str> = view
+            .all_of
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        if let [reference] = references.as_slice() {
+            let component = reference.replace("~1", "/").replace("~0", "~");
+            return Some(strip_shared_words(&naming::variant_name(&component), union_name));
+        }
+        // A string enum is named by its values, when they are few.
+        let values: Vec<&str> = view.enumeration.iter().filter_map(Value::as_str).collect();
+        if (1..=3).contains(&values.len()) {
+            let joined = values.iter().map(|v| naming::variant_name(v)).collect::<Vec<_>>().join("Or");
+            if joined.len() <= 40 {
+                return Some(joined);
+            }
+        }
         // An inline object with one required property (or one property) is named by it.
         let single = match (view.required.as_slice(), view.properties.as_slice()) {
             ([one], _) => Some(*one),
