@@ -423,6 +423,10 @@ impl<'a> TypeLowerer<'a> {
             let given = self.given_label(alternative, &alternative_view, tag.as_deref(), hint);
             let type_hint = format!("{hint}{}", given.clone().unwrap_or_else(|| format!("Variant{position}")));
             let ty = match &shared {
+                // A lone alternative and the shared properties are one struct, the schema's own.
+                Some(merged) if alternatives.len() == 1 && is_object_like(&alternative_view) => {
+                    self.lower_merged(merged, alternative, &alternative_view, pointer, hint)?
+                }
                 Some(merged) if is_object_like(&alternative_view) => self.lower_merged(
                     merged,
                     alternative,
@@ -442,8 +446,16 @@ impl<'a> TypeLowerer<'a> {
                 }
                 other => other,
             };
-            if !lowered.iter().any(|(existing, _, _)| existing == &ty) {
-                lowered.push((ty, label, tags));
+            // Alternatives of one type are one variant, selected by the tags of each.
+            match lowered.iter_mut().find(|(existing, _, _)| existing == &ty) {
+                Some((_, _, existing_tags)) => {
+                    for tag in tags {
+                        if !existing_tags.contains(&tag) {
+                            existing_tags.push(tag);
+                        }
+                    }
+                }
+                None => lowered.push((ty, label, tags)),
             }
         }
         let result = match lowered.len() {
