@@ -39,15 +39,22 @@ fn generated_unions_decode_to_the_variant_the_evidence_names() {
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     let target: PathBuf =
         std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", target.join("fixture-check"))
-        .args(["test", "--workspace", "--test", "decode", "--no-fail-fast", "--quiet"])
-        .output()
-        .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "decoding tests of the generated unions fail:\n{text}");
+    let run = |args: &[&str], what: &str| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = Command::new(cargo)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", target.join("fixture-check"))
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "the generated union crates {what}:\n{text}");
+        text
+    };
+    run(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], "do not compile cleanly");
+    run(&["doc", "--workspace", "--no-deps", "--quiet"], "do not document cleanly");
+    let text = run(&["test", "--workspace", "--test", "decode", "--no-fail-fast", "--quiet"], "fail to decode");
     // Both crates ran their tests (a crate without them would pass silently).
     assert_eq!(text.matches("test result: ok").count(), CRATES.len(), "{text}");
 }
