@@ -215,7 +215,7 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
         if variant.boxed {
             ty = format!("Box<{ty}>");
         }
-        out.line(1, format_args!("/// The {} alternative.", code(&variant.rust_name)));
+        out.docs(1, &[variant_doc(body, variant)]);
         out.line(1, format_args!("{}({ty}),", variant.rust_name));
     }
     if let Some(unknown) = &body.unknown_variant {
@@ -241,6 +241,18 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], nam
     }
     out.line(2, "}");
     serialize_impl_end(out);
+}
+
+/// One line on a union's variant: its name and, when a tag selects it, the tag's values.
+fn variant_doc(body: &UnionDef, variant: &crate::ir::UnionVariant) -> String {
+    let name = code(&variant.rust_name);
+    match &body.tag {
+        Some(tag) if !variant.tags.is_empty() => {
+            let values: Vec<String> = variant.tags.iter().map(|value| code(value)).collect();
+            format!("The {name} alternative: {} is {}.", code(tag), values.join(" or "))
+        }
+        _ => format!("The {name} alternative."),
+    }
 }
 
 /// `Deserialize` for a union: the runtime ranks the alternatives by the evidence in
