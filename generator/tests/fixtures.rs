@@ -102,6 +102,16 @@ fn docs_come_from_the_spec_as_markdown_with_deprecations() {
     assert!(lib.contains("#[allow(deprecated)]\npub mod resources;"), "{lib}");
 }
 
+#[test]
+fn unions() {
+    snapshot("unions");
+}
+
+#[test]
+fn dns() {
+    snapshot("dns");
+}
+
 /// The naming obstacle course: parameters keep the names the spec gives them, whatever the
 /// generator's own variables are called; schemas named after prelude items take a suffix
 /// only where they would shadow what generated code uses.

@@ -168,13 +168,3 @@ impl<S: Serializer> Writer<S> {
         self.map.end()
     }
 }
-
-/// Tries one alternative of a generated union on an already-read JSON value.
-pub fn try_alternative<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
-}
-
-/// The error for a value matching none of a union's alternatives.
-pub fn no_alternative<E: serde::de::Error>(type_name: &str) -> E {
-    E::custom(format!("the value matches none of the alternatives of `{type_name}`"))
-}

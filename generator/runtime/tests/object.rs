@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use sdk_runtime::object::{self, FieldError, Fields, FromFields};
 use sdk_runtime::request::decode_json;
+use sdk_runtime::union;
 use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,7 +103,8 @@ impl serde::Serialize for Device {
     }
 }
 
-/// A union as generated: alternatives in order, then the value kept as sent.
+/// A union as generated: a table of evidence, one `match` arm per alternative, then the
+/// value kept as sent.
 #[derive(Debug, Clone, PartialEq)]
 enum IdOrGeo {
     Id(u32),
@@ -110,14 +112,27 @@ enum IdOrGeo {
     UnknownValue(serde_json::Value),
 }
 
+static ID_OR_GEO: union::Shape = union::Shape {
+    name: "IdOrGeo",
+    tag: None,
+    variants: &[
+        union::Variant { kind: union::Kind::Integer, tags: &[], required: &[], known: &[] },
+        union::Variant { kind: union::Kind::Object, tags: &[], required: &["country"], known: &["country", "city"] },
+    ],
+};
+
 impl<'de> serde::Deserialize<'de> for IdOrGeo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(value) = object::try_alternative(&value) {
-            return Ok(Self::Id(value));
-        }
-        if let Some(value) = object::try_alternative(&value) {
-            return Ok(Self::Geo(value));
+        for index in union::candidates(&ID_OR_GEO, &value) {
+            let decoded = match index {
+                0 => union::attempt(&value).map(Self::Id),
+                1 => union::attempt(&value).map(Self::Geo),
+                _ => None,
+            };
+            if let Some(decoded) = decoded {
+                return Ok(decoded);
+            }
         }
         Ok(Self::UnknownValue(value))
     }
@@ -210,12 +225,12 @@ fn serialization_skips_absent_optionals_and_writes_extra() {
 }
 
 #[test]
-fn unions_take_the_first_alternative_that_fits_and_keep_the_rest() {
+fn unions_take_the_alternative_the_evidence_names_and_keep_the_rest() {
     assert_eq!(serde_json::from_value::<IdOrGeo>(json!(5)).unwrap(), IdOrGeo::Id(5));
     let geo = serde_json::from_value::<IdOrGeo>(json!({"country": "PT"})).unwrap();
     assert!(matches!(geo, IdOrGeo::Geo(ref g) if g.country == "PT"));
     assert_eq!(serde_json::from_value::<IdOrGeo>(json!("x")).unwrap(), IdOrGeo::UnknownValue(json!("x")));
-    let error: serde_json::Error = object::no_alternative("IdOrGeo");
+    let error: serde_json::Error = union::no_match(&ID_OR_GEO);
     assert!(error.to_string().contains("`IdOrGeo`"));
 }
 

@@ -17,6 +17,7 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
     ("response", include_str!("../../runtime/src/response.rs")),
     ("retry", include_str!("../../runtime/src/retry.rs")),
     ("trace", include_str!("../../runtime/src/trace.rs")),
+    ("union", include_str!("../../runtime/src/union.rs")),
     ("validate", include_str!("../../runtime/src/validate.rs")),
 ];
 

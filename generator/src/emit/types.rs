@@ -4,7 +4,7 @@ use super::docs::{deprecated_attr, value_details, with_details, ValueFacts};
 use super::escape::{code, prose};
 use super::source::{literal, Source};
 use super::{rust_type_text, Context, EmittedFile};
-use crate::ir::{Api, EnumDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
+use crate::ir::{Api, EnumDef, JsonKind, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// `src/types/<module>.rs` for one type.
 pub fn type_file(context: &Context<'_>, index: usize) -> EmittedFile {
@@ -217,7 +217,7 @@ fn enum_item(out: &mut Source, body: &EnumDef, docs: &[String], def: &TypeDef) {
 
 fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], def: &TypeDef) {
     let name = def.name.as_str();
-    out.line(0, "use crate::runtime::object;");
+    out.line(0, "use crate::runtime::union;");
     out.blank();
     item_docs(out, docs, def);
     out.line(0, "#[derive(Debug, Clone, PartialEq)]");
@@ -229,7 +229,7 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], def
         if variant.boxed {
             ty = format!("Box<{ty}>");
         }
-        out.line(1, format_args!("/// The {} alternative.", code(&variant.rust_name)));
+        out.docs(1, &[variant_doc(body, variant)]);
         out.line(1, format_args!("{}({ty}),", variant.rust_name));
     }
     if let Some(unknown) = &body.unknown_variant {
@@ -238,21 +238,9 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], def
     }
     out.line(0, "}");
     out.blank();
-    out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
-    out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
-    out.line(2, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
-    // Alternatives are tried in the spec's order; the first that fits wins.
-    for variant in &body.variants {
-        out.line(2, "if let Some(value) = object::try_alternative(&value) {");
-        out.line(3, format_args!("return Ok(Self::{}(value));", variant.rust_name));
-        out.line(2, "}");
-    }
-    match &body.unknown_variant {
-        Some(unknown) => out.line(2, format_args!("Ok(Self::{unknown}(value))")),
-        None => out.line(2, format_args!("Err(object::no_alternative({}))", literal(name))),
-    }
-    out.line(1, "}");
-    out.line(0, "}");
+    union_deserialize(out, body, name);
+    out.blank();
+    union_shape(out, body, name);
     out.blank();
     serialize_impl_start(out, name);
     out.line(2, "match self {");
@@ -267,6 +255,89 @@ fn union_item(out: &mut Source, api: &Api, body: &UnionDef, docs: &[String], def
     }
     out.line(2, "}");
     serialize_impl_end(out);
+}
+
+/// One line on a union's variant: its name and, when a tag selects it, the tag's values.
+fn variant_doc(body: &UnionDef, variant: &crate::ir::UnionVariant) -> String {
+    let name = code(&variant.rust_name);
+    match &body.tag {
+        Some(tag) if !variant.tags.is_empty() => {
+            let values: Vec<String> = variant.tags.iter().map(|value| code(value)).collect();
+            format!("The {name} alternative: {} is {}.", code(tag), values.join(" or "))
+        }
+        _ => format!("The {name} alternative."),
+    }
+}
+
+/// `Deserialize` for a union: the runtime ranks the alternatives by the evidence in
+/// [`union_shape`]'s table, and a `match` on each index tries one.
+fn union_deserialize(out: &mut Source, body: &UnionDef, name: &str) {
+    out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    out.line(2, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    out.line(2, "for index in union::candidates(&SHAPE, &value) {");
+    out.line(3, "let decoded = match index {");
+    for (index, variant) in body.variants.iter().enumerate() {
+        out.line(4, format_args!("{index} => union::attempt(&value).map(Self::{}),", variant.rust_name));
+    }
+    out.line(4, "_ => None,");
+    out.line(3, "};");
+    out.line(3, "if let Some(decoded) = decoded {");
+    out.line(4, "return Ok(decoded);");
+    out.line(3, "}");
+    out.line(2, "}");
+    match &body.unknown_variant {
+        Some(unknown) => out.line(2, format_args!("Ok(Self::{unknown}(value))")),
+        None => out.line(2, "Err(union::no_match(&SHAPE))"),
+    }
+    out.line(1, "}");
+    out.line(0, "}");
+}
+
+/// The static table of what the spec says about each alternative.
+fn union_shape(out: &mut Source, body: &UnionDef, name: &str) {
+    out.line(0, format_args!("/// What decoding a {} looks at, alternative by alternative.", code(name)));
+    out.line(0, "static SHAPE: union::Shape = union::Shape {");
+    out.line(1, format_args!("name: {},", literal(name)));
+    match &body.tag {
+        Some(tag) => out.line(1, format_args!("tag: Some({}),", literal(tag))),
+        None => out.line(1, "tag: None,"),
+    }
+    out.line(1, "variants: &[");
+    for variant in &body.variants {
+        let kind = match variant.json {
+            JsonKind::Object => "Object",
+            JsonKind::Array => "Array",
+            JsonKind::String => "String",
+            JsonKind::Integer => "Integer",
+            JsonKind::Number => "Number",
+            JsonKind::Boolean => "Boolean",
+            JsonKind::Any => "Any",
+        };
+        out.line(2, "union::Variant {");
+        out.line(3, format_args!("kind: union::Kind::{kind},"));
+        string_list(out, 3, "tags", &variant.tags);
+        string_list(out, 3, "required", &variant.required);
+        string_list(out, 3, "known", &variant.known);
+        out.line(2, "},");
+    }
+    out.line(1, "],");
+    out.line(0, "};");
+}
+
+/// `field: &["a", "b"],` on one line when it fits, else one string per line.
+fn string_list(out: &mut Source, depth: usize, field: &str, items: &[String]) {
+    let items: Vec<String> = items.iter().map(|item| literal(item)).collect();
+    let one_line = format!("{field}: &[{}],", items.join(", "));
+    if super::source::fits(depth, &one_line) {
+        out.line(depth, &one_line);
+        return;
+    }
+    out.line(depth, format_args!("{field}: &["));
+    for item in &items {
+        out.line(depth + 1, format_args!("{item},"));
+    }
+    out.line(depth, "],");
 }
 
 /// A field's docs: the spec's description (or title), then what the spec says about the

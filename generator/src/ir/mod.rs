@@ -416,7 +416,8 @@ pub enum TypeKind {
     Struct(StructDef),
     /// A string enum; unknown values decode into a catch-all variant.
     Enum(EnumDef),
-    /// `oneOf`/`anyOf`: the first variant that decodes wins; anything else is kept as JSON.
+    /// `oneOf`/`anyOf`: decoded by evidence (tag, JSON type, properties); anything no
+    /// alternative holds is kept as JSON.
     Union(UnionDef),
 }
 
@@ -483,9 +484,31 @@ pub struct UnionDef {
     pub variants: Vec<UnionVariant>,
     /// Name of the catch-all variant holding JSON that matched no alternative.
     pub unknown_variant: Option<String>,
+    /// The property whose value names the alternative: the `discriminator`'s
+    /// `propertyName`, or a property that every object alternative fixes to one value.
+    pub tag: Option<String>,
 }
 
-/// One alternative of a union.
+/// The JSON type an alternative accepts (what decoding checks first after the tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A JSON object.
+    Object,
+    /// A JSON array.
+    Array,
+    /// A string (strings and string enums).
+    String,
+    /// A number without a fraction.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Anything (free-form JSON, or a nested union).
+    Any,
+}
+
+/// One alternative of a union, with the evidence that selects it when decoding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     /// Rust name.
@@ -494,6 +517,15 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Whether the type is boxed to break a recursive cycle.
     pub boxed: bool,
+    /// The JSON type it accepts.
+    pub json: JsonKind,
+    /// Values of the union's tag property that select it: the discriminator's mapping keys
+    /// (or, without a mapping, the component name) and the value the alternative fixes.
+    pub tags: Vec<String>,
+    /// Wire names of the properties it requires (objects only).
+    pub required: Vec<String>,
+    /// Wire names of every property it lists (objects only).
+    pub known: Vec<String>,
 }
 
 /// A node of the resource tree.

@@ -3,7 +3,7 @@
 //! `openapiv3` files a schema under `Type`, `AllOf`, ... or the catch-all `Any` depending on
 //! which keywords appear together; lowering wants the keywords, not that classification.
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
 /// The keywords of one schema that code generation looks at.
@@ -28,6 +28,7 @@ pub struct SchemaView<'a> {
     pub pattern: Option<&'a str>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub discriminator: Option<&'a Discriminator>,
 }
 
 impl<'a> SchemaView<'a> {
@@ -54,6 +55,7 @@ impl<'a> SchemaView<'a> {
             pattern: None,
             minimum: None,
             maximum: None,
+            discriminator: data.discriminator.as_ref(),
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -125,6 +127,20 @@ impl<'a> SchemaView<'a> {
     /// Whether this looks like an object with listed properties.
     pub fn has_properties(&self) -> bool {
         !self.properties.is_empty()
+    }
+
+    /// The alternatives of a `oneOf` (preferred) or `anyOf`, with the keyword.
+    pub fn alternatives(&self) -> (&'a [ReferenceOr<Schema>], &'static str) {
+        if !self.one_of.is_empty() {
+            (self.one_of, "oneOf")
+        } else {
+            (self.any_of, "anyOf")
+        }
+    }
+
+    /// A union and nothing else: alternatives without properties or `allOf` beside them.
+    pub fn is_pure_union(&self) -> bool {
+        !self.alternatives().0.is_empty() && !self.has_properties() && self.all_of.is_empty()
     }
 
     /// `enum: [null]` alone: the value can only be null.

@@ -2,15 +2,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::error::SpecProblem;
 use crate::ir::naming::{self, Scope};
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    Deprecation, Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, Rules, StructDef, TypeDef, TypeId,
-    TypeKind, TypeRef, UnionDef, UnionVariant,
+    Deprecation, Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, JsonKind, Rules, StructDef, TypeDef,
+    TypeId, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::pointer;
 use crate::resolve::Resolver;
@@ -160,10 +160,21 @@ impl<'a> TypeLowerer<'a> {
         if !view.all_of.is_empty() {
             return self.lower_all_of(schema, view, pointer, hint);
         }
-        let (alternatives, keyword) =
-            if !view.one_of.is_empty() { (view.one_of, "oneOf") } else { (view.any_of, "anyOf") };
-        if !alternatives.is_empty() && !view.has_properties() {
-            return self.lower_union(alternatives, keyword, pointer, hint);
+        let (alternatives, keyword) = view.alternatives();
+        if !alternatives.is_empty() {
+            // Properties beside the alternatives are shared by every object alternative.
+            let shared = view.has_properties().then(|| Merged {
+                properties: view
+                    .properties
+                    .iter()
+                    .map(|(name, property)| (*name, *property, Some(pointer.to_string())))
+                    .collect(),
+                required: view.required.clone(),
+                unions: Vec::new(),
+            });
+            let part =
+                UnionPart { alternatives, keyword, pointer: pointer.to_string(), discriminator: view.discriminator };
+            return self.lower_union(view, part, shared, pointer, hint);
         }
         if !view.enumeration.is_empty() {
             if let Some(lowered) = self.lower_enum(view, pointer, hint) {
@@ -307,14 +318,32 @@ impl<'a> TypeLowerer<'a> {
                 ReferenceOr::Item(member) => !is_annotation_only(&SchemaView::of(member)),
             })
             .collect();
-        if substantive.len() == 1 && !view.has_properties() {
+        if substantive.len() == 1 && !view.has_properties() && view.alternatives().0.is_empty() {
             let index = substantive[0];
             return self.lower(&view.all_of[index], &format!("{pointer}/allOf/{index}"), hint);
         }
         let mut merged = Merged::default();
         let mut visited = BTreeSet::new();
         self.collect_all_of(schema, pointer, true, &mut merged, &mut visited)?;
-        let Merged { properties, required } = merged;
+        // The schema's own properties are lowered where they are written, also when they
+        // end up in the structs of a union's alternatives.
+        for property in &mut merged.properties {
+            property.2.get_or_insert_with(|| pointer.to_string());
+        }
+        if merged.unions.len() == 1 {
+            // One member (or the schema itself) is a union: each of its object alternatives
+            // gets the merged properties.
+            let part = merged.unions.remove(0);
+            return self.lower_union(view, part, Some(merged), pointer, hint);
+        }
+        if merged.unions.len() > 1 {
+            self.diagnose(
+                pointer,
+                "allof-union",
+                "an allOf with several oneOf/anyOf members is merged by its listed properties only",
+            );
+        }
+        let Merged { properties, required, .. } = merged;
         if properties.is_empty() {
             return Ok(TypeRef::Json);
         }
@@ -340,12 +369,14 @@ impl<'a> TypeLowerer<'a> {
                 self.collect_all_of(resolved.schema, &key, false, merged, visited)?;
             }
         }
-        if !member_view.one_of.is_empty() || !member_view.any_of.is_empty() {
-            self.diagnose(
-                member_pointer,
-                "allof-union",
-                "an allOf member with oneOf/anyOf is merged by its listed properties only",
-            );
+        let (alternatives, keyword) = member_view.alternatives();
+        if !alternatives.is_empty() {
+            merged.unions.push(UnionPart {
+                alternatives,
+                keyword,
+                pointer: member_pointer.to_string(),
+                discriminator: member_view.discriminator,
+            });
         }
         let owner = (!is_outer).then(|| member_pointer.to_string());
         for (name, property) in member_view.properties {
@@ -361,63 +392,366 @@ impl<'a> TypeLowerer<'a> {
         Ok(())
     }
 
+    /// A `oneOf`/`anyOf`: one variant per alternative, with the evidence that picks it when
+    /// decoding. Alternatives that are unions themselves (untitled, without properties) are
+    /// flattened into this one; with `shared` properties (written beside the alternatives,
+    /// or merged by an `allOf`), each object alternative becomes a struct holding both.
     fn lower_union(
         &mut self,
-        alternatives: &'a [ReferenceOr<Schema>],
-        keyword: &str,
+        view: &SchemaView<'a>,
+        part: UnionPart<'a>,
+        shared: Option<Merged<'a>>,
         pointer: &str,
         hint: &str,
     ) -> Result<TypeRef, SpecProblem> {
-        let mut lowered = Vec::new();
+        let mut alternatives = Vec::new();
         let mut has_null = false;
-        for (index, alternative) in alternatives.iter().enumerate() {
-            let alternative_pointer = format!("{pointer}/{keyword}/{index}");
-            let Some(resolved) = self.resolve_or_skip(alternative, &alternative_pointer)? else { continue };
-            let alternative_view = SchemaView::of(resolved.schema);
-            if alternative_view.is_null_only() || alternative_view.typ == Some("null") {
-                has_null = true;
-                continue;
+        let mut visited = BTreeSet::new();
+        let discriminators: Vec<&'a Discriminator> = part.discriminator.into_iter().collect();
+        self.gather(&part, "", &discriminators, 0, &mut visited, &mut alternatives, &mut has_null)?;
+        let tag = alternatives
+            .iter()
+            .flat_map(|alternative| alternative.discriminators.first())
+            .map(|d| d.property_name.clone())
+            .next()
+            .or_else(|| self.inferred_tag(&alternatives));
+        let any_object = alternatives.iter().any(|a| is_object_like(&SchemaView::of(a.schema)));
+        let shared = match shared.filter(|merged| !merged.properties.is_empty()) {
+            // No alternative is an object: the listed properties are the type.
+            Some(Merged { properties, required, .. }) if !any_object => {
+                return self.lower_struct(view, properties, &required, pointer, hint);
             }
-            let ty = self.lower(alternative, &alternative_pointer, &format!("{hint}Variant{index}"))?;
-            let label = match (&ty, resolved.component) {
-                (_, Some(component)) => naming::variant_name(component),
-                (TypeRef::Nullable(inner), None) => self.label(inner),
-                (ty, None) => self.label(ty),
+            other => other,
+        };
+        // (type, label, tags)
+        let mut lowered: Vec<(TypeRef, String, Vec<String>)> = Vec::new();
+        for (position, alternative) in alternatives.iter().enumerate() {
+            let alternative_view = SchemaView::of(alternative.schema);
+            let given = self.given_label(alternative, &alternative_view, tag.as_deref(), hint);
+            let type_hint = format!("{hint}{}", given.clone().unwrap_or_else(|| format!("Variant{position}")));
+            let ty = match &shared {
+                // A lone alternative and the shared properties are one struct, the schema's own.
+                Some(merged) if alternatives.len() == 1 && is_object_like(&alternative_view) => {
+                    self.lower_merged(merged, alternative, &alternative_view, pointer, hint)?
+                }
+                Some(merged) if is_object_like(&alternative_view) => self.lower_merged(
+                    merged,
+                    alternative,
+                    &alternative_view,
+                    &format!("{pointer}{}", alternative.path),
+                    &type_hint,
+                )?,
+                _ => self.lower(alternative.node, &alternative.location, &type_hint)?,
             };
-            if !lowered.iter().any(|(existing, _)| existing == &ty) {
-                lowered.push((ty, label));
+            let label = given.or_else(|| self.structural_label(&ty)).unwrap_or_else(|| format!("Variant{position}"));
+            let tags = tag.as_deref().map(|tag| self.tag_values(alternative, tag)).unwrap_or_default();
+            // `null` is the union's own business: it is `Option`al as a whole.
+            let ty = match ty {
+                TypeRef::Nullable(inner) => {
+                    has_null = true;
+                    *inner
+                }
+                other => other,
+            };
+            // Alternatives of one type are one variant, selected by the tags of each.
+            match lowered.iter_mut().find(|(existing, _, _)| existing == &ty) {
+                Some((_, _, existing_tags)) => {
+                    for tag in tags {
+                        if !existing_tags.contains(&tag) {
+                            existing_tags.push(tag);
+                        }
+                    }
+                }
+                None => lowered.push((ty, label, tags)),
             }
         }
-        // Untagged decoding takes the first alternative that fits, and a struct whose fields
-        // are all optional fits any object; so alternatives with more required fields go
-        // first (a stable sort keeps the spec's order otherwise).
-        lowered.sort_by_key(|(ty, _)| std::cmp::Reverse(self.required_count(ty)));
         let result = match lowered.len() {
             0 => TypeRef::Json,
             1 => lowered.remove(0).0,
             _ => {
                 let (id, name) = self.reserve(pointer, hint);
                 let mut scope = Scope::new();
-                let has_json = lowered.iter().any(|(ty, _)| *ty == TypeRef::Json);
+                let has_json = lowered.iter().any(|(ty, _, _)| *ty == TypeRef::Json);
                 let variants = lowered
                     .into_iter()
-                    .map(|(ty, label)| UnionVariant { rust_name: scope.claim(&label), ty, boxed: false })
+                    .map(|(ty, label, tags)| {
+                        let (json, required, known) = self.evidence(&ty);
+                        UnionVariant { rust_name: scope.claim(&label), ty, boxed: false, json, tags, required, known }
+                    })
                     .collect();
                 let unknown_variant = (!has_json).then(|| scope.claim("UnknownValue"));
-                self.define(id, name, pointer, None, TypeKind::Union(UnionDef { variants, unknown_variant }));
+                let def = UnionDef { variants, unknown_variant, tag };
+                self.define(id, name, pointer, view.doc(), TypeKind::Union(def));
                 TypeRef::Named(id)
             }
         };
         Ok(if has_null { nullable(result) } else { result })
     }
 
-    fn required_count(&self, ty: &TypeRef) -> usize {
+    /// Collects the alternatives of `part`, descending into alternatives that are untitled
+    /// unions themselves.
+    #[allow(clippy::too_many_arguments)]
+    fn gather(
+        &mut self,
+        part: &UnionPart<'a>,
+        path: &str,
+        discriminators: &[&'a Discriminator],
+        depth: usize,
+        visited: &mut BTreeSet<String>,
+        out: &mut Vec<Alternative<'a>>,
+        has_null: &mut bool,
+    ) -> Result<(), SpecProblem> {
+        for (index, node) in part.alternatives.iter().enumerate() {
+            let location = format!("{}/{}/{index}", part.pointer, part.keyword);
+            let path = format!("{path}/{}/{index}", part.keyword);
+            let Some(resolved) = self.resolve_or_skip(node, &location)? else { continue };
+            let alternative_view = SchemaView::of(resolved.schema);
+            if alternative_view.is_null_only() || alternative_view.typ == Some("null") {
+                *has_null = true;
+                continue;
+            }
+            let key = resolved.component.map(pointer::schema_component).unwrap_or_else(|| location.clone());
+            if alternative_view.is_pure_union()
+                && alternative_view.title.is_none()
+                && depth < MAX_FLATTEN_DEPTH
+                && visited.insert(key.clone())
+            {
+                *has_null |= alternative_view.nullable;
+                let (alternatives, keyword) = alternative_view.alternatives();
+                let nested =
+                    UnionPart { alternatives, keyword, pointer: key, discriminator: alternative_view.discriminator };
+                let mut inner: Vec<&'a Discriminator> = discriminators.to_vec();
+                inner.extend(alternative_view.discriminator);
+                self.gather(&nested, &path, &inner, depth + 1, visited, out, has_null)?;
+                continue;
+            }
+            out.push(Alternative {
+                node,
+                location,
+                path,
+                schema: resolved.schema,
+                component: resolved.component,
+                discriminators: discriminators.to_vec(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A struct for an object alternative holding the shared properties too: the
+    /// alternative's own properties first (they win a name both define), then the shared.
+    fn lower_merged(
+        &mut self,
+        shared: &Merged<'a>,
+        alternative: &Alternative<'a>,
+        alternative_view: &SchemaView<'a>,
+        merged_pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecProblem> {
+        if let Some(done) = self.by_pointer.get(merged_pointer) {
+            return Ok(done.clone());
+        }
+        let mut own = Merged::default();
+        let mut visited = BTreeSet::new();
+        let key = alternative.component.map(pointer::schema_component).unwrap_or_else(|| alternative.location.clone());
+        visited.insert(key.clone());
+        self.collect_all_of(alternative.schema, &key, false, &mut own, &mut visited)?;
+        if !own.unions.is_empty() {
+            self.diagnose(
+                &key,
+                "nested-union",
+                "a union inside an alternative of a union with shared properties is merged by its listed properties only",
+            );
+        }
+        let mut properties = own.properties;
+        for (name, property, owner) in &shared.properties {
+            if !properties.iter().any(|(existing, _, _)| existing == name) {
+                properties.push((*name, *property, owner.clone()));
+            }
+        }
+        let mut required = own.required;
+        for name in &shared.required {
+            if properties.iter().any(|(existing, _, _)| existing == name) && !required.contains(name) {
+                required.push(name);
+            }
+        }
+        self.lower_struct(alternative_view, properties, &required, merged_pointer, hint)
+    }
+
+    /// The name the spec gives an alternative: its reference name (less the words it shares
+    /// with the union's name), its title, or the value it fixes the tag to.
+    fn given_label(
+        &self,
+        alternative: &Alternative<'a>,
+        view: &SchemaView<'a>,
+        tag: Option<&str>,
+        union_name: &str,
+    ) -> Option<String> {
+        if let Some(component) = alternative.component {
+            return Some(strip_shared_words(&naming::variant_name(component), union_name));
+        }
+        if let Some(title) = view.title.map(str::trim).filter(|t| t.chars().any(char::is_alphanumeric)) {
+            return Some(naming::variant_name(title));
+        }
+        let constant = tag.and_then(|tag| self.property_values(alternative.schema, tag, 0)).filter(|v| v.len() == 1);
+        if let Some(values) = constant {
+            return Some(naming::variant_name(&values[0]));
+        }
+        // An `allOf` around one reference is named by the reference.
+        let references: Vec<&str> = view
+            .all_of
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        if let [reference] = references.as_slice() {
+            let component = reference.replace("~1", "/").replace("~0", "~");
+            return Some(strip_shared_words(&naming::variant_name(&component), union_name));
+        }
+        // A string enum is named by its values, when they are few.
+        let values: Vec<&str> = view.enumeration.iter().filter_map(Value::as_str).collect();
+        if (1..=3).contains(&values.len()) {
+            let joined = values.iter().map(|v| naming::variant_name(v)).collect::<Vec<_>>().join("Or");
+            if joined.len() <= 40 {
+                return Some(joined);
+            }
+        }
+        // An inline object with one required property (or one property) is named by it.
+        let single = match (view.required.as_slice(), view.properties.as_slice()) {
+            ([one], _) => Some(*one),
+            (_, [(one, _)]) => Some(*one),
+            _ => None,
+        };
+        single.filter(|_| is_object_like(view)).map(naming::variant_name)
+    }
+
+    /// A name from the shape when the spec names nothing: the type of a scalar or array.
+    fn structural_label(&self, ty: &TypeRef) -> Option<String> {
         match ty {
-            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|d| &d.kind) {
-                Some(TypeKind::Struct(def)) => def.fields.iter().filter(|f| f.required).count(),
-                _ => 0,
+            TypeRef::Named(_) => None,
+            other => Some(self.label(other)),
+        }
+    }
+
+    /// A property that every object alternative (two or more) fixes to one string value.
+    fn inferred_tag(&self, alternatives: &[Alternative<'a>]) -> Option<String> {
+        let objects: Vec<&Alternative<'a>> =
+            alternatives.iter().filter(|a| is_object_like(&SchemaView::of(a.schema))).collect();
+        if objects.len() < 2 {
+            return None;
+        }
+        let mut names = Vec::new();
+        self.collect_properties(objects[0].schema, 0, &mut names);
+        names
+            .into_iter()
+            .map(|(name, _)| name)
+            .find(|name| {
+                let mut values = BTreeSet::new();
+                objects.iter().all(|alternative| match self.property_values(alternative.schema, name, 0).as_deref() {
+                    Some([value]) => {
+                        values.insert(value.clone());
+                        true
+                    }
+                    _ => false,
+                }) && values.len() > 1
+            })
+            .map(str::to_string)
+    }
+
+    /// The tag values that select an alternative: the discriminator mapping's keys that
+    /// name it, its component name (the implicit mapping), and the values its schema
+    /// allows for the tag property.
+    fn tag_values(&self, alternative: &Alternative<'a>, tag: &str) -> Vec<String> {
+        let mut values: Vec<String> = Vec::new();
+        let mut add = |value: &str| {
+            if !values.iter().any(|v| v == value) {
+                values.push(value.to_string());
+            }
+        };
+        for discriminator in alternative.discriminators.iter().filter(|d| d.property_name == tag) {
+            if let Some(component) = alternative.component {
+                for (key, target) in &discriminator.mapping {
+                    if mapping_target(target) == component {
+                        add(key);
+                    }
+                }
+                add(component);
+            }
+        }
+        for value in self.property_values(alternative.schema, tag, 0).unwrap_or_default() {
+            add(&value);
+        }
+        values
+    }
+
+    /// The string values a schema's property `name` allows (its `enum`, or `const`),
+    /// looking through `allOf` members.
+    fn property_values(&self, schema: &'a Schema, name: &str, depth: usize) -> Option<Vec<String>> {
+        let mut properties = Vec::new();
+        self.collect_properties(schema, depth, &mut properties);
+        let (_, property) = properties.into_iter().rev().find(|(existing, _)| *existing == name)?;
+        let resolved = self.resolver.schema(property, "").ok()?;
+        let view = SchemaView::of(resolved.schema);
+        let values: Vec<String> = view.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        (!values.is_empty()).then_some(values)
+    }
+
+    /// The properties a schema lists itself and through its `allOf` members, in order.
+    fn collect_properties(
+        &self,
+        schema: &'a Schema,
+        depth: usize,
+        out: &mut Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
+    ) {
+        if depth > MAX_FLATTEN_DEPTH {
+            return;
+        }
+        let view = SchemaView::of(schema);
+        for member in view.all_of {
+            if let Ok(resolved) = self.resolver.schema(member, "") {
+                self.collect_properties(resolved.schema, depth + 1, out);
+            }
+        }
+        out.extend(view.properties);
+    }
+
+    /// What decoding checks about an alternative: its JSON type, required and known properties.
+    fn evidence(&self, ty: &TypeRef) -> (JsonKind, Vec<String>, Vec<String>) {
+        let none = |kind| (kind, Vec::new(), Vec::new());
+        match ty {
+            TypeRef::String => none(JsonKind::String),
+            TypeRef::Bool => none(JsonKind::Boolean),
+            TypeRef::Integer(_) => none(JsonKind::Integer),
+            TypeRef::Float(_) => none(JsonKind::Number),
+            TypeRef::Json => none(JsonKind::Any),
+            TypeRef::Array(_) => none(JsonKind::Array),
+            TypeRef::Map(_) => none(JsonKind::Object),
+            TypeRef::Nullable(inner) => self.evidence(inner),
+            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|def| &def.kind) {
+                Some(TypeKind::Struct(def)) => (
+                    JsonKind::Object,
+                    def.fields.iter().filter(|f| f.required).map(|f| f.wire_name.clone()).collect(),
+                    def.fields.iter().map(|f| f.wire_name.clone()).collect(),
+                ),
+                Some(TypeKind::Enum(_)) => none(JsonKind::String),
+                Some(TypeKind::Union(def)) => {
+                    // A nested union: what all its alternatives share.
+                    let kind =
+                        def.variants.first().map(|v| v.json).filter(|k| def.variants.iter().all(|v| v.json == *k));
+                    let mut required: Vec<String> =
+                        def.variants.first().map(|v| v.required.clone()).unwrap_or_default();
+                    required.retain(|name| def.variants.iter().all(|v| v.required.contains(name)));
+                    let mut known: Vec<String> = Vec::new();
+                    for name in def.variants.iter().flat_map(|v| &v.known) {
+                        if !known.contains(name) {
+                            known.push(name.clone());
+                        }
+                    }
+                    (kind.unwrap_or(JsonKind::Any), required, known)
+                }
+                None => none(JsonKind::Any),
             },
-            _ => 0,
         }
     }
 
@@ -542,11 +876,62 @@ impl<'a> TypeLowerer<'a> {
     }
 }
 
-/// Properties gathered from an `allOf`.
+/// Properties gathered from an `allOf`, and the unions among its members.
 #[derive(Default)]
 struct Merged<'a> {
     properties: Vec<Property<'a>>,
     required: Vec<&'a str>,
+    unions: Vec<UnionPart<'a>>,
+}
+
+/// The alternatives of one `oneOf`/`anyOf`, the schema they belong to and its discriminator.
+struct UnionPart<'a> {
+    alternatives: &'a [ReferenceOr<Schema>],
+    keyword: &'static str,
+    /// Pointer of the schema holding the keyword.
+    pointer: String,
+    discriminator: Option<&'a Discriminator>,
+}
+
+/// One alternative of a union, after nested unions are flattened into their parent.
+struct Alternative<'a> {
+    node: &'a ReferenceOr<Schema>,
+    /// Where the alternative is written.
+    location: String,
+    /// Its place below the union being lowered (`/anyOf/0/anyOf/3`), unique to that union.
+    path: String,
+    schema: &'a Schema,
+    component: Option<&'a str>,
+    /// The discriminators of the unions it was reached through, outermost first.
+    discriminators: Vec<&'a Discriminator>,
+}
+
+/// How deeply nested unions are flattened into their parent.
+const MAX_FLATTEN_DEPTH: usize = 8;
+
+/// Whether an alternative is an object that shared properties can join.
+fn is_object_like(view: &SchemaView<'_>) -> bool {
+    view.typ == Some("object") || view.has_properties() || !view.all_of.is_empty()
+}
+
+/// The component a discriminator mapping names (`#/components/schemas/Cat` or `Cat`).
+fn mapping_target(target: &str) -> String {
+    let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+    name.replace("~1", "/").replace("~0", "~")
+}
+
+/// `name` less the leading words it shares with `union_name` (`DnsRecordsARecord` in
+/// `DnsRecordsDnsRecord` reads `ARecord`), when a name is left.
+fn strip_shared_words(name: &str, union_name: &str) -> String {
+    let (a, b) = (name.as_bytes(), union_name.as_bytes());
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let cut = (1..=common.min(a.len().saturating_sub(1)))
+        .rev()
+        .find(|&at| a[at].is_ascii_uppercase() && (at == b.len() || b[at].is_ascii_uppercase()));
+    match cut {
+        Some(at) if !naming::is_keyword(&name[at..]) => name[at..].to_string(),
+        _ => name.to_string(),
+    }
 }
 
 /// A property to lower: its name, its schema, and the pointer of the schema that defines
