@@ -31,6 +31,11 @@ fn hostile() {
 }
 
 #[test]
+fn construction() {
+    snapshot("construction");
+}
+
+#[test]
 fn naming() {
     snapshot("naming");
 }

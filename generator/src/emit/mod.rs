@@ -2,6 +2,7 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
+mod construct;
 pub mod escape;
 mod operations;
 mod readme;

@@ -56,7 +56,10 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
     match &def.kind {
         TypeKind::Struct(body) => struct_item(&mut out, context, id, body, &doc_lines, &def.name),
         TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, &def.name),
-        TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, &def.name),
+        TypeKind::Union(body) => {
+            union_item(&mut out, context.api, body, &doc_lines, &def.name);
+            super::construct::union_conversions(&mut out, context.api, id, &def.name, body);
+        }
     }
     out.text
 }
@@ -90,7 +93,7 @@ fn struct_item(
     out.line(0, "use crate::runtime::object;");
     out.blank();
     out.docs(0, docs);
-    let default = if context.api.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
+    let default = if super::construct::derives_default(api, id) { ", Default" } else { "" };
     out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
     out.line(0, format_args!("pub struct {name} {{"));
@@ -133,6 +136,8 @@ fn struct_item(
     }
     out.line(2, format_args!("object.end(&self.{extra})"));
     serialize_impl_end(out);
+    out.blank();
+    super::construct::struct_construction(out, api, id, name, body);
 }
 
 fn deserialize_impl(out: &mut Source, name: &str, body: &str) {

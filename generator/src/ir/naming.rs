@@ -267,6 +267,48 @@ pub fn setter(scope: &mut Scope, field: &str) -> String {
     }
 }
 
+/// Method names a generated struct has, or reaches by method-call resolution, besides its
+/// setters: the constructor, the methods of the traits it implements (`Clone`, `PartialEq`,
+/// `Debug`, `Default`, serde's) and the prelude's conversions. An inherent setter of one of
+/// these names would be picked before the trait method in `value.clone()`, so it takes a
+/// `set_` prefix instead.
+pub const STRUCT_METHODS: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "default",
+    "serialize",
+    "deserialize",
+    "from_fields",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "to_owned",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
+/// The constructor of a generated struct.
+pub const STRUCT_CONSTRUCTOR: &str = "new";
+
+/// Names a struct's construction methods: the constructor ([`STRUCT_CONSTRUCTOR`]), a
+/// setter for each optional field and each required field with a spec default (the field's
+/// name, or `set_<name>` where a method has it, see [`STRUCT_METHODS`]), in field order, then
+/// `extra_property`, which adds one unlisted property.
+pub fn struct_methods(def: &mut crate::ir::StructDef) {
+    let mut scope = Scope::with_reserved(STRUCT_METHODS);
+    for field in &mut def.fields {
+        field.setter = (!field.required || field.default.is_some()).then(|| setter(&mut scope, &field.rust_name));
+    }
+    def.constructor = STRUCT_CONSTRUCTOR.to_string();
+    def.extra_setter = setter(&mut scope, "extra_property");
+}
+
 /// Methods the runtime's `ClientBuilder` has; a credential setter must not take one's name.
 pub const BUILDER_METHODS: &[&str] = &[
     "new",
