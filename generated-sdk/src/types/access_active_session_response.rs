@@ -6,7 +6,7 @@
 use crate::runtime::object;
 
 /// Schema: `#/components/schemas/access_active_session_response`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessActiveSessionResponse {
     /// The `errors` property.
@@ -49,5 +49,38 @@ impl serde::Serialize for AccessActiveSessionResponse {
         object.required("success", &self.success)?;
         object.optional("result", &self.result)?;
         object.end(&self.extra)
+    }
+}
+
+impl AccessActiveSessionResponse {
+    /// A `AccessActiveSessionResponse` from its required values; the optional ones are unset.
+    pub fn new(
+        errors: impl Into<Vec<crate::types::AccessMessagesItem>>,
+        messages: impl Into<Vec<crate::types::AccessMessagesItem>>,
+        success: impl Into<bool>,
+    ) -> Self {
+        Self {
+            errors: errors.into(),
+            messages: messages.into(),
+            success: success.into(),
+            result: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `result`.
+    pub fn result(mut self, value: impl Into<crate::types::ActiveSession>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }

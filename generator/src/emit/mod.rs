@@ -3,6 +3,7 @@
 
 mod cargo;
 mod construct;
+pub mod consumer;
 pub mod escape;
 mod operations;
 mod readme;

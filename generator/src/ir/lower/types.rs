@@ -477,7 +477,9 @@ impl<'a> TypeLowerer<'a> {
                 IntegerKind::U32 => number.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
                 IntegerKind::U64 => number.as_u64().is_some(),
             },
-            (TypeRef::Float(FloatKind::F32), Value::Number(number)) => number.as_f64().is_some_and(|n| (n as f32).is_finite()),
+            (TypeRef::Float(FloatKind::F32), Value::Number(number)) => {
+                number.as_f64().is_some_and(|n| (n as f32).is_finite())
+            }
             (TypeRef::Float(FloatKind::F64), Value::Number(number)) => number.as_f64().is_some_and(f64::is_finite),
             (TypeRef::Json, Value::Null | Value::Bool(_) | Value::String(_)) => true,
             (TypeRef::Json, Value::Number(number)) => number.as_i64().is_some(),
