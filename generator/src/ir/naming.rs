@@ -291,34 +291,18 @@ pub const STRUCT_METHODS: &[&str] = &[
     "borrow",
     "borrow_mut",
     "type_id",
-    // Methods of standard traits clippy expects a method of that name to implement
-    // (`should_implement_trait`).
+    // Binary operators: a by-value method of two arguments with one of these names is one
+    // clippy expects to implement the operator trait (`should_implement_trait`).
     "add",
     "sub",
     "mul",
     "div",
     "rem",
-    "neg",
-    "not",
     "shl",
     "shr",
     "bitand",
     "bitor",
     "bitxor",
-    "next",
-    "hash",
-    "cmp",
-    "partial_cmp",
-    "deref",
-    "deref_mut",
-    "drop",
-    "index",
-    "index_mut",
-    "from_iter",
-    "from_str",
-    "into_iter",
-    "as_ref",
-    "as_mut",
 ];
 
 /// The constructor of a generated struct.
