@@ -55,32 +55,28 @@ impl serde::Serialize for AccessActiveSessionResponse {
 impl AccessActiveSessionResponse {
     /// A `AccessActiveSessionResponse` from its required values; the optional ones are unset.
     pub fn new(
-        errors: impl Into<Vec<crate::types::AccessMessagesItem>>,
-        messages: impl Into<Vec<crate::types::AccessMessagesItem>>,
-        success: impl Into<bool>,
+        errors: Vec<crate::types::AccessMessagesItem>,
+        messages: Vec<crate::types::AccessMessagesItem>,
+        success: bool,
     ) -> Self {
         Self {
-            errors: errors.into(),
-            messages: messages.into(),
-            success: success.into(),
+            errors,
+            messages,
+            success,
             result: None,
             extra: std::collections::BTreeMap::new(),
         }
     }
 
     /// Sets `result`.
-    pub fn result(mut self, value: impl Into<crate::types::ActiveSession>) -> Self {
-        self.result = Some(value.into());
+    pub fn result(mut self, value: crate::types::ActiveSession) -> Self {
+        self.result = Some(value);
         self
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

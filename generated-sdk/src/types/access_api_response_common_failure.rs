@@ -55,27 +55,23 @@ impl serde::Serialize for AccessApiResponseCommonFailure {
 impl AccessApiResponseCommonFailure {
     /// A `AccessApiResponseCommonFailure` from its required values; the optional ones are unset.
     pub fn new(
-        errors: impl Into<Vec<crate::types::AccessMessagesItem>>,
-        messages: impl Into<Vec<crate::types::AccessMessagesItem>>,
+        errors: Vec<crate::types::AccessMessagesItem>,
+        messages: Vec<crate::types::AccessMessagesItem>,
         result: Option<serde_json::Value>,
-        success: impl Into<bool>,
+        success: bool,
     ) -> Self {
         Self {
-            errors: errors.into(),
-            messages: messages.into(),
+            errors,
+            messages,
             result,
-            success: success.into(),
+            success,
             extra: std::collections::BTreeMap::new(),
         }
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

@@ -53,8 +53,8 @@ impl AccessDevicePostureCheck {
     }
 
     /// Sets `exists`.
-    pub fn exists(mut self, value: impl Into<bool>) -> Self {
-        self.exists = Some(value.into());
+    pub fn exists(mut self, value: bool) -> Self {
+        self.exists = Some(value);
         self
     }
 
@@ -65,12 +65,8 @@ impl AccessDevicePostureCheck {
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

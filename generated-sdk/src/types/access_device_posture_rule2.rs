@@ -88,14 +88,14 @@ impl AccessDevicePostureRule2 {
     }
 
     /// Sets `check`.
-    pub fn check(mut self, value: impl Into<crate::types::AccessDevicePostureCheck>) -> Self {
-        self.check = Some(value.into());
+    pub fn check(mut self, value: crate::types::AccessDevicePostureCheck) -> Self {
+        self.check = Some(value);
         self
     }
 
     /// Sets `data`.
-    pub fn data(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.data = Some(value.into());
+    pub fn data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
         self
     }
 
@@ -124,8 +124,8 @@ impl AccessDevicePostureRule2 {
     }
 
     /// Sets `success`.
-    pub fn success(mut self, value: impl Into<bool>) -> Self {
-        self.success = Some(value.into());
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = Some(value);
         self
     }
 
@@ -142,12 +142,8 @@ impl AccessDevicePostureRule2 {
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

@@ -48,18 +48,14 @@ impl AccessDeviceSession {
     }
 
     /// Sets `last_authenticated`.
-    pub fn last_authenticated(mut self, value: impl Into<f64>) -> Self {
-        self.last_authenticated = Some(value.into());
+    pub fn last_authenticated(mut self, value: f64) -> Self {
+        self.last_authenticated = Some(value);
         self
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

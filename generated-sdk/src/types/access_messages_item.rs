@@ -52,9 +52,9 @@ impl serde::Serialize for AccessMessagesItem {
 
 impl AccessMessagesItem {
     /// A `AccessMessagesItem` from its required values; the optional ones are unset.
-    pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
         Self {
-            code: code.into(),
+            code,
             documentation_url: None,
             message: message.into(),
             source: None,
@@ -69,18 +69,14 @@ impl AccessMessagesItem {
     }
 
     /// Sets `source`.
-    pub fn source(mut self, value: impl Into<crate::types::AccessMessagesItemSource>) -> Self {
-        self.source = Some(value.into());
+    pub fn source(mut self, value: crate::types::AccessMessagesItemSource) -> Self {
+        self.source = Some(value);
         self
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

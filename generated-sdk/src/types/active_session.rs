@@ -190,14 +190,20 @@ impl ActiveSession {
     }
 
     /// Sets `device_sessions`.
-    pub fn device_sessions(mut self, value: impl Into<std::collections::BTreeMap<String, crate::types::AccessDeviceSession>>) -> Self {
-        self.device_sessions = Some(value.into());
+    pub fn device_sessions(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::types::AccessDeviceSession>,
+    ) -> Self {
+        self.device_sessions = Some(value);
         self
     }
 
     /// Sets `devicePosture`.
-    pub fn device_posture(mut self, value: impl Into<std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>>) -> Self {
-        self.device_posture = Some(value.into());
+    pub fn device_posture(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>,
+    ) -> Self {
+        self.device_posture = Some(value);
         self
     }
 
@@ -208,20 +214,20 @@ impl ActiveSession {
     }
 
     /// Sets `geo`.
-    pub fn geo(mut self, value: impl Into<crate::types::AccessGeo>) -> Self {
-        self.geo = Some(value.into());
+    pub fn geo(mut self, value: crate::types::AccessGeo) -> Self {
+        self.geo = Some(value);
         self
     }
 
     /// Sets `iat`.
-    pub fn iat(mut self, value: impl Into<f64>) -> Self {
-        self.iat = Some(value.into());
+    pub fn iat(mut self, value: f64) -> Self {
+        self.iat = Some(value);
         self
     }
 
     /// Sets `idp`.
-    pub fn idp(mut self, value: impl Into<crate::types::ActiveSessionIdp>) -> Self {
-        self.idp = Some(value.into());
+    pub fn idp(mut self, value: crate::types::ActiveSessionIdp) -> Self {
+        self.idp = Some(value);
         self
     }
 
@@ -232,20 +238,20 @@ impl ActiveSession {
     }
 
     /// Sets `is_gateway`.
-    pub fn is_gateway(mut self, value: impl Into<bool>) -> Self {
-        self.is_gateway = Some(value.into());
+    pub fn is_gateway(mut self, value: bool) -> Self {
+        self.is_gateway = Some(value);
         self
     }
 
     /// Sets `is_warp`.
-    pub fn is_warp(mut self, value: impl Into<bool>) -> Self {
-        self.is_warp = Some(value.into());
+    pub fn is_warp(mut self, value: bool) -> Self {
+        self.is_warp = Some(value);
         self
     }
 
     /// Sets `mtls_auth`.
-    pub fn mtls_auth(mut self, value: impl Into<crate::types::ActiveSessionMtlsAuth>) -> Self {
-        self.mtls_auth = Some(value.into());
+    pub fn mtls_auth(mut self, value: crate::types::ActiveSessionMtlsAuth) -> Self {
+        self.mtls_auth = Some(value);
         self
     }
 
@@ -256,8 +262,8 @@ impl ActiveSession {
     }
 
     /// Sets `service_token_status`.
-    pub fn service_token_status(mut self, value: impl Into<bool>) -> Self {
-        self.service_token_status = Some(value.into());
+    pub fn service_token_status(mut self, value: bool) -> Self {
+        self.service_token_status = Some(value);
         self
     }
 
@@ -268,24 +274,20 @@ impl ActiveSession {
     }
 
     /// Sets `version`.
-    pub fn version(mut self, value: impl Into<f64>) -> Self {
-        self.version = Some(value.into());
+    pub fn version(mut self, value: f64) -> Self {
+        self.version = Some(value);
         self
     }
 
     /// Sets `isActive`.
-    pub fn is_active(mut self, value: impl Into<bool>) -> Self {
-        self.is_active = Some(value.into());
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
         self
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

@@ -86,8 +86,8 @@ impl ActiveSessionMtlsAuth {
     }
 
     /// Sets `cert_presented`.
-    pub fn cert_presented(mut self, value: impl Into<bool>) -> Self {
-        self.cert_presented = Some(value.into());
+    pub fn cert_presented(mut self, value: bool) -> Self {
+        self.cert_presented = Some(value);
         self
     }
 
@@ -98,12 +98,8 @@ impl ActiveSessionMtlsAuth {
     }
 
     /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.extra.insert(key.into(), value.into());
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 }

@@ -42,11 +42,13 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
         } else if !field.required {
             out.line(3, format_args!("{rust}: None,"));
         } else {
-            match (is_nullable(field), field.boxed) {
-                (true, false) => out.line(3, format_args!("{rust},")),
-                (true, true) => out.line(3, format_args!("{rust}: {rust}.map(Box::new),")),
-                (false, false) => out.line(3, format_args!("{rust}: {rust}.into(),")),
-                (false, true) => out.line(3, format_args!("{rust}: Box::new({rust}.into()),")),
+            let converted = matches!(field_base(field), TypeRef::String) && !is_nullable(field);
+            match (is_nullable(field), field.boxed, converted) {
+                (true, false, _) | (false, false, false) => out.line(3, format_args!("{rust},")),
+                (true, true, _) => out.line(3, format_args!("{rust}: {rust}.map(Box::new),")),
+                (false, false, true) => out.line(3, format_args!("{rust}: {rust}.into(),")),
+                (false, true, true) => out.line(3, format_args!("{rust}: Box::new({rust}.into()),")),
+                (false, true, false) => out.line(3, format_args!("{rust}: Box::new({rust}),")),
             }
         }
     }
@@ -57,9 +59,8 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
         let Some(setter) = &field.setter else { continue };
         out.blank();
         out.docs(1, &[format!("Sets {}.", code(&field.wire_name))]);
-        let base = base_type(api, field);
-        out.line(1, format_args!("pub fn {setter}(mut self, value: impl Into<{base}>) -> Self {{"));
-        let mut value = "value.into()".to_string();
+        let (parameter, mut value) = taken(api, field_base(field));
+        out.call(1, &format!("pub fn {setter}"), &["mut self".into(), format!("value: {parameter}")], " -> Self {");
         if field.boxed {
             value = format!("Box::new({value})");
         }
@@ -76,10 +77,10 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
     out.call(
         1,
         &format!("pub fn {}", body.extra_setter),
-        &["mut self".into(), "key: impl Into<String>".into(), format!("value: impl Into<{extra_ty}>")],
+        &["mut self".into(), "key: impl Into<String>".into(), format!("value: {extra_ty}")],
         " -> Self {",
     );
-    out.line(2, format_args!("self.{}.insert(key.into(), value.into());", body.extra_name));
+    out.line(2, format_args!("self.{}.insert(key.into(), value);", body.extra_name));
     out.line(2, "self");
     out.line(1, "}");
     out.line(0, "}");
@@ -117,22 +118,31 @@ fn is_nullable(field: &Field) -> bool {
     matches!(field.ty, TypeRef::Nullable(_))
 }
 
-/// The field's type without `Option` and `Box`.
-fn base_type(api: &Api, field: &Field) -> String {
+/// The field's type without `Option` (and `Box`, which the model does not show).
+fn field_base(field: &Field) -> &TypeRef {
     match &field.ty {
-        TypeRef::Nullable(inner) => rust_type_text(api, inner),
-        other => rust_type_text(api, other),
+        TypeRef::Nullable(inner) => inner,
+        other => other,
     }
 }
 
-/// A constructor argument: `impl Into<T>`, or `Option<T>` for a nullable field (`None` must
+/// How a value of `ty` is taken, and the expression that makes it the field's type: strings
+/// as `impl Into<String>` (so `"text"` works), everything else as itself. Generic parameters
+/// cost compile time in every one of the SDK's many setters, so they are kept where they help.
+fn taken(api: &Api, ty: &TypeRef) -> (String, String) {
+    match ty {
+        TypeRef::String => ("impl Into<String>".into(), "value.into()".into()),
+        other => (rust_type_text(api, other), "value".into()),
+    }
+}
+
+/// A constructor argument: as [`taken`], or `Option<T>` for a nullable field (`None` must
 /// infer its type).
 fn argument_type(api: &Api, field: &Field) -> String {
-    let base = base_type(api, field);
     if is_nullable(field) {
-        format!("Option<{base}>")
+        format!("Option<{}>", rust_type_text(api, field_base(field)))
     } else {
-        format!("impl Into<{base}>")
+        taken(api, field_base(field)).0
     }
 }
 

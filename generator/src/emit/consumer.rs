@@ -277,7 +277,8 @@ fn builder(api: &Api, buildable: &[bool], id: TypeId) -> String {
                     expression.push_str(&format!(".{setter}({value})"));
                 }
             }
-            if let Some(value) = inner_value(api, buildable, id, &body.extra_ty) {
+            // The extra map's values are of `extra_ty` as it is, `Option` included.
+            if let Some(value) = value(api, buildable, id, &body.extra_ty) {
                 expression.push_str(&format!(".{}(String::from(\"key\"), {value})", body.extra_setter));
             }
             expression
