@@ -495,6 +495,43 @@ mod tests {
     }
 
     #[test]
+    fn struct_setters_yield_to_the_constructor_trait_methods_and_each_other() {
+        use crate::ir::{Field, StructDef, TypeRef};
+        let field = |name: &str, required: bool, default: Option<serde_json::Value>| Field {
+            rust_name: name.into(),
+            wire_name: name.into(),
+            ty: TypeRef::String,
+            required,
+            doc: None,
+            boxed: false,
+            example: None,
+            default,
+            setter: None,
+        };
+        let mut def = StructDef {
+            fields: vec![
+                field("to", true, None),
+                field("new", false, None),
+                field("clone", false, None),
+                field("add", false, None),
+                field("mode", true, Some("auto".into())),
+                field("extra_property", false, None),
+            ],
+            extra_name: "extra".into(),
+            extra_ty: TypeRef::Json,
+            constructor: String::new(),
+            extra_setter: String::new(),
+        };
+        struct_methods(&mut def);
+        let setters: Vec<Option<&str>> = def.fields.iter().map(|f| f.setter.as_deref()).collect();
+        assert_eq!(
+            setters,
+            [None, Some("set_new"), Some("set_clone"), Some("set_add"), Some("mode"), Some("extra_property")]
+        );
+        assert_eq!((def.constructor.as_str(), def.extra_setter.as_str()), ("new", "set_extra_property"));
+    }
+
+    #[test]
     fn collisions_get_deterministic_suffixes() {
         let mut scope = Scope::new();
         assert_eq!(scope.claim("Foo"), "Foo");
