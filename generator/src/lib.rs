@@ -25,6 +25,7 @@ pub mod write;
 use std::path::Path;
 
 pub use config::Config;
+pub use emit::consumer::{consumer_check_crate, ConsumerCheck, ConsumerOptions, ConsumerStats};
 pub use error::{Error, Result};
 pub use output::{Drift, GeneratedFile, Provenance, Written};
 

@@ -31,6 +31,27 @@ fn hostile() {
 }
 
 #[test]
+fn construction() {
+    snapshot("construction");
+}
+
+/// The construction check of the construction fixture: what it builds and skips, and its code.
+#[test]
+fn construction_check_crate() {
+    let generated = common::generate_fixture("construction", false);
+    let check = common::construction_check(&generated.api, "construction");
+    let stats = &check.stats;
+    assert_eq!((stats.bodies, stats.body_types), (6, 6), "{stats:?}");
+    assert_eq!(stats.skipped, ["LoopA", "LoopB"], "a required cycle has no finite value");
+    assert_eq!(stats.enums, 1, "{stats:?}");
+    let mut out = String::new();
+    for file in &check.files {
+        out.push_str(&format!("==> {} <==\n{}\n", file.path, file.contents));
+    }
+    expectorate::assert_contents(common::fixtures_dir().join("construction.check.out"), &out);
+}
+
+#[test]
 fn naming() {
     snapshot("naming");
 }

@@ -2,6 +2,10 @@
 //! doctests (the README's examples) pass with rustdoc's warnings denied. The `hostile`
 //! fixture's payloads fail loudly if they ever run: its crate's tests are run too.
 //!
+//! Beside each fixture's crate sits its construction check (`sdkgen::consumer_check_crate`):
+//! a crate outside the SDK that builds one value of every request-body type through the
+//! public API only; it is compiled and linted with the rest.
+//!
 //! The crates are written under `target/fixture-crates/` as one workspace sharing
 //! `target/fixture-check/`, pinned to this repository's `Cargo.lock`.
 
@@ -10,18 +14,25 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 6] = ["schemas", "operations", "naming", "hostile", "docs", "openapi31"];
+const FIXTURES: [&str; 7] = ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let workspace = root.join("target/fixture-crates");
     std::fs::create_dir_all(&workspace).unwrap();
+    let mut members = Vec::new();
     for fixture in FIXTURES {
         let generated = common::generate_fixture(fixture, false);
         sdkgen::write::write(&generated.files, &workspace.join(fixture)).unwrap();
+        let check = common::construction_check(&generated.api, fixture);
+        assert!(check.stats.built > 0 || check.stats.bodies == 0, "{fixture}: {:?}", check.stats);
+        let check_dir = format!("{fixture}-construction");
+        sdkgen::write::write(&check.files, &workspace.join(&check_dir)).unwrap();
+        members.push(format!("\"{fixture}\""));
+        members.push(format!("\"{check_dir}\""));
     }
-    let members = FIXTURES.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+    let members = members.join(", ");
     std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"))
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();

@@ -1,5 +1,6 @@
-//! `cargo xtask cloudflare [--check-build] [--clippy]`: Cloudflare's whole document, generated into
-//! `target/cloudflare-sdk/` (not committed), with a report of everything simplified or skipped.
+//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction]`: Cloudflare's whole document,
+//! generated into `target/cloudflare-sdk/` (not committed), with a report of everything simplified or
+//! skipped; `--construction` (also part of `--check-build`) runs the construction check on it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
 /// Runs the command.
 pub fn run(args: &[String]) -> Result<bool, String> {
     let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
+    let construction = check_build || args.iter().any(|a| a == "--construction");
     let out = crate::project_root().join("target/cloudflare-sdk");
     eprintln!("generating from {} ...", document_path().display());
     let started = Instant::now();
@@ -71,8 +73,13 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     let report_path = out.with_file_name("cloudflare-sdk-report.tsv");
     std::fs::write(&report_path, report).map_err(|e| e.to_string())?;
     eprintln!("wrote {} and the full list of simplifications to {}", out.display(), report_path.display());
+    let target = crate::project_root().join("target/cloudflare-check");
+    // After the SDK's own checks, whose artifacts it reuses where cargo can.
+    let construct = |api: &sdkgen::ir::Api| {
+        let dir = out.with_file_name("cloudflare-construction-check");
+        crate::construction::run(api, &out, &dir, &target, DOCUMENT)
+    };
     if check_build {
-        let target = crate::project_root().join("target/cloudflare-check");
         // `ru_maxrss` of children only grows, so the smaller build is measured first: a
         // warm-up compiles the dependencies, then `zero_trust` alone, then everything.
         let zero_trust = ["--no-default-features", "--features", "zero_trust"];
@@ -88,19 +95,23 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         } else {
             None
         };
+        let constructed = construct(api)?;
         if let Some(clippy) = clippy {
-            return Ok(full.errors == 0 && one.errors == 0 && clippy.errors == 0);
+            return Ok(full.errors == 0 && one.errors == 0 && clippy.errors == 0 && constructed);
         }
-        return Ok(full.errors == 0 && one.errors == 0);
+        return Ok(full.errors == 0 && one.errors == 0 && constructed);
+    }
+    if construction {
+        return construct(api);
     }
     Ok(true)
 }
 
 /// The outcome of one `cargo check`.
-struct CheckRun {
+pub(crate) struct CheckRun {
     seconds: f64,
     peak_rss_mib: f64,
-    errors: usize,
+    pub(crate) errors: usize,
     warnings: usize,
 }
 
@@ -117,7 +128,7 @@ impl std::fmt::Display for CheckRun {
 /// Runs `cargo <subcommand>` (`check` or `clippy`) on the crate, touching `lib.rs` first so
 /// the crate itself is rebuilt without incremental reuse, and measures wall time and the peak
 /// resident memory of the largest child (rustc).
-fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {
+pub(crate) fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {
     let lib = dir.join("src/lib.rs");
     let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
     std::fs::write(&lib, text).map_err(|e| e.to_string())?;

@@ -6,7 +6,7 @@
 use crate::runtime::object;
 
 /// Schema: `#/components/schemas/access_active_session_response`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessActiveSessionResponse {
     /// The `errors` property.
@@ -49,5 +49,34 @@ impl serde::Serialize for AccessActiveSessionResponse {
         object.required("success", &self.success)?;
         object.optional("result", &self.result)?;
         object.end(&self.extra)
+    }
+}
+
+impl AccessActiveSessionResponse {
+    /// A `AccessActiveSessionResponse` from its required values; the optional ones are unset.
+    pub fn new(
+        errors: Vec<crate::types::AccessMessagesItem>,
+        messages: Vec<crate::types::AccessMessagesItem>,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            success,
+            result: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `result`.
+    pub fn result(mut self, value: crate::types::ActiveSession) -> Self {
+        self.result = Some(value);
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
     }
 }

@@ -6,7 +6,7 @@
 use crate::runtime::object;
 
 /// Schema: `#/components/schemas/access_api-response-common-failure`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommonFailure {
     /// The `errors` property.
@@ -49,5 +49,29 @@ impl serde::Serialize for AccessApiResponseCommonFailure {
         object.required("result", &self.result)?;
         object.required("success", &self.success)?;
         object.end(&self.extra)
+    }
+}
+
+impl AccessApiResponseCommonFailure {
+    /// A `AccessApiResponseCommonFailure` from its required values; the optional ones are unset.
+    pub fn new(
+        errors: Vec<crate::types::AccessMessagesItem>,
+        messages: Vec<crate::types::AccessMessagesItem>,
+        result: Option<serde_json::Value>,
+        success: bool,
+    ) -> Self {
+        Self {
+            errors,
+            messages,
+            result,
+            success,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
     }
 }

@@ -41,3 +41,32 @@ impl serde::Serialize for AccessDevicePostureCheck {
         object.end(&self.extra)
     }
 }
+
+impl AccessDevicePostureCheck {
+    /// A `AccessDevicePostureCheck` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            exists: None,
+            path: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `exists`.
+    pub fn exists(mut self, value: bool) -> Self {
+        self.exists = Some(value);
+        self
+    }
+
+    /// Sets `path`.
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

@@ -69,3 +69,81 @@ impl serde::Serialize for AccessDevicePostureRule2 {
         object.end(&self.extra)
     }
 }
+
+impl AccessDevicePostureRule2 {
+    /// A `AccessDevicePostureRule2` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            check: None,
+            data: None,
+            description: None,
+            error: None,
+            id: None,
+            rule_name: None,
+            success: None,
+            timestamp: None,
+            type_: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `check`.
+    pub fn check(mut self, value: crate::types::AccessDevicePostureCheck) -> Self {
+        self.check = Some(value);
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: serde_json::Value) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `rule_name`.
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
+        self.rule_name = Some(value.into());
+        self
+    }
+
+    /// Sets `success`.
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = Some(value);
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn timestamp(mut self, value: impl Into<String>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

@@ -37,3 +37,25 @@ impl serde::Serialize for AccessDeviceSession {
         object.end(&self.extra)
     }
 }
+
+impl AccessDeviceSession {
+    /// A `AccessDeviceSession` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            last_authenticated: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `last_authenticated`.
+    pub fn last_authenticated(mut self, value: f64) -> Self {
+        self.last_authenticated = Some(value);
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

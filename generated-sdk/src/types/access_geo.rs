@@ -37,3 +37,25 @@ impl serde::Serialize for AccessGeo {
         object.end(&self.extra)
     }
 }
+
+impl AccessGeo {
+    /// A `AccessGeo` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            country: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `country`.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

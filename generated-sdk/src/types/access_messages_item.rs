@@ -6,7 +6,7 @@
 use crate::runtime::object;
 
 /// Schema: `#/components/schemas/access_messages/items`
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessMessagesItem {
     /// At least 1000.
@@ -47,5 +47,36 @@ impl serde::Serialize for AccessMessagesItem {
         object.required("message", &self.message)?;
         object.optional("source", &self.source)?;
         object.end(&self.extra)
+    }
+}
+
+impl AccessMessagesItem {
+    /// A `AccessMessagesItem` from its required values; the optional ones are unset.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            documentation_url: None,
+            message: message.into(),
+            source: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `documentation_url`.
+    pub fn documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: crate::types::AccessMessagesItemSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
     }
 }

@@ -37,3 +37,25 @@ impl serde::Serialize for AccessMessagesItemSource {
         object.end(&self.extra)
     }
 }
+
+impl AccessMessagesItemSource {
+    /// A `AccessMessagesItemSource` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            pointer: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `pointer`.
+    pub fn pointer(mut self, value: impl Into<String>) -> Self {
+        self.pointer = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

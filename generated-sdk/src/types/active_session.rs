@@ -109,3 +109,157 @@ impl serde::Serialize for ActiveSession {
         object.end(&self.extra)
     }
 }
+
+impl ActiveSession {
+    /// A `ActiveSession` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            account_id: None,
+            auth_status: None,
+            common_name: None,
+            device_id: None,
+            device_sessions: None,
+            device_posture: None,
+            email: None,
+            geo: None,
+            iat: None,
+            idp: None,
+            ip: None,
+            is_gateway: None,
+            is_warp: None,
+            mtls_auth: None,
+            service_token_id: None,
+            service_token_status: None,
+            user_uuid: None,
+            version: None,
+            is_active: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `account_id`.
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `auth_status`.
+    pub fn auth_status(mut self, value: impl Into<String>) -> Self {
+        self.auth_status = Some(value.into());
+        self
+    }
+
+    /// Sets `common_name`.
+    pub fn common_name(mut self, value: impl Into<String>) -> Self {
+        self.common_name = Some(value.into());
+        self
+    }
+
+    /// Sets `device_id`.
+    pub fn device_id(mut self, value: impl Into<String>) -> Self {
+        self.device_id = Some(value.into());
+        self
+    }
+
+    /// Sets `device_sessions`.
+    pub fn device_sessions(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::types::AccessDeviceSession>,
+    ) -> Self {
+        self.device_sessions = Some(value);
+        self
+    }
+
+    /// Sets `devicePosture`.
+    pub fn device_posture(
+        mut self,
+        value: std::collections::BTreeMap<String, crate::types::AccessDevicePostureRule2>,
+    ) -> Self {
+        self.device_posture = Some(value);
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `geo`.
+    pub fn geo(mut self, value: crate::types::AccessGeo) -> Self {
+        self.geo = Some(value);
+        self
+    }
+
+    /// Sets `iat`.
+    pub fn iat(mut self, value: f64) -> Self {
+        self.iat = Some(value);
+        self
+    }
+
+    /// Sets `idp`.
+    pub fn idp(mut self, value: crate::types::ActiveSessionIdp) -> Self {
+        self.idp = Some(value);
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+
+    /// Sets `is_gateway`.
+    pub fn is_gateway(mut self, value: bool) -> Self {
+        self.is_gateway = Some(value);
+        self
+    }
+
+    /// Sets `is_warp`.
+    pub fn is_warp(mut self, value: bool) -> Self {
+        self.is_warp = Some(value);
+        self
+    }
+
+    /// Sets `mtls_auth`.
+    pub fn mtls_auth(mut self, value: crate::types::ActiveSessionMtlsAuth) -> Self {
+        self.mtls_auth = Some(value);
+        self
+    }
+
+    /// Sets `service_token_id`.
+    pub fn service_token_id(mut self, value: impl Into<String>) -> Self {
+        self.service_token_id = Some(value.into());
+        self
+    }
+
+    /// Sets `service_token_status`.
+    pub fn service_token_status(mut self, value: bool) -> Self {
+        self.service_token_status = Some(value);
+        self
+    }
+
+    /// Sets `user_uuid`.
+    pub fn user_uuid(mut self, value: impl Into<String>) -> Self {
+        self.user_uuid = Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: f64) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Sets `isActive`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

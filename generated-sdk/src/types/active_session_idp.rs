@@ -41,3 +41,32 @@ impl serde::Serialize for ActiveSessionIdp {
         object.end(&self.extra)
     }
 }
+
+impl ActiveSessionIdp {
+    /// A `ActiveSessionIdp` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            type_: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

@@ -53,3 +53,53 @@ impl serde::Serialize for ActiveSessionMtlsAuth {
         object.end(&self.extra)
     }
 }
+
+impl ActiveSessionMtlsAuth {
+    /// A `ActiveSessionMtlsAuth` from its required values; the optional ones are unset.
+    pub fn new() -> Self {
+        Self {
+            auth_status: None,
+            cert_issuer_dn: None,
+            cert_issuer_ski: None,
+            cert_presented: None,
+            cert_serial: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `auth_status`.
+    pub fn auth_status(mut self, value: impl Into<String>) -> Self {
+        self.auth_status = Some(value.into());
+        self
+    }
+
+    /// Sets `cert_issuer_dn`.
+    pub fn cert_issuer_dn(mut self, value: impl Into<String>) -> Self {
+        self.cert_issuer_dn = Some(value.into());
+        self
+    }
+
+    /// Sets `cert_issuer_ski`.
+    pub fn cert_issuer_ski(mut self, value: impl Into<String>) -> Self {
+        self.cert_issuer_ski = Some(value.into());
+        self
+    }
+
+    /// Sets `cert_presented`.
+    pub fn cert_presented(mut self, value: bool) -> Self {
+        self.cert_presented = Some(value);
+        self
+    }
+
+    /// Sets `cert_serial`.
+    pub fn cert_serial(mut self, value: impl Into<String>) -> Self {
+        self.cert_serial = Some(value.into());
+        self
+    }
+
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}

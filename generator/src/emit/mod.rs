@@ -2,6 +2,8 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
+mod construct;
+pub mod consumer;
 mod docs;
 pub mod escape;
 mod operations;

@@ -57,7 +57,10 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
     match &def.kind {
         TypeKind::Struct(body) => struct_item(&mut out, context, id, body, &doc_lines, &def.name),
         TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, def),
-        TypeKind::Union(body) => union_item(&mut out, context.api, body, &doc_lines, def),
+        TypeKind::Union(body) => {
+            union_item(&mut out, context.api, body, &doc_lines, def);
+            super::construct::union_conversions(&mut out, context.api, id, &def.name, body);
+        }
     }
     out.text
 }
@@ -91,7 +94,7 @@ fn struct_item(
     out.line(0, "use crate::runtime::object;");
     out.blank();
     item_docs(out, docs, api.type_def(id));
-    let default = if context.api.has_default(&TypeRef::Named(id)) { ", Default" } else { "" };
+    let default = if super::construct::derives_default(api, id) { ", Default" } else { "" };
     out.line(0, format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
     out.line(0, "#[non_exhaustive]");
     out.line(0, format_args!("pub struct {name} {{"));
@@ -137,6 +140,8 @@ fn struct_item(
     }
     out.line(2, format_args!("object.end(&self.{extra})"));
     serialize_impl_end(out);
+    out.blank();
+    super::construct::struct_construction(out, api, id, name, body);
 }
 
 /// A type's docs, and its deprecation when the spec deprecates it.
@@ -348,7 +353,7 @@ fn field_docs(field: &crate::ir::Field) -> Vec<String> {
         format: field.format.as_deref(),
         rules: &field.rules,
         list_allowed: false,
-        default: field.default.as_ref(),
+        default: field.documented_default.as_ref(),
         example: field.example.as_ref(),
     });
     let lines = with_details(field.doc.as_deref().map(prose).unwrap_or_default(), details);

@@ -394,7 +394,8 @@ pub struct TypeDef {
     pub name: String,
     /// Module (and file) name under `src/types/`.
     pub module: String,
-    /// Whether `Default::default()` exists for it (structs whose required fields all have one).
+    /// Whether `Default::default()` exists for it: structs whose required fields all have a
+    /// spec default (so a default value never invents a required value the caller forgot).
     pub defaultable: bool,
     /// The Cargo features that compile it: those of the top-level resources that use it
     /// (`full` when no operation reaches it); empty when the crate has no features.
@@ -430,6 +431,10 @@ pub struct StructDef {
     pub extra_name: String,
     /// Type of the values of unlisted properties (`Json` unless `additionalProperties` says).
     pub extra_ty: TypeRef,
+    /// The constructor taking the required fields that have no spec default.
+    pub constructor: String,
+    /// The chained setter that adds one unlisted property to the extra map.
+    pub extra_setter: String,
 }
 
 /// A struct field.
@@ -453,10 +458,16 @@ pub struct Field {
     pub format: Option<String>,
     /// Constraints the spec states (documentation; not checked on decoding).
     pub rules: Rules,
-    /// The spec's default value (documentation: the server applies it).
-    pub default: Option<serde_json::Value>,
+    /// The spec's default value of any property, as the docs show it (the server applies it).
+    pub documented_default: Option<serde_json::Value>,
     /// Whether the spec deprecates the property.
     pub deprecated: Option<Deprecation>,
+    /// The spec's `default` of a required property, kept only when it can be written as a
+    /// value of the field's type (see `ir::lower`); the constructor and `Default` use it.
+    pub default: Option<serde_json::Value>,
+    /// The chained setter of an optional field, or of a required one with a default (the
+    /// constructor takes the other required fields).
+    pub setter: Option<String>,
 }
 
 /// A string enum.

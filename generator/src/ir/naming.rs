@@ -270,6 +270,60 @@ pub fn setter(scope: &mut Scope, field: &str) -> String {
     }
 }
 
+/// Method names a generated struct has, or reaches by method-call resolution, besides its
+/// setters: the constructor, the methods of the traits it implements (`Clone`, `PartialEq`,
+/// `Debug`, `Default`, serde's) and the prelude's conversions. An inherent setter of one of
+/// these names would be picked before the trait method in `value.clone()`, so it takes a
+/// `set_` prefix instead.
+pub const STRUCT_METHODS: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "default",
+    "serialize",
+    "deserialize",
+    "from_fields",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "to_owned",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    // Binary operators: a by-value method of two arguments with one of these names is one
+    // clippy expects to implement the operator trait (`should_implement_trait`).
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
+
+/// The constructor of a generated struct.
+pub const STRUCT_CONSTRUCTOR: &str = "new";
+
+/// Names a struct's construction methods: the constructor ([`STRUCT_CONSTRUCTOR`]), a
+/// setter for each optional field and each required field with a spec default (the field's
+/// name, or `set_<name>` where a method has it, see [`STRUCT_METHODS`]), in field order, then
+/// `extra_property`, which adds one unlisted property.
+pub fn struct_methods(def: &mut crate::ir::StructDef) {
+    let mut scope = Scope::with_reserved(STRUCT_METHODS);
+    for field in &mut def.fields {
+        field.setter = (!field.required || field.default.is_some()).then(|| setter(&mut scope, &field.rust_name));
+    }
+    def.constructor = STRUCT_CONSTRUCTOR.to_string();
+    def.extra_setter = setter(&mut scope, "extra_property");
+}
+
 /// Methods the runtime's `ClientBuilder` has; a credential setter must not take one's name.
 pub const BUILDER_METHODS: &[&str] = &[
     "new",
@@ -441,6 +495,47 @@ mod tests {
         }
         // Non-ASCII text is heck's.
         assert_eq!(snake_case("ÄpfelBäume"), "ÄpfelBäume".to_snake_case());
+    }
+
+    #[test]
+    fn struct_setters_yield_to_the_constructor_trait_methods_and_each_other() {
+        use crate::ir::{Field, StructDef, TypeRef};
+        let field = |name: &str, required: bool, default: Option<serde_json::Value>| Field {
+            rust_name: name.into(),
+            wire_name: name.into(),
+            ty: TypeRef::String,
+            required,
+            doc: None,
+            boxed: false,
+            example: None,
+            format: None,
+            rules: crate::ir::Rules::default(),
+            documented_default: None,
+            deprecated: None,
+            default,
+            setter: None,
+        };
+        let mut def = StructDef {
+            fields: vec![
+                field("to", true, None),
+                field("new", false, None),
+                field("clone", false, None),
+                field("add", false, None),
+                field("mode", true, Some("auto".into())),
+                field("extra_property", false, None),
+            ],
+            extra_name: "extra".into(),
+            extra_ty: TypeRef::Json,
+            constructor: String::new(),
+            extra_setter: String::new(),
+        };
+        struct_methods(&mut def);
+        let setters: Vec<Option<&str>> = def.fields.iter().map(|f| f.setter.as_deref()).collect();
+        assert_eq!(
+            setters,
+            [None, Some("set_new"), Some("set_clone"), Some("set_add"), Some("mode"), Some("extra_property")]
+        );
+        assert_eq!((def.constructor.as_str(), def.extra_setter.as_str()), ("new", "set_extra_property"));
     }
 
     #[test]

@@ -44,3 +44,19 @@ pub fn temp_spec(test: &str, file_name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// The construction check crate of a fixture, for a workspace where the fixture's crate is
+/// the sibling directory `<fixture>`.
+pub fn construction_check(api: &sdkgen::ir::Api, fixture: &str) -> sdkgen::ConsumerCheck {
+    let options = sdkgen::ConsumerOptions {
+        package: format!("construction-check-{fixture}"),
+        sdk_path: format!("../{fixture}"),
+        standalone: false,
+        provenance: Provenance {
+            spec: format!("tests/fixtures/{fixture}.yaml"),
+            command: "cargo test -p sdkgen".into(),
+            crate_path: format!("target/fixture-crates/construction-check-{fixture}"),
+        },
+    };
+    sdkgen::consumer_check_crate(api, &options).unwrap_or_else(|e| panic!("{e}"))
+}

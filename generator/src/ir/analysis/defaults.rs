@@ -1,31 +1,72 @@
-//! Which types have a `Default`: structs whose required fields all have one.
+//! Which types have a `Default`: structs with no required field lacking a spec default.
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{TypeDef, TypeKind};
 
-/// Sets [`TypeDef::defaultable`]: found as a fixed point, so recursive structs work; never
-/// enums or unions, which have no natural default.
+/// Sets [`TypeDef::defaultable`]: a struct whose required fields all have a spec default
+/// ([`crate::ir::Field::default`]); its `Default` is its constructor with no arguments.
+///
+/// A required field without one has no honest default: an empty string, zero or an empty
+/// object would be sent as if the caller had chosen it (Twilio's required `to` silently
+/// becoming `""`). Enums and unions have no natural default either.
 pub fn mark_defaultable(types: &mut [TypeDef]) {
-    let mut defaultable: Vec<bool> = types.iter().map(|def| matches!(def.kind, TypeKind::Struct(_))).collect();
-    let has_default = |defaultable: &[bool], ty: &TypeRef| match ty {
-        TypeRef::Named(id) => defaultable[id.0],
-        _ => true,
-    };
-    loop {
-        let mut changed = false;
-        for (index, def) in types.iter().enumerate() {
-            if let TypeKind::Struct(body) = &def.kind {
-                let all = body.fields.iter().all(|f| !f.required || has_default(&defaultable, &f.ty));
-                if defaultable[index] && !all {
-                    defaultable[index] = false;
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            break;
+    for def in types {
+        def.defaultable = match &def.kind {
+            TypeKind::Struct(body) => body.fields.iter().all(|field| !field.required || field.default.is_some()),
+            TypeKind::Enum(_) | TypeKind::Union(_) => false,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Field, StructDef, TypeDef, TypeKind, TypeRef};
+
+    fn field(name: &str, required: bool, default: Option<serde_json::Value>) -> Field {
+        Field {
+            rust_name: name.into(),
+            wire_name: name.into(),
+            ty: TypeRef::String,
+            required,
+            doc: None,
+            boxed: false,
+            example: None,
+            format: None,
+            rules: crate::ir::Rules::default(),
+            documented_default: None,
+            deprecated: None,
+            default,
+            setter: None,
         }
     }
-    for (def, defaultable) in types.iter_mut().zip(defaultable) {
-        def.defaultable = defaultable;
+
+    fn structure(fields: Vec<Field>) -> TypeDef {
+        TypeDef {
+            name: "T".into(),
+            module: "t".into(),
+            defaultable: true,
+            features: Vec::new(),
+            pointer: "#/components/schemas/T".into(),
+            doc: None,
+            deprecated: None,
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                extra_name: "extra".into(),
+                extra_ty: TypeRef::Json,
+                constructor: "new".into(),
+                extra_setter: "extra_property".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_required_field_without_a_spec_default_has_no_default() {
+        let mut types = vec![
+            structure(vec![field("to", true, None), field("body", false, None)]),
+            structure(vec![field("mode", true, Some("auto".into())), field("body", false, None)]),
+            structure(vec![field("body", false, None)]),
+        ];
+        super::mark_defaultable(&mut types);
+        let defaultable: Vec<bool> = types.iter().map(|def| def.defaultable).collect();
+        assert_eq!(defaultable, [false, true, true]);
     }
 }

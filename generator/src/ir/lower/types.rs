@@ -273,20 +273,24 @@ impl<'a> TypeLowerer<'a> {
             let owner_name = owner.as_deref().and_then(|o| self.component_type_name(o)).unwrap_or_else(|| name.clone());
             let property_hint = format!("{owner_name}{}", naming::type_name(wire_name));
             let ty = self.lower(property, &property_pointer, &property_hint)?;
-            let PropertyDoc { doc, example, format, rules, default, deprecated } =
+            let PropertyDoc { doc, example, format, rules, default: documented_default, deprecated } =
                 self.property_doc(property, &property_pointer);
+            let required = required.contains(&wire_name);
+            let default = if required { self.property_default(property, &property_pointer, &ty) } else { None };
             fields.push(Field {
                 rust_name: scope.claim(&naming::snake(wire_name)),
                 wire_name: wire_name.to_string(),
                 ty,
-                required: required.contains(&wire_name),
+                required,
                 doc,
                 boxed: false,
                 example,
                 format,
                 rules,
-                default,
+                documented_default,
                 deprecated,
+                default,
+                setter: None,
             });
         }
         let extra_ty = match view.additional {
@@ -296,7 +300,10 @@ impl<'a> TypeLowerer<'a> {
             _ => TypeRef::Json,
         };
         let extra_name = scope.claim("extra");
-        self.define(id, name, pointer, view.doc(), TypeKind::Struct(StructDef { fields, extra_name, extra_ty }));
+        let mut def =
+            StructDef { fields, extra_name, extra_ty, constructor: String::new(), extra_setter: String::new() };
+        naming::struct_methods(&mut def);
+        self.define(id, name, pointer, view.doc(), TypeKind::Struct(def));
         self.deprecate(id, view);
         Ok(TypeRef::Named(id))
     }
@@ -803,6 +810,44 @@ impl<'a> TypeLowerer<'a> {
             },
             default: view.default.or(facts.default).cloned(),
             deprecated: view.deprecated.clone().or_else(|| facts.deprecated.clone()),
+        }
+    }
+
+    /// The `default` of a property, when it can be written as a value of the field's type.
+    fn property_default(&self, property: &'a ReferenceOr<Box<Schema>>, pointer: &str, ty: &TypeRef) -> Option<Value> {
+        let resolved = self.resolver.schema(property, pointer).ok()?;
+        let value = resolved.schema.schema_data.default.as_ref()?;
+        self.default_fits(ty, value).then(|| value.clone())
+    }
+
+    /// Whether a default value can be written as a value of `ty`: scalars of the same kind
+    /// (integers in range), a known value of a string enum, `null` for a nullable type, and an
+    /// empty list or map. Anything else (objects of named types, non-empty lists) is left out,
+    /// and the field stays a constructor argument.
+    fn default_fits(&self, ty: &TypeRef, value: &Value) -> bool {
+        match (ty, value) {
+            (TypeRef::Nullable(_), Value::Null) => true,
+            (TypeRef::Nullable(inner), value) => self.default_fits(inner, value),
+            (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::Integer(kind), Value::Number(number)) => match kind {
+                IntegerKind::I32 => number.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+                IntegerKind::I64 => number.as_i64().is_some(),
+                IntegerKind::U32 => number.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
+                IntegerKind::U64 => number.as_u64().is_some(),
+            },
+            (TypeRef::Float(FloatKind::F32), Value::Number(number)) => {
+                number.as_f64().is_some_and(|n| (n as f32).is_finite())
+            }
+            (TypeRef::Float(FloatKind::F64), Value::Number(number)) => number.as_f64().is_some_and(f64::is_finite),
+            (TypeRef::Json, Value::Null | Value::Bool(_) | Value::String(_)) => true,
+            (TypeRef::Json, Value::Number(number)) => number.as_i64().is_some(),
+            (TypeRef::Array(_), Value::Array(items)) => items.is_empty(),
+            (TypeRef::Map(_), Value::Object(entries)) => entries.is_empty(),
+            (TypeRef::Named(id), Value::String(wire)) => match self.types[id.0].as_ref().map(|def| &def.kind) {
+                Some(TypeKind::Enum(def)) => def.variants.iter().any(|variant| &variant.wire == wire),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
