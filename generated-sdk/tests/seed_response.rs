@@ -317,3 +317,37 @@ fn an_odd_optional_value_does_not_fail_the_session() {
     assert_eq!(session.geo, None);
     assert_eq!(session.is_active, Some(true));
 }
+
+/// JSON equality as the runtime documents it: numbers by value, the rest exactly.
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(key, value)| y.get(key).is_some_and(|other| same_json(value, other)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Nothing lost: values of the wrong shape stay reachable in `extra`, and the whole seed body,
+/// with odd values at several levels, serializes back to what was received.
+#[test]
+fn odd_values_are_kept_and_the_body_round_trips() {
+    let mut body: serde_json::Value = serde_json::from_str(SEED_BODY).unwrap();
+    body["result"]["iat"] = json!("yesterday");
+    body["result"]["geo"] = json!({"country": 840});
+    body["result"]["device_sessions"]["foo"]["last_authenticated"] = json!({"at": "noon"});
+    body["result"]["is_warp"] = json!([1, 2]);
+    let envelope: AccessActiveSessionResponse = serde_json::from_value(body.clone()).unwrap();
+    let session = envelope.result.as_ref().expect("result");
+    assert_eq!(session.iat, None);
+    assert_eq!(session.extra["iat"], json!("yesterday"));
+    assert_eq!(session.geo.as_ref().and_then(|geo| geo.extra.get("country")), Some(&json!(840)));
+    assert_eq!(session.extra["is_warp"], json!([1, 2]));
+    let written = serde_json::to_value(&envelope).unwrap();
+    assert!(same_json(&body, &written), "received {body}\nwritten  {written}");
+    let seed: serde_json::Value = serde_json::from_str(SEED_BODY).unwrap();
+    assert!(same_json(&seed, &serde_json::to_value(seed_envelope()).unwrap()));
+}

@@ -8,9 +8,17 @@
 //! Decoding reads the object into a JSON map first, then takes each field out of it:
 //! - a required field must be present (or accept `null`) and have the right shape;
 //!   otherwise the error names the path to the failing value (`a.b[2].c`);
-//! - an optional field that is absent, `null` or of the wrong shape is `None`, so one odd
-//!   value never costs the caller everything else the server sent;
+//! - an optional field that is absent or `null` is `None`; one whose value has the wrong
+//!   shape is `None` too, and the value is kept, as sent, in the type's `extra` map under the
+//!   property's name, so one odd value neither costs the caller everything else the server
+//!   sent nor disappears;
 //! - properties the type does not list are kept in its `extra` map.
+//!
+//! Decoding then serializing gives back the JSON that was received, in this sense: the same
+//! members, with numbers equal by value (`2` and `2.0`; `f32` fields hold what `f32` holds),
+//! except that an explicit `null` on an optional field reads as absent. When the type's
+//! `additionalProperties` declares a value type, a kept value that does not fit it either is
+//! dropped. The writer never writes a name twice: a field that is set wins over a kept value.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,13 +37,15 @@ pub trait FromFields: Sized {
 /// `Deserialize::deserialize` for a [`FromFields`] type.
 pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(deserializer: D) -> Result<T, D::Error> {
     let map = Map::<String, Value>::deserialize(deserializer)?;
-    T::from_fields(&mut Fields { map }).map_err(D::Error::custom)
+    T::from_fields(&mut Fields { map, kept: Vec::new() }).map_err(D::Error::custom)
 }
 
 /// The fields of one JSON object, taken out one by one.
 #[derive(Debug, Default)]
 pub struct Fields {
     map: Map<String, Value>,
+    /// Values of optional fields that did not fit, for `extra`.
+    kept: Vec<(String, Value)>,
 }
 
 impl Fields {
@@ -48,24 +58,39 @@ impl Fields {
         }
     }
 
-    /// An optional field: absent, `null` and values of the wrong shape are all `None`.
+    /// An optional field: absent, `null` and values of the wrong shape are all `None`; a
+    /// value of the wrong shape is kept for [`Fields::rest`].
     pub fn optional<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
-        match self.map.remove(name)? {
-            Value::Null => None,
-            value => T::deserialize(value).ok(),
+        match self.map.remove_entry(name)? {
+            (_, Value::Null) => None,
+            (key, value) => match T::deserialize(&value) {
+                Ok(decoded) => Some(decoded),
+                Err(_) => {
+                    self.kept.push((key, value));
+                    None
+                }
+            },
         }
     }
 
     /// The properties not taken as fields. Each must have the type's
     /// `additionalProperties` shape; an error names the property.
+    /// Values of optional fields that did not fit are kept here too (when they fit the
+    /// `additionalProperties` shape; otherwise they are dropped).
     pub fn rest<T: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, T>, FieldError> {
-        std::mem::take(&mut self.map)
+        let mut rest: BTreeMap<String, T> = std::mem::take(&mut self.map)
             .into_iter()
             .map(|(key, value)| match serde_path_to_error::deserialize(value) {
                 Ok(value) => Ok((key, value)),
                 Err(e) => Err(FieldError::inside(&key, e)),
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        for (key, value) in std::mem::take(&mut self.kept) {
+            if let Ok(value) = T::deserialize(value) {
+                rest.insert(key, value);
+            }
+        }
+        Ok(rest)
     }
 }
 
@@ -134,33 +159,42 @@ pub fn split_path(message: &str) -> (Option<String>, String) {
 }
 
 /// Writes a generated struct as a JSON object, one field at a time.
-pub struct Writer<S: Serializer> {
+pub struct Writer<'n, S: Serializer> {
     map: S::SerializeMap,
+    /// Names written so far, which `extra` may not write again.
+    written: Vec<&'n str>,
 }
 
-impl<S: Serializer> Writer<S> {
+impl<'n, S: Serializer> Writer<'n, S> {
     /// Starts the object.
     pub fn new(serializer: S) -> Result<Self, S::Error> {
-        Ok(Writer { map: serializer.serialize_map(None)? })
+        Ok(Writer { map: serializer.serialize_map(None)?, written: Vec::new() })
     }
 
     /// A field that is always written.
-    pub fn required<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), S::Error> {
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'n str, value: &T) -> Result<(), S::Error> {
+        self.written.push(name);
         self.map.serialize_entry(name, value)
     }
 
     /// A field that is left out when `None`.
-    pub fn optional<T: Serialize>(&mut self, name: &str, value: &Option<T>) -> Result<(), S::Error> {
+    pub fn optional<T: Serialize>(&mut self, name: &'n str, value: &Option<T>) -> Result<(), S::Error> {
         match value {
-            Some(value) => self.map.serialize_entry(name, value),
+            Some(value) => {
+                self.written.push(name);
+                self.map.serialize_entry(name, value)
+            }
             None => Ok(()),
         }
     }
 
-    /// Writes the properties kept in `extra` and ends the object.
+    /// Writes the properties kept in `extra`, except those a field has written, and ends
+    /// the object.
     pub fn end<T: Serialize>(mut self, extra: &BTreeMap<String, T>) -> Result<S::Ok, S::Error> {
         for (key, value) in extra {
-            self.map.serialize_entry(key, value)?;
+            if !self.written.contains(&key.as_str()) {
+                self.map.serialize_entry(key, value)?;
+            }
         }
         self.map.end()
     }

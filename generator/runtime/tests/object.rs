@@ -160,12 +160,95 @@ fn fields_decode_and_unknown_properties_are_kept() {
 }
 
 #[test]
-fn one_odd_optional_value_does_not_fail_the_whole_body() {
+fn one_odd_optional_value_does_not_fail_the_whole_body_and_is_kept() {
     let session: Session = decode(json!({"id": "a", "iat": "yesterday", "geo": {"city": "no country"}})).unwrap();
     assert_eq!(session.iat, None);
     assert_eq!(session.geo, None);
+    // Nothing is lost: the values that did not fit are in `extra`, as sent.
+    assert_eq!(session.extra["iat"], json!("yesterday"));
+    assert_eq!(session.extra["geo"], json!({"city": "no country"}));
+    assert_eq!(
+        serde_json::to_value(&session).unwrap(),
+        json!({"id": "a", "iat": "yesterday", "geo": {"city": "no country"}, "deleted_at": null})
+    );
     let session: Session = decode(json!({"id": "a", "iat": null})).unwrap();
     assert_eq!(session.iat, None);
+    assert!(session.extra.is_empty());
+    // A kept value that does not fit the declared `additionalProperties` either is dropped.
+    let device: Device = decode(json!({"id": 1, "n": 2})).unwrap();
+    assert_eq!(device.extra, BTreeMap::from([("n".to_string(), 2)]));
+}
+
+#[test]
+fn a_field_that_is_set_wins_over_a_kept_value_of_the_same_name() {
+    let mut session: Session = decode(json!({"id": "a", "iat": "yesterday"})).unwrap();
+    session.iat = Some(5.0);
+    let written = serde_json::to_string(&session).unwrap();
+    assert_eq!(written.matches("\"iat\"").count(), 1, "{written}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&written).unwrap()["iat"], json!(5.0));
+}
+
+/// JSON equality as the module documents it: numbers by value, the rest exactly.
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(key, value)| y.get(key).is_some_and(|other| same_json(value, other)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A random JSON value, small and varied: any shape may land in any field.
+fn any_json(rng: &mut fastrand::Rng, depth: u32) -> serde_json::Value {
+    let strings = ["a", "yesterday", "", "NL", "1694791905", "\u{e9}t\u{e9}"];
+    match rng.u32(0..if depth > 2 { 5 } else { 7 }) {
+        0 => json!(rng.bool()),
+        1 => json!(rng.i64(-1_000_000..1_000_000)),
+        2 => json!(rng.f64() * 1e6),
+        3 => json!(strings[rng.usize(0..strings.len())]),
+        4 => json!(rng.u32(0..100)),
+        5 => serde_json::Value::Array((0..rng.usize(0..3)).map(|_| any_json(rng, depth + 1)).collect()),
+        _ => {
+            let keys = ["country", "id", "x", "iat"];
+            let object: serde_json::Map<String, serde_json::Value> = (0..rng.usize(0..4))
+                .map(|_| (keys[rng.usize(0..keys.len())].to_string(), any_json(rng, depth + 1)))
+                .collect();
+            serde_json::Value::Object(object)
+        }
+    }
+}
+
+/// Property: for any object with a valid required `id`, whatever shapes the other members
+/// have (fitting, odd or unknown), decoding then serializing gives back the same JSON,
+/// except explicit `null`s on optional fields. Seeded, so a failure reproduces.
+#[test]
+fn decode_then_serialize_gives_back_what_was_received() {
+    let mut rng = fastrand::Rng::with_seed(0x5eed);
+    for case in 0..2_000 {
+        let mut body = serde_json::Map::new();
+        body.insert("id".into(), json!(format!("id-{case}")));
+        body.insert("deleted_at".into(), if rng.bool() { json!("2024-01-01") } else { serde_json::Value::Null });
+        for name in ["iat", "geo", "devices", "unknown", "more"] {
+            if rng.bool() {
+                let value = match (name, rng.u32(0..3)) {
+                    ("iat", 0) => json!(rng.f64() * 1e9),
+                    ("geo", 0) => json!({"country": "NL", "city": any_json(&mut rng, 1)}),
+                    ("devices", 0) => json!([{"id": rng.u32(0..9), "n": rng.u32(0..9)}]),
+                    _ => any_json(&mut rng, 0),
+                };
+                if !value.is_null() {
+                    body.insert(name.into(), value);
+                }
+            }
+        }
+        let body = serde_json::Value::Object(body);
+        let session: Session = decode(body.clone()).unwrap_or_else(|e| panic!("case {case}: {e}\n{body}"));
+        let written = serde_json::to_value(&session).unwrap();
+        assert!(same_json(&body, &written), "case {case}:\nreceived {body}\nwritten  {written}");
+    }
 }
 
 #[test]

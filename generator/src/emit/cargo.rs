@@ -16,7 +16,8 @@ const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
     ("regex-lite", "0.1", true, &[]),
     ("reqwest", "0.12", false, &["rustls-tls", "http2"]),
     ("serde", "1", true, &["derive"]),
-    ("serde_json", "1", true, &[]),
+    // Numbers read back exactly as sent (decoding then serializing gives back the JSON).
+    ("serde_json", "1", true, &["float_roundtrip"]),
     ("serde_path_to_error", "0.1", true, &[]),
     ("thiserror", "2", true, &[]),
     ("tokio", "1", true, &["time"]),

@@ -119,7 +119,9 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         "Responses keep what this version of the SDK does not know: every struct has an `extra` map with the \
          properties the spec does not list, string enums decode unknown values into an `UnknownValue` variant, \
          unions keep unmatched values as JSON, `null` is accepted wherever a field is optional, and an optional \
-         field whose value has an unexpected shape reads as `None` instead of failing the whole response.\n\n",
+         field whose value has an unexpected shape reads as `None` instead of failing the whole response, its value \
+         kept as sent in `extra`. Serializing a decoded response gives back the JSON received (numbers equal by value; \
+         an explicit `null` on an optional field reads as absent).\n\n",
     );
     text.push_str("## Regenerating\n\n");
     text.push_str(&format!(
