@@ -74,7 +74,8 @@ pub fn consumer_check_crate(api: &Api, options: &ConsumerOptions) -> Result<Cons
     stats.body_types = roots.len();
     let reachable = reachable(api, &roots);
     let buildable = buildable(api);
-    let mut text = String::new();
+    // It builds deprecated types too, on purpose: their warnings would drown real ones.
+    let mut text = String::from("#![allow(deprecated)]\n");
     for &id in &reachable {
         let def = api.type_def(id);
         match &def.kind {
