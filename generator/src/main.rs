@@ -13,15 +13,36 @@ use sdkgen::{Options, Provenance};
 
 /// Generates Rust SDK crates from OpenAPI documents.
 #[derive(Parser)]
-#[command(name = "sdkgen", version)]
+#[command(name = "sdkgen", version, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Shown after `sdkgen --help` and `sdkgen generate --help`.
+const EXAMPLES: &str = "\
+Examples:
+  # A crate named after the spec's title, in ./petstore-sdk, with its own [workspace]
+  sdkgen generate --spec petstore.yaml --out petstore-sdk --standalone
+
+  # With a configuration (names, environment variables, envelopes)
+  sdkgen generate --spec openapi.json --config codegen.toml --out sdk
+
+  # In CI: fail (status 1) with a diff when the committed crate is not what the same
+  # command would generate
+  sdkgen generate --spec openapi.json --config codegen.toml --out sdk --check
+
+  # A document with broken parts: skip or simplify what is confined to one operation or
+  # schema, and list each simplification
+  sdkgen generate --spec openapi.json --out sdk-lenient --lenient --verbose
+
+  # A self-contained fragment of a large document: two operations and what they reference
+  sdkgen extract --spec cloudflare-openapi.json --operation zones-get --operation dns-records-for-a-zone-list-dns-records --out fragment.yaml";
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate an SDK crate from a spec.
+    #[command(after_help = EXAMPLES)]
     Generate {
         /// The OpenAPI document (YAML or JSON).
         #[arg(long)]
