@@ -470,6 +470,28 @@ pub struct Field {
     pub setter: Option<String>,
 }
 
+#[cfg(test)]
+impl Field {
+    /// A `String` field named `name` on the wire and in Rust, with nothing else from the spec.
+    pub(crate) fn string_for_tests(name: &str, required: bool, default: Option<serde_json::Value>) -> Field {
+        Field {
+            rust_name: name.into(),
+            wire_name: name.into(),
+            ty: TypeRef::String,
+            required,
+            doc: None,
+            boxed: false,
+            example: None,
+            format: None,
+            rules: Rules::default(),
+            documented_default: None,
+            deprecated: None,
+            default,
+            setter: None,
+        }
+    }
+}
+
 /// A string enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {

@@ -500,21 +500,7 @@ mod tests {
     #[test]
     fn struct_setters_yield_to_the_constructor_trait_methods_and_each_other() {
         use crate::ir::{Field, StructDef, TypeRef};
-        let field = |name: &str, required: bool, default: Option<serde_json::Value>| Field {
-            rust_name: name.into(),
-            wire_name: name.into(),
-            ty: TypeRef::String,
-            required,
-            doc: None,
-            boxed: false,
-            example: None,
-            format: None,
-            rules: crate::ir::Rules::default(),
-            documented_default: None,
-            deprecated: None,
-            default,
-            setter: None,
-        };
+        let field = Field::string_for_tests;
         let mut def = StructDef {
             fields: vec![
                 field("to", true, None),

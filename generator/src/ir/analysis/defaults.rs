@@ -22,21 +22,7 @@ mod tests {
     use crate::ir::{Field, StructDef, TypeDef, TypeKind, TypeRef};
 
     fn field(name: &str, required: bool, default: Option<serde_json::Value>) -> Field {
-        Field {
-            rust_name: name.into(),
-            wire_name: name.into(),
-            ty: TypeRef::String,
-            required,
-            doc: None,
-            boxed: false,
-            example: None,
-            format: None,
-            rules: crate::ir::Rules::default(),
-            documented_default: None,
-            deprecated: None,
-            default,
-            setter: None,
-        }
+        Field::string_for_tests(name, required, default)
     }
 
     fn structure(fields: Vec<Field>) -> TypeDef {
