@@ -11,16 +11,18 @@ use super::{Context, EmittedFile};
 const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
     ("bytes", "1", true, &[]),
     ("fastrand", "2", true, &[]),
+    ("futures-core", "0.3", true, &[]),
+    ("futures-util", "0.3", false, &["std"]),
     ("httpdate", "1", true, &[]),
     ("percent-encoding", "2", true, &[]),
     ("regex-lite", "0.1", true, &[]),
-    ("reqwest", "0.12", false, &["rustls-tls", "http2"]),
+    ("reqwest", "0.12", false, &["rustls-tls", "http2", "stream"]),
     ("serde", "1", true, &["derive"]),
     // Numbers read back exactly as sent (decoding then serializing gives back the JSON).
     ("serde_json", "1", true, &["float_roundtrip"]),
     ("serde_path_to_error", "0.1", true, &[]),
     ("thiserror", "2", true, &[]),
-    ("tokio", "1", true, &["time"]),
+    ("tokio", "1", true, &["time", "fs", "io-util"]),
 ];
 
 /// `Cargo.toml`.
