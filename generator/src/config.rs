@@ -4,6 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+pub mod pagination;
+
+pub use pagination::PaginationConfig;
+
 /// Settings that adapt the generic generator to one API.
 ///
 /// Every field has a default, so a spec can be generated with no configuration at all.
@@ -24,6 +28,8 @@ pub struct Config {
     pub docs: DocsConfig,
     /// How the generator treats problems in the spec.
     pub generator: GeneratorConfig,
+    /// How list operations page (declarations and overrides of what detection finds).
+    pub pagination: PaginationConfig,
 }
 
 /// `[generator]`.
@@ -353,6 +359,7 @@ mod validate {
                 out.push(Problem { path: path(&["package", "dev-dependencies", name]), at_key: true, message });
             }
         }
+        super::pagination::problems(&config.pagination, &mut out);
         out
     }
 

@@ -1,4 +1,4 @@
-//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction]`: Cloudflare's whole document,
+//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction] [--pagination]`: Cloudflare's whole document,
 //! generated into `target/cloudflare-sdk/` (not committed), with a report of everything simplified or
 //! skipped; `--construction` (also part of `--check-build`) runs the construction check on it.
 
@@ -16,6 +16,21 @@ pub const DOCUMENT: &str = "spec/cloudflare-openapi.json";
 /// Cloudflare's complete document.
 pub fn document_path() -> PathBuf {
     crate::project_root().join(DOCUMENT)
+}
+
+/// `--pagination`: how many operations are lists and how many page, by shape, from the model
+/// alone (nothing is emitted).
+fn pagination_report() -> Result<bool, String> {
+    let root = crate::project_root();
+    let config_path = root.join(crate::codegen::CONFIG);
+    let text = sdkgen::load::read_text(&config_path).map_err(|e| e.to_string())?;
+    let mut config = sdkgen::Config::parse(&text, &config_path).map_err(|e| e.to_string())?;
+    // As `generate` runs: problems confined to one operation are listed, not fatal.
+    config.generator.lenient = true;
+    let spec = sdkgen::load::load_spec(&document_path()).map_err(|e| e.to_string())?;
+    let api = sdkgen::ir::lower(&spec.document, &config).map_err(|e| e.in_file(document_path()).to_string())?;
+    print!("{}", sdkgen::ir::analysis::pagination::PaginationReport::of(&api));
+    Ok(true)
 }
 
 /// Generates the full SDK in memory with the committed configuration.
@@ -38,6 +53,9 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Result<bool, String> {
+    if args.iter().any(|a| a == "--pagination") {
+        return pagination_report();
+    }
     let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
     let construction = check_build || args.iter().any(|a| a == "--construction");
     let out = crate::project_root().join("target/cloudflare-sdk");

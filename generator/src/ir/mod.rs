@@ -175,6 +175,8 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// Security alternatives for this operation (empty: no authentication).
     pub security: Vec<Vec<String>>,
+    /// How a list operation pages, when it does (see [`analysis::pagination`]).
+    pub pagination: Option<Pagination>,
 }
 
 /// The names a generated method uses for its own variables, chosen so that no parameter
@@ -336,6 +338,82 @@ pub enum ResponseKind {
     Bytes,
     /// No body.
     Empty,
+}
+
+/// How a list operation's pages follow one another: the runtime's `page::Pagination`, owned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The top-level body field holding the page's items (`result`, `data`); `None` when the
+    /// body itself is the array.
+    pub items: Option<String>,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// How the next page is requested.
+    pub shape: PaginationShape,
+    /// Whether the spec's shape was recognised or the configuration declared it.
+    pub origin: PaginationOrigin,
+    /// Name of the `static` describing the pagination to the runtime, e.g. `LIST_PAGES`.
+    pub static_name: String,
+}
+
+/// The ways a next page is requested. Parameters are query parameters by wire name; field
+/// paths lead from the top of the response body (`["result_info", "cursor"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationShape {
+    /// A page number, optionally a page size; the body may say how many pages or items exist.
+    PageNumber {
+        /// The page number parameter.
+        page: String,
+        /// The page size parameter.
+        size: Option<String>,
+        /// The body field with the number of pages.
+        total_pages: Option<Vec<String>>,
+        /// The body field with the number of items.
+        total_count: Option<Vec<String>>,
+    },
+    /// An item offset, optionally a limit; the body may say how many items exist.
+    Offset {
+        /// The offset parameter.
+        offset: String,
+        /// The limit parameter.
+        limit: Option<String>,
+        /// The body field with the number of items.
+        total_count: Option<Vec<String>>,
+    },
+    /// An opaque cursor read from the body and sent back in a parameter.
+    Cursor {
+        /// The cursor parameter.
+        param: String,
+        /// The body field with the next cursor.
+        next: Vec<String>,
+        /// The body field saying whether more pages exist.
+        has_more: Option<Vec<String>>,
+    },
+    /// The last item's id sent back in a parameter (`starting_after`).
+    AfterLastItem {
+        /// The parameter.
+        param: String,
+        /// The item field holding the id.
+        id_field: String,
+        /// The body field saying whether more pages exist.
+        has_more: Option<Vec<String>>,
+    },
+    /// The URL of the next page, read from the body.
+    NextUrl {
+        /// The body field with the URL.
+        next: Vec<String>,
+    },
+    /// The `rel="next"` link of the RFC 8288 `Link` response header.
+    LinkHeader,
+}
+
+/// Where an operation's pagination comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationOrigin {
+    /// Recognised in the spec by [`analysis::pagination`].
+    Detected,
+    /// Declared in `codegen.toml`, by the key shown (`pagination.operations."zones-get"`).
+    Configured(String),
 }
 
 /// Index into [`Api::types`].

@@ -236,6 +236,11 @@ pub fn static_name(method: &str) -> String {
     method.trim_end_matches('_').to_shouty_snake_case()
 }
 
+/// The `static` describing an operation's pagination, after the operation's own (`LIST_PAGES`).
+pub fn pages_static_name(operation_static: &str) -> String {
+    format!("{operation_static}_PAGES")
+}
+
 /// The module (and file) name of a type: its snake_case name; a keyword (`Type` would give
 /// `mod type;`) takes a `_type` suffix.
 pub fn type_module(type_name: &str) -> String {

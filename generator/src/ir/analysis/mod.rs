@@ -1,7 +1,8 @@
 //! Analysis passes: facts computed over the lowered model (recursion boxing, which Cargo
-//! feature compiles each type, which types have a `Default`). Emission reads their results
+//! feature compiles each type, which types have a `Default`, how list operations page). Emission reads their results
 //! from the model and computes nothing of its own.
 
 pub mod cycles;
 pub mod defaults;
 pub mod features;
+pub mod pagination;

@@ -118,6 +118,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     name_type_modules(&mut type_defs);
     super::analysis::cycles::mark_recursive_fields(&mut type_defs);
     api.types = type_defs;
+    super::analysis::pagination::assign(document, config, &mut api)?;
     super::analysis::defaults::mark_defaultable(&mut api.types);
     super::analysis::features::assign(&mut api);
     Ok(api)

@@ -166,6 +166,8 @@ impl<'a> OperationContext<'a> {
             success,
             error,
             security,
+            // Decided over the whole model (`analysis::pagination`).
+            pagination: None,
         })
     }
 
