@@ -133,6 +133,11 @@ fn dns() {
     snapshot("dns");
 }
 
+#[test]
+fn pagination() {
+    snapshot("pagination");
+}
+
 /// The naming obstacle course: parameters keep the names the spec gives them, whatever the
 /// generator's own variables are called; schemas named after prelude items take a suffix
 /// only where they would shadow what generated code uses.

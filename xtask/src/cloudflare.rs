@@ -29,7 +29,18 @@ fn pagination_report() -> Result<bool, String> {
     config.generator.lenient = true;
     let spec = sdkgen::load::load_spec(&document_path()).map_err(|e| e.to_string())?;
     let api = sdkgen::ir::lower(&spec.document, &config).map_err(|e| e.in_file(document_path()).to_string())?;
-    print!("{}", sdkgen::ir::analysis::pagination::PaginationReport::of(&api));
+    let report = sdkgen::ir::analysis::pagination::PaginationReport::of(&api);
+    print!("{report}");
+    let mut listing = String::from("operation\tshape\titems\n");
+    for (id, shape, items) in &report.paginated_operations {
+        listing.push_str(&format!("{id}\t{shape}\t{}\n", items.as_deref().unwrap_or("")));
+    }
+    for id in &report.unpaginated_lists {
+        listing.push_str(&format!("{id}\tnone\t\n"));
+    }
+    let path = root.join("target/cloudflare-pagination.tsv");
+    std::fs::write(&path, listing).map_err(|e| e.to_string())?;
+    println!("every list operation and its shape: {}", path.display());
     Ok(true)
 }
 

@@ -7,6 +7,7 @@ pub mod consumer;
 mod docs;
 pub mod escape;
 mod operations;
+mod pagination;
 mod readme;
 mod resources;
 mod root;

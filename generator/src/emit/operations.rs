@@ -36,7 +36,11 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         super::resources::allow_new_not_returning_self(out);
     }
     let (success_ty, decoder) = success(context, &operation.success.kind);
-    let returns = format!("crate::Call<'a, {success_ty}>");
+    let (call_type, success_ty) = match &operation.pagination {
+        Some(pagination) => super::pagination::list_call_type(api, pagination),
+        None => ("crate::Call", success_ty),
+    };
+    let returns = format!("{call_type}<'a, {success_ty}>");
     let head = format!("pub fn {}", operation.method_name);
     let one_line = format!("{head}({}) -> {returns} {{", arguments.join(", "));
     if fits(1, &one_line) {
@@ -50,7 +54,7 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         if fits(1, &close) {
             out.line(1, &close);
         } else {
-            out.line(1, ") -> crate::Call<");
+            out.line(1, format_args!(") -> {call_type}<"));
             for part in ["'a", &success_ty] {
                 out.line(2, format_args!("{part},"));
             }
@@ -114,8 +118,12 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     let mutable = if body.text.is_empty() { "" } else { "mut " };
     out.line(2, format_args!("let {mutable}{} = {REQUEST}::RequestParts::new({});", locals.parts, locals.path));
     out.text.push_str(&body.text);
-    let spec = format!("&{}", operation.static_name);
-    out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, locals.parts.clone(), decoder], "");
+    if let Some(pagination) = &operation.pagination {
+        super::pagination::list_call(out, operation, pagination);
+    } else {
+        let spec = format!("&{}", operation.static_name);
+        out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, locals.parts.clone(), decoder], "");
+    }
     out.line(1, "}");
 }
 
@@ -176,6 +184,9 @@ pub fn operation_statics(out: &mut Source, operation: &Operation) {
         .collect();
     out.line(1, format_args!("security: &[{}],", alternatives.join(", ")));
     out.line(0, "};");
+    if let Some(pagination) = &operation.pagination {
+        super::pagination::pagination_static(out, pagination);
+    }
 }
 
 /// The params struct and its constructor and setters.
@@ -306,6 +317,10 @@ fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
         lines.push(String::new());
     }
     lines.push(code(&format!("{} {}", operation.method, operation.path)));
+    if let Some(pagination) = &operation.pagination {
+        lines.push(String::new());
+        lines.extend(super::pagination::doc_lines(pagination));
+    }
     for (heading, items) in &operation.doc_lists {
         lines.push(String::new());
         let items: Vec<String> = items.iter().map(|i| code(i)).collect();

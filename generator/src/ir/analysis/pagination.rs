@@ -3,8 +3,9 @@
 //! # What is a list
 //!
 //! The decoded success body (after the configured envelope unwrap, e.g. `result`) when it is
-//! an array, or, without an unwrap, an object with a single array property (or a single one
-//! named like a list: `data`, `items`, `results`, ...). The array's field is
+//! an array, or, without an unwrap, an object's array property: the one named like a list
+//! ([`LIST_FIELDS`]: `data`, `items`, `results`, ...), else its only array when the body also
+//! has a total, a "more" flag, a next cursor or a next URL. The array's field is
 //! [`Pagination::items`]; everything else in the body (top-level fields and the fields of its
 //! other objects, such as `result_info`, `meta`, `pagination`, two levels deep) is where
 //! totals, cursors and next links are looked for.
@@ -15,8 +16,9 @@
 //! computes: they stay right when items are added or removed between pages.
 //!
 //! 1. **Link header**: the success response declares a `Link` header (RFC 8288, GitHub).
-//! 2. **Cursor**: a cursor query parameter ([`CURSOR_PARAMS`]) and a string body field with the
-//!    next one ([`NEXT_CURSOR_FIELDS`], not a URL), with a boolean "more" field when there is one
+//! 2. **Cursor**: a cursor query parameter ([`CURSOR_PARAMS`]) and a body field with the next
+//!    one ([`NEXT_CURSOR_FIELDS`]: a string that is not a URL, or a number), with a boolean
+//!    "more" field when there is one
 //!    ([`HAS_MORE_FIELDS`]).
 //! 3. **After last item** (Stripe): [`AFTER_PARAMS`] and items with an `id`; the generic `after`
 //!    also needs a "more" field, since it often filters by date.
@@ -51,7 +53,7 @@ use crate::ir::{
 use crate::resolve::Resolver;
 
 /// Query parameters holding a page number.
-pub const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber"];
+pub const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber", "page_no"];
 /// Query parameters holding a page size (page-number pagination).
 pub const SIZE_PARAMS: &[&str] = &["per_page", "page_size", "pageSize", "perPage", "size", "limit"];
 /// Body fields holding the number of pages.
@@ -109,8 +111,8 @@ pub const NEXT_URL_FIELDS: &[&str] = &[
     "next",
     "next_page",
 ];
-/// Names of a body's array property taken as the list when the object has several.
-const LIST_FIELDS: &[&str] = &["data", "items", "results", "entries", "values", "records", "elements"];
+/// Names of the array property of an object body that holds its items.
+pub const LIST_FIELDS: &[&str] = &["data", "items", "results", "entries", "value", "values", "records", "elements"];
 /// Objects whose `next` / `next_page` is a URL whatever its format says.
 const LINK_OBJECTS: &[&str] = &["links", "_links", "paging", "pagination"];
 /// How deep body fields are looked for: a top-level field, a field of a top-level object,
@@ -184,6 +186,8 @@ struct List {
     field: Option<String>,
     /// One item's type.
     item: TypeRef,
+    /// Whether the field is named like a list ([`LIST_FIELDS`]) or is the body itself.
+    named: bool,
 }
 
 /// A field of the body, by path from the top.
@@ -229,7 +233,22 @@ impl Evidence {
         if let Some(item) = items_schema.and_then(|array| array_items(resolver, array)) {
             evidence.item_fields = properties(resolver, item).into_iter().map(|(name, _)| name).collect();
         }
+        // An object's only array, named like anything (`matches`), is a page of items only
+        // when the body also says something about pages; else it is an object that merely
+        // holds an array (`tags`).
+        if evidence.list.as_ref().is_some_and(|list| !list.named) && !evidence.speaks_of_pages() {
+            evidence.list = None;
+        }
         evidence
+    }
+
+    /// Whether the body has a total, a "more" flag, a next cursor or a next URL.
+    fn speaks_of_pages(&self) -> bool {
+        self.number_field(TOTAL_PAGES_FIELDS).is_some()
+            || self.number_field(TOTAL_COUNT_FIELDS).is_some()
+            || self.has_more().is_some()
+            || self.next_cursor().is_some()
+            || self.next_url().is_some()
     }
 
     fn has_query(&self, name: &str) -> bool {
@@ -270,7 +289,9 @@ impl Evidence {
     }
 
     fn next_cursor(&self) -> Option<Vec<String>> {
-        self.field(NEXT_CURSOR_FIELDS, |field| field.kind == FieldKind::String && !is_uri(field))
+        self.field(NEXT_CURSOR_FIELDS, |field| {
+            (field.kind == FieldKind::String && !is_uri(field)) || field.kind == FieldKind::Number
+        })
     }
 
     fn next_url(&self) -> Option<Vec<String>> {
@@ -451,7 +472,7 @@ fn declared_pagination(
 fn list_of(api: &Api, kind: &ResponseKind) -> Option<List> {
     let ResponseKind::Json { ty, unwrap } = kind else { return None };
     if let Some(item) = array_item(ty) {
-        return Some(List { field: unwrap.clone(), item });
+        return Some(List { field: unwrap.clone(), item, named: true });
     }
     // An unwrapped field that is an object is what the call returns, not a page: its array
     // sits below the top level, where the runtime does not look for items.
@@ -462,14 +483,12 @@ fn list_of(api: &Api, kind: &ResponseKind) -> Option<List> {
     let TypeKind::Struct(body) = &api.type_def(*id).kind else { return None };
     let arrays: Vec<(&str, TypeRef)> =
         body.fields.iter().filter_map(|field| Some((field.wire_name.as_str(), array_item(&field.ty)?))).collect();
-    let chosen = match arrays.as_slice() {
-        [only] => Some(only),
-        _ => {
-            let named: Vec<_> = arrays.iter().filter(|(name, _)| LIST_FIELDS.contains(name)).collect();
-            (named.len() == 1).then(|| named[0])
-        }
-    };
-    chosen.map(|(name, item)| List { field: Some(name.to_string()), item: item.clone() })
+    let named: Vec<_> = arrays.iter().filter(|(name, _)| LIST_FIELDS.contains(name)).collect();
+    match (named.as_slice(), arrays.as_slice()) {
+        ([(name, item)], _) => Some(List { field: Some(name.to_string()), item: item.clone(), named: true }),
+        (_, [(name, item)]) => Some(List { field: Some(name.to_string()), item: item.clone(), named: false }),
+        _ => None,
+    }
 }
 
 fn array_item(ty: &TypeRef) -> Option<TypeRef> {
@@ -705,6 +724,8 @@ pub struct PaginationReport {
     pub configured: usize,
     /// `GET` lists without pagination, by operationId, in document order.
     pub unpaginated_lists: Vec<String>,
+    /// Every paginated operation: operationId, shape name and items field, in document order.
+    pub paginated_operations: Vec<(String, &'static str, Option<String>)>,
 }
 
 impl PaginationReport {
@@ -712,13 +733,17 @@ impl PaginationReport {
     pub fn of(api: &Api) -> PaginationReport {
         let mut report = PaginationReport::default();
         for operation in &api.operations {
-            let is_list = list_of(api, &operation.success.kind).is_some();
+            // An unnamed array is a list only if detection vetted it (see `Evidence::gather`).
+            let is_list =
+                operation.pagination.is_some() || list_of(api, &operation.success.kind).is_some_and(|list| list.named);
             if is_list {
                 *report.lists_by_method.entry(operation.method.clone()).or_default() += 1;
             }
             match &operation.pagination {
                 Some(pagination) => {
-                    *report.paginated_by_shape.entry(shape_name(&pagination.shape)).or_default() += 1;
+                    let shape = shape_name(&pagination.shape);
+                    *report.paginated_by_shape.entry(shape).or_default() += 1;
+                    report.paginated_operations.push((operation.id.clone(), shape, pagination.items.clone()));
                     if matches!(pagination.origin, PaginationOrigin::Configured(_)) {
                         report.configured += 1;
                     }

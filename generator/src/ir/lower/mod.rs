@@ -98,7 +98,6 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         security::lower_security(document, config, &operations, &package::env_prefix(&package.name));
     let (mut type_defs, type_diagnostics) = types.finish();
     diagnostics.extend(type_diagnostics);
-    let example_operation = example_operation(&operations, config);
     let mut api = Api {
         title: document.info.title.clone(),
         description: document.info.description.as_deref().and_then(crate::ir::docs::from_spec),
@@ -108,7 +107,8 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         package,
         security_schemes,
         security_alternatives,
-        example_operation,
+        // Chosen once pagination is known (a list call reads differently).
+        example_operation: None,
         features: Vec::new(),
         operations,
         resources,
@@ -119,6 +119,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     super::analysis::cycles::mark_recursive_fields(&mut type_defs);
     api.types = type_defs;
     super::analysis::pagination::assign(document, config, &mut api)?;
+    api.example_operation = example_operation(&api.operations, config);
     super::analysis::defaults::mark_defaultable(&mut api.types);
     super::analysis::features::assign(&mut api);
     Ok(api)
@@ -140,10 +141,15 @@ fn name_type_modules(types: &mut [super::TypeDef]) {
     }
 }
 
-/// The operation the crate's examples show: the configured one, else the first `GET`, else the first.
+/// The operation the crate's examples show: the configured one, else the first `GET` that
+/// returns one response (not pages), else the first `GET`, else the first.
 fn example_operation(operations: &[super::Operation], config: &Config) -> Option<usize> {
     match config.docs.example_operation.as_deref() {
         Some(id) => operations.iter().position(|o| o.id == id),
-        None => operations.iter().position(|o| o.method == "GET").or((!operations.is_empty()).then_some(0)),
+        None => operations
+            .iter()
+            .position(|o| o.method == "GET" && o.pagination.is_none())
+            .or_else(|| operations.iter().position(|o| o.method == "GET"))
+            .or((!operations.is_empty()).then_some(0)),
     }
 }
