@@ -19,6 +19,7 @@ pub mod types;
 pub use runtime::client::{Client, ClientBuilder, Config};
 pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
 pub use runtime::error::{TimeoutError, ValidationError};
+pub use runtime::page::{ListCall, Page};
 pub use runtime::request::{Call, RequestOptions};
 pub use runtime::response::ApiResponse;
 pub use runtime::retry::RetryPolicy;

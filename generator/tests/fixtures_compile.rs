@@ -1,6 +1,8 @@
 //! Every fixture's generated crate compiles with warnings denied, passes clippy, and its
 //! doctests (the README's examples) pass with rustdoc's warnings denied. The `hostile`
-//! fixture's payloads fail loudly if they ever run: its crate's tests are run too.
+//! fixture's payloads fail loudly if they ever run: its crate's tests are run too. The
+//! `pagination` fixture's list methods page through wiremock servers
+//! (`tests/fixtures/pagination.pages.rs`, run as the crate's `tests/pages.rs`).
 //!
 //! Beside each fixture's crate sits its construction check (`sdkgen::consumer_check_crate`):
 //! a crate outside the SDK that builds one value of every request-body type through the
@@ -14,7 +16,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 7] = ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31"];
+const FIXTURES: [&str; 8] =
+    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "pagination"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
@@ -37,6 +40,9 @@ fn generated_fixture_crates_compile_cleanly() {
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     add_errors_test(&workspace.join("operations"));
+    let pages_test = workspace.join("pagination/tests/pages.rs");
+    std::fs::create_dir_all(pages_test.parent().unwrap()).unwrap();
+    std::fs::write(pages_test, include_str!("fixtures/pagination.pages.rs")).unwrap();
     let run = |args: &[&str], what: &str| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let output = Command::new(cargo)
@@ -62,6 +68,8 @@ fn generated_fixture_crates_compile_cleanly() {
     assert!(!output.contains("PWNED"), "a hostile payload ran:\n{output}");
     let output = run(&["test", "-p", "fixture-operations", "--test", "errors"], "fail the one-error-type test");
     assert!(output.contains("1 passed"), "the one-error-type test did not run:\n{output}");
+    let output = run(&["test", "-p", "fixture-pagination", "--test", "pages"], "fail the paging tests");
+    assert!(output.contains("test result: ok. 14 passed"), "the paging tests did not all run:\n{output}");
 }
 
 /// A user's test crate file in the `operations` fixture: one function returning
