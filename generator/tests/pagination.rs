@@ -249,3 +249,26 @@ fn the_report_counts_lists_and_shapes() {
         [("after_last_item", 1), ("cursor", 2), ("link_header", 1), ("next_url", 1), ("offset", 1), ("page_number", 2)];
     assert_eq!(shapes, expected, "{report}");
 }
+
+#[test]
+fn pagination_statics_never_take_an_operation_static_name() {
+    let operation = |id: &str| {
+        format!(
+            "    get:\n      operationId: {id}\n      tags: [things]\n      parameters:\n        - {{name: page, in: query, \
+             schema: {{type: integer}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema: {{type: array, items: {{type: string}}}}\n"
+        )
+    };
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /things:\n{}  /things/pages:\n{}",
+        operation("things-list"),
+        operation("things-list-pages")
+    );
+    let api = lower("statics", &text, "").unwrap();
+    let mut statics: Vec<&str> = Vec::new();
+    for operation in &api.operations {
+        statics.push(&operation.static_name);
+        statics.push(&operation.pagination.as_ref().expect("both page").static_name);
+    }
+    assert_eq!(statics, ["LIST", "LIST_PAGES2", "LIST_PAGES", "LIST_PAGES_PAGES"]);
+}

@@ -140,10 +140,11 @@ pub fn assign(document: &OpenAPI, config: &Config, api: &mut Api) -> Result<(), 
                     (rule, format!("pagination.paths[{position}]"))
                 }),
         };
-        let evidence = Evidence::gather(document, api, operation);
         let pagination = match declared {
-            Some((rule, key)) => declared_pagination(&evidence, rule, key, &operation.pointer)?,
-            None if settings.detect && operation.method == "GET" => detect(&evidence),
+            Some((rule, key)) => {
+                declared_pagination(&Evidence::gather(document, api, operation), rule, key, &operation.pointer)?
+            }
+            None if settings.detect && operation.method == "GET" => detect(&Evidence::gather(document, api, operation)),
             None => None,
         };
         api.operations[index].pagination = pagination;
