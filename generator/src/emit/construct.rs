@@ -177,6 +177,7 @@ fn value_text(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> String {
         (TypeRef::Json, Value::Bool(flag)) => format!("serde_json::Value::Bool({flag})"),
         (TypeRef::Json, Value::String(text)) => format!("serde_json::Value::String(String::from({}))", literal(text)),
         (TypeRef::Json, Value::Number(number)) => format!("serde_json::Value::from({number}_i64)"),
+        (TypeRef::File, Value::String(text)) => format!("crate::File::from(String::from({}))", literal(text)),
         (TypeRef::Array(_), _) => "Vec::new()".into(),
         (TypeRef::Map(_), _) => "std::collections::BTreeMap::new()".into(),
         (TypeRef::Named(id), Value::String(wire)) => {
