@@ -1,6 +1,6 @@
 //! Contract tests against Prism (`@stoplight/prism-cli`, pinned in
 //! `xtask/prism/package-lock.json`), which mocks and validates
-//! `spec/cloudflare-active-session.yaml`.
+//! `spec/cloudflare-fragment.yaml`.
 //!
 //! Prism is found through `SDKGEN_PRISM` or at
 //! `xtask/prism/node_modules/.bin/prism`. The tests are `#[ignore]`d, with that
@@ -65,7 +65,7 @@ impl Prism {
         let log = std::env::temp_dir().join(format!("sdkgen-prism-{}-{port}.log", std::process::id()));
         let out = File::create(&log).expect("create the Prism log file");
         let err = out.try_clone().unwrap();
-        let spec = repo_root().join("spec/cloudflare-active-session.yaml");
+        let spec = repo_root().join("spec/cloudflare-fragment.yaml");
         let child = Command::new(bin)
             .arg("mock")
             .args(["-h", "127.0.0.1", "-p", &port.to_string()])

@@ -127,11 +127,13 @@ fn field_base(field: &Field) -> &TypeRef {
 }
 
 /// How a value of `ty` is taken, and the expression that makes it the field's type: strings
-/// as `impl Into<String>` (so `"text"` works), everything else as itself. Generic parameters
+/// as `impl Into<String>` (so `"text"` works), files as `impl Into<File>`, everything else as itself. Generic parameters
 /// cost compile time in every one of the SDK's many setters, so they are kept where they help.
 fn taken(api: &Api, ty: &TypeRef) -> (String, String) {
     match ty {
         TypeRef::String => ("impl Into<String>".into(), "value.into()".into()),
+        // Bytes, a path or a stream.
+        TypeRef::File => ("impl Into<crate::File>".into(), "value.into()".into()),
         other => (rust_type_text(api, other), "value".into()),
     }
 }

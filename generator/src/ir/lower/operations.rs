@@ -373,7 +373,9 @@ impl<'a> OperationContext<'a> {
                 let mut names = Scope::new();
                 let mut variants = Vec::new();
                 for (position, (content_type, media)) in several.iter().enumerate() {
-                    let rust_name = names.claim(&media_variant_name(content_type));
+                    // `text/javascript` beside `application/javascript` is `TextJavascript`.
+                    let (short, long) = media_variant_name(content_type);
+                    let rust_name = names.claim(if names.contains(&short) { &long } else { &short });
                     let hint = if position == 0 { format!("{stem}Body") } else { format!("{stem}{rust_name}Body") };
                     let kind = self.body_kind(content_type, media, &at, &hint, types)?;
                     variants.push(BodyVariant { rust_name, content_type: content_type.to_string(), kind });
@@ -614,19 +616,21 @@ fn accept_of(media: &[&str]) -> String {
 }
 
 /// A body enum variant named after its media type: `Json`, `Multipart`, `Form`, else the subtype
-/// (`application/merge-patch+json` is `MergePatchJson`, `text/plain` is `Plain`).
-fn media_variant_name(content_type: &str) -> String {
+/// (`application/merge-patch+json` is `MergePatchJson`, `text/plain` is `Plain`); the second
+/// name adds the top-level type (`TextPlain`) for when the first is taken.
+fn media_variant_name(content_type: &str) -> (String, String) {
     let essence = media_essence(content_type);
-    match essence.as_str() {
+    let (top, subtype) = essence.split_once('/').unwrap_or(("", essence.as_str()));
+    let subtype = subtype.strip_prefix("x-").unwrap_or(subtype);
+    let short = match essence.as_str() {
         "application/json" => "Json".into(),
         "multipart/form-data" => "Multipart".into(),
         "application/x-www-form-urlencoded" => "Form".into(),
-        _ => {
-            let subtype = essence.split('/').nth(1).unwrap_or("body");
-            let name = naming::type_name(subtype.strip_prefix("x-").unwrap_or(subtype));
-            if name.is_empty() { "Body".into() } else { name }
-        }
-    }
+        _ => naming::type_name(subtype),
+    };
+    let short = if short.is_empty() { "Body".to_string() } else { short };
+    let long = naming::type_name(&format!("{top} {subtype}"));
+    (short, long)
 }
 
 fn is_json(content_type: &str) -> bool {
