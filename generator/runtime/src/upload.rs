@@ -13,11 +13,15 @@
 //! # Memory and `Content-Length`
 //!
 //! Paths and streams are never buffered whole: they are read in chunks of
-//! 64 KiB while the request is written. A body made only of bytes and paths
-//! has a known length (paths are measured from the opened file's metadata at
-//! each attempt) and is sent with `Content-Length`; a body holding a stream is
-//! sent with `Transfer-Encoding: chunked`. A file that shrinks while it is sent
-//! fails the attempt; one that grows is sent as long as it was when opened.
+//! 64 KiB while the request is written. A body made only of bytes and regular
+//! files has a known length (each file is measured from its metadata when it is
+//! opened, at each attempt) and is sent with `Content-Length`; a body holding a
+//! stream or a path that is not a regular file (a pipe, a device) is sent with
+//! `Transfer-Encoding: chunked`. A file that shrinks while it is sent fails the
+//! attempt; one that grows is sent as long as it was when opened.
+//!
+//! The call's timeout bounds each attempt including the upload: raise it
+//! (`Call::timeout`) for large files on slow links.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -515,7 +519,13 @@ impl fmt::Debug for Segment {
 /// One piece of a body being sent.
 enum Source {
     Bytes(Bytes),
-    File { file: tokio::fs::File, remaining: u64, path: PathBuf },
+    /// `remaining` is `None` for what is not a regular file (a pipe, a device):
+    /// it is read to its end.
+    File {
+        file: tokio::fs::File,
+        remaining: Option<u64>,
+        path: PathBuf,
+    },
     Stream(ByteStream),
 }
 
@@ -554,8 +564,9 @@ impl Payload {
                     ValidationError::new(part.as_str(), format!("cannot read `{}`: {e}", path.display()))
                 };
                 let file = tokio::fs::File::open(path).await.map_err(cannot)?;
-                let len = file.metadata().await.map_err(cannot)?.len();
-                files.push_back(Source::File { file, remaining: len, path: path.clone() });
+                let metadata = file.metadata().await.map_err(cannot)?;
+                let remaining = metadata.is_file().then_some(metadata.len());
+                files.push_back(Source::File { file, remaining, path: path.clone() });
             }
         }
         let mut sources = VecDeque::with_capacity(segments.len());
@@ -573,7 +584,7 @@ impl Payload {
             };
             length = match (&source, length) {
                 (Source::Bytes(bytes), Some(n)) => Some(n + bytes.len() as u64),
-                (Source::File { remaining, .. }, Some(n)) => Some(n + remaining),
+                (Source::File { remaining: Some(len), .. }, Some(n)) => Some(n + len),
                 _ => None,
             };
             sources.push_back(source);
@@ -600,23 +611,32 @@ async fn next_chunk(sources: &mut VecDeque<Source>) -> Option<io::Result<Bytes>>
                     return Some(Ok(bytes));
                 }
             }
-            Source::File { remaining: 0, .. } => {
+            Source::File { remaining: Some(0), .. } => {
                 sources.pop_front();
             }
             Source::File { file, remaining, path } => {
                 let mut buf = BytesMut::with_capacity(CHUNK);
-                // Never past the length announced in `Content-Length`.
-                return Some(match (&mut *file).take(*remaining).read_buf(&mut buf).await {
-                    Ok(0) => Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!("`{}` became shorter while it was being sent", path.display()),
-                    )),
-                    Ok(n) => {
-                        *remaining = remaining.saturating_sub(n as u64);
-                        Ok(buf.freeze())
+                // A regular file is read up to the length announced in `Content-Length`, never past it.
+                let read = match *remaining {
+                    Some(left) => (&mut *file).take(left).read_buf(&mut buf).await,
+                    None => file.read_buf(&mut buf).await,
+                };
+                match (read, remaining) {
+                    (Ok(0), Some(_)) => {
+                        let shorter = format!("`{}` became shorter while it was being sent", path.display());
+                        return Some(Err(io::Error::new(io::ErrorKind::UnexpectedEof, shorter)));
                     }
-                    Err(e) => Err(e),
-                });
+                    (Ok(0), None) => {
+                        sources.pop_front();
+                    }
+                    (Ok(n), remaining) => {
+                        if let Some(left) = remaining {
+                            *left = left.saturating_sub(n as u64);
+                        }
+                        return Some(Ok(buf.freeze()));
+                    }
+                    (Err(e), _) => return Some(Err(e)),
+                }
             }
             Source::Stream(stream) => match stream.next().await {
                 Some(chunk) => return Some(chunk),

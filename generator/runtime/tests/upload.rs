@@ -682,3 +682,31 @@ fn files_serialize_as_text_only_when_they_are_utf8_in_memory() {
     assert_eq!(file, File::from("export default {}"));
     assert!(serde_json::from_str::<File>("12").is_err());
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_path_that_is_not_a_regular_file_is_read_to_its_end() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).respond_with(ok()).mount(&server).await;
+    let client = token_client(&base(&server));
+    let dir = TempFile::new("unused", b"");
+    let fifo = dir.0.with_file_name("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // Its metadata says 0 bytes; what comes through the pipe is the body.
+    let data = pattern(300_000);
+    let writer = {
+        let (fifo, data) = (fifo.clone(), data.clone());
+        std::thread::spawn(move || std::fs::write(fifo, data))
+    };
+    let mut parts = script_parts();
+    parts.file_body("application/octet-stream", &File::from_path(&fifo));
+    send(&client, parts).await.expect("uploaded");
+    writer.join().expect("writer thread").expect("written");
+    let reqs = requests(&server).await;
+    assert_eq!(header(&reqs[0], "content-length"), None);
+    assert!(reqs[0].body == data, "body of {} bytes", reqs[0].body.len());
+}
