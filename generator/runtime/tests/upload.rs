@@ -710,3 +710,10 @@ async fn a_path_that_is_not_a_regular_file_is_read_to_its_end() {
     assert_eq!(header(&reqs[0], "content-length"), None);
     assert!(reqs[0].body == data, "body of {} bytes", reqs[0].body.len());
 }
+
+#[test]
+fn files_and_forms_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<File>();
+    send_sync::<Form>();
+}
