@@ -200,13 +200,11 @@ impl File {
 
 impl fmt::Debug for File {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("File");
-        match &self.data {
-            Data::Bytes(bytes) => s.field("kind", &"bytes").field("len", &bytes.len()),
-            Data::Path(path) => s.field("kind", &"path").field("path", path),
-            Data::Stream(source) => s.field("kind", &"stream").field("sent", &source.is_sent()),
-        };
-        s.field("filename", &self.filename).field("content_type", &self.content_type).finish()
+        f.debug_struct("File")
+            .field("data", &self.data)
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .finish()
     }
 }
 

@@ -667,9 +667,9 @@ fn file_names_default_to_the_path_and_debug_never_shows_data() {
     let secret = File::from("TOP-SECRET-CONTENTS").filename("s.txt");
     let shown = format!("{secret:?}");
     assert!(!shown.contains("TOP-SECRET"), "{shown}");
-    assert!(shown.contains("19") && shown.contains("s.txt") && shown.contains("bytes"), "{shown}");
+    assert!(shown.contains("19 bytes") && shown.contains("s.txt"), "{shown}");
     let shown = format!("{:?}", File::from_stream(chunked_stream(b"TOP-SECRET", 3)));
-    assert!(shown.contains("stream") && !shown.contains("TOP-SECRET"), "{shown}");
+    assert!(shown.contains("Stream") && !shown.contains("TOP-SECRET"), "{shown}");
 }
 
 #[test]
