@@ -16,4 +16,5 @@ pub mod response;
 pub mod retry;
 pub mod trace;
 pub mod union;
+pub mod upload;
 pub mod validate;

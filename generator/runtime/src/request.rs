@@ -18,6 +18,7 @@ use super::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error, T
 use super::response::{header_value, ApiResponse};
 use super::retry::should_retry_response;
 use super::trace::{CallSpan, Outcome};
+use super::upload::{File, Form, Payload, ToMultipart};
 
 /// Static description of one operation, one `static` per generated method.
 #[derive(Debug)]
@@ -85,11 +86,12 @@ impl PathBuilder {
     }
 }
 
-/// The body of a request, kept as bytes so retries can resend it.
+/// The body of a request: bytes, or files and streams read while it is sent
+/// (see [`super::upload`]). Everything but a stream can be sent again on a retry.
 #[derive(Debug, Clone)]
 struct Body {
     content_type: String,
-    bytes: Bytes,
+    payload: Payload,
 }
 
 /// Everything an operation contributes to a request: path, query, headers,
@@ -122,9 +124,42 @@ impl RequestParts {
 
     /// Sets a JSON body; a serialization failure becomes a validation error.
     pub fn json_body<B: serde::Serialize>(&mut self, body: &B) {
+        self.json_body_as("application/json", body);
+    }
+
+    /// Sets a JSON body sent as another JSON media type (e.g.
+    /// `application/merge-patch+json`); a serialization failure becomes a validation error.
+    pub fn json_body_as<B: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &B) {
         match serde_json::to_vec(body) {
-            Ok(v) => self.set_body("application/json", Bytes::from(v)),
+            Ok(v) => self.set_body(content_type, Bytes::from(v)),
             Err(e) => self.errors.push(ValidationError::new("body", format!("cannot serialize: {e}"))),
+        }
+    }
+
+    /// Sets the whole body to one file (an `application/octet-stream` upload and
+    /// the like). The file's own content type wins over `content_type`. A path is
+    /// read while the request is sent and a stream is sent as it comes, neither
+    /// buffered whole; a stream body makes the call non-retryable.
+    pub fn file_body(&mut self, content_type: &'static str, file: &File) {
+        let content_type = file.mime_type().unwrap_or(content_type);
+        self.body = Some(Body { content_type: content_type.to_owned(), payload: Payload::file(file) });
+    }
+
+    /// Sets a `multipart/form-data` body; a problem recorded while building the
+    /// form becomes a validation error.
+    pub fn multipart(&mut self, form: Form) {
+        match form.encode() {
+            Ok((content_type, payload)) => self.body = Some(Body { content_type, payload }),
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body from a value's parts (see [`ToMultipart`]).
+    pub fn multipart_from<B: ToMultipart + ?Sized>(&mut self, body: &B) {
+        let mut form = Form::new();
+        match body.to_multipart(&mut form) {
+            Ok(()) => self.multipart(form),
+            Err(e) => self.errors.push(e),
         }
     }
 
@@ -157,27 +192,16 @@ impl RequestParts {
     /// Sets a `multipart/form-data` body with one text part per top-level field of `body`
     /// (see [`field_pairs`]).
     pub fn multipart_body<B: serde::Serialize>(&mut self, body: &B) {
-        let pairs = match field_pairs(body) {
-            Ok(pairs) => pairs,
-            Err(reason) => return self.errors.push(ValidationError::new("body", reason)),
-        };
-        // A boundary that cannot occur in the parts: random, and checked anyway.
-        let boundary = loop {
-            let candidate = format!("sdk-boundary-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-            if !pairs.iter().any(|(k, v)| k.contains(&candidate) || v.contains(&candidate)) {
-                break candidate;
+        match field_pairs(body) {
+            Ok(pairs) => {
+                let mut form = Form::new();
+                for (name, value) in pairs {
+                    form.text(name, value);
+                }
+                self.multipart(form);
             }
-        };
-        let mut out = String::new();
-        for (name, value) in &pairs {
-            // Quotes and line breaks in a field name would end the header early.
-            let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
-            out.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            ));
+            Err(reason) => self.errors.push(ValidationError::new("body", reason)),
         }
-        out.push_str(&format!("--{boundary}--\r\n"));
-        self.set_body(&format!("multipart/form-data; boundary={boundary}"), Bytes::from(out));
     }
 
     /// Records a validation error; the call will fail without sending.
@@ -191,7 +215,7 @@ impl RequestParts {
     }
 
     fn set_body(&mut self, content_type: &str, bytes: Bytes) {
-        self.body = Some(Body { content_type: content_type.to_owned(), bytes });
+        self.body = Some(Body { content_type: content_type.to_owned(), payload: Payload::Bytes(bytes) });
     }
 }
 
@@ -645,7 +669,9 @@ where
             policy.max_retries = n;
         }
         let method = self.op.method.clone();
-        let body = self.parts.body.as_ref().map(|b| b.bytes.clone());
+        let body = self.parts.body.as_ref().map(|b| &b.payload);
+        // A stream in the body can be sent once: such a call is not retried.
+        let resendable = body.is_none_or(Payload::can_resend);
 
         let mut retries: u32 = 0;
         loop {
@@ -654,14 +680,18 @@ where
             if let Some(h) = &retry_header {
                 request.headers_mut().insert(h.clone(), HeaderValue::from(retries));
             }
-            if let Some(b) = &body {
-                *request.body_mut() = Some(reqwest::Body::from(b.clone()));
+            if let Some(payload) = body {
+                let (content, length) = payload.open().await?;
+                if let Some(length) = length {
+                    request.headers_mut().insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                *request.body_mut() = Some(content);
             }
 
             let attempt_span = span.attempt(retries + 1);
             let started = Instant::now();
             let attempt = attempt_span.run(attempt(client.http(), request, timeout)).await;
-            let can_retry = retries < policy.max_retries;
+            let can_retry = resendable && retries < policy.max_retries;
             match attempt {
                 Attempt::Response(status, resp_headers, bytes) => {
                     let request_id =

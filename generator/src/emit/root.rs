@@ -18,6 +18,7 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
     ("retry", include_str!("../../runtime/src/retry.rs")),
     ("trace", include_str!("../../runtime/src/trace.rs")),
     ("union", include_str!("../../runtime/src/union.rs")),
+    ("upload", include_str!("../../runtime/src/upload.rs")),
     ("validate", include_str!("../../runtime/src/validate.rs")),
 ];
 
