@@ -92,6 +92,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         pub use runtime::request::{Call, RequestOptions};
         pub use runtime::response::ApiResponse;
         pub use runtime::retry::RetryPolicy;
+        pub use runtime::upload::File;
 
         impl Client {
             #builder_doc
