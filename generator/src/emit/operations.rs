@@ -175,6 +175,7 @@ pub fn operation_statics(out: &mut Source, operation: &Operation) {
         })
         .collect();
     out.line(1, format_args!("security: &[{}],", alternatives.join(", ")));
+    out.line(1, "accept: \"application/json\",");
     out.line(0, "};");
 }
 

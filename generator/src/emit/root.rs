@@ -16,6 +16,7 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
     ("request", include_str!("../../runtime/src/request.rs")),
     ("response", include_str!("../../runtime/src/response.rs")),
     ("retry", include_str!("../../runtime/src/retry.rs")),
+    ("stream", include_str!("../../runtime/src/stream.rs")),
     ("trace", include_str!("../../runtime/src/trace.rs")),
     ("union", include_str!("../../runtime/src/union.rs")),
     ("validate", include_str!("../../runtime/src/validate.rs")),
