@@ -49,8 +49,8 @@ impl<T> ApiResponse<T> {
     pub fn envelope_field<V: DeserializeOwned>(&self, name: &str) -> Option<Result<V, DecodeError>> {
         let value = self.envelope.as_ref()?.get(name)?;
         Some(serde_path_to_error::deserialize(value).map_err(|e| {
-            let inner = e.path().to_string();
-            let path = if inner == "." { name.to_owned() } else { format!("{name}.{inner}") };
+            let mut path = name.to_owned();
+            super::object::push_path(&mut path, &e.path().to_string());
             let mut error = DecodeError::new(Some(path), e.into_inner().to_string(), value.to_string().as_bytes());
             error.status = Some(self.status);
             error.request_id = self.request_id().map(str::to_owned);

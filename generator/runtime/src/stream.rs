@@ -227,8 +227,8 @@ impl Lines {
                     return Poll::Ready(Some(Err(e)));
                 }
                 Poll::Ready(None) => {
-                    self.finished = true;
-                    let tail = self.buf.split().freeze();
+                    let tail = std::mem::take(&mut self.buf).freeze();
+                    self.finish();
                     if tail.is_empty() {
                         return Poll::Ready(None);
                     }
