@@ -481,3 +481,24 @@ async fn sse_connection_cut_yields_the_error() {
     assert!(stream.next().await.unwrap().unwrap_err().is_connection());
     assert!(stream.next().await.is_none());
 }
+
+#[tokio::test]
+async fn a_streaming_call_reads_at_most_a_bounded_error_body() {
+    let server = MockServer::start().await;
+    let huge = vec![b'x'; 3 * 1024 * 1024];
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(400).set_body_bytes(huge)).mount(&server).await;
+    let client = token_client(&server.uri());
+    let err = get_zone(&client, "abc").send_stream().await.unwrap_err();
+    assert_eq!(err.api_error().unwrap().body().len(), sdk_runtime::request::STREAMING_ERROR_BODY_LIMIT);
+    // A buffered call keeps the whole error body, as before.
+    let err = get_zone(&client, "abc").await.unwrap_err();
+    assert_eq!(err.api_error().unwrap().body().len(), 3 * 1024 * 1024);
+}
+
+#[test]
+fn streams_can_move_between_tasks_and_feed_uploads() {
+    fn check<T: Send + Sync + Unpin>() {}
+    check::<ByteStream>();
+    check::<JsonLines<Line>>();
+    check::<EventStream<Line>>();
+}
