@@ -10,7 +10,21 @@ use crate::ir::naming::{self, Scope};
 use crate::pointer;
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "config",
+    "spec",
+    "credentials",
+    "http",
+    "clone",
+    "fmt",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+];
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
     BodyKind, Diagnostic, Locals, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody,
