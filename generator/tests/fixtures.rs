@@ -159,6 +159,7 @@ fn parameters_keep_their_names_and_generated_locals_yield() {
     let lib = file("src/lib.rs");
     assert!(lib.contains("resources::files::Files::new_2(self)"), "{lib}");
     assert!(lib.contains("pub fn builder_resource(&self)"), "{lib}");
+    assert!(lib.contains("pub fn delete_resource(&self)"), "{lib}");
     let types = file("src/types/mod.rs");
     for name in ["OptionType", "StringType", "ResultType", "BoxType", "Error", "Client", "Default", "FromType", "Type"]
     {

@@ -14,6 +14,7 @@ pub mod object;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod stream;
 pub mod trace;
 pub mod union;
 pub mod upload;

@@ -22,6 +22,7 @@ static UPLOAD_WORKER: OperationSpec = OperationSpec {
     method: Method::PUT,
     path_template: "/accounts/{account_id}/workers/scripts/{script_name}",
     security: ALL_AUTH,
+    accept: "application/json",
 };
 
 static PUT_VALUE: OperationSpec = OperationSpec {
@@ -29,6 +30,7 @@ static PUT_VALUE: OperationSpec = OperationSpec {
     method: Method::PUT,
     path_template: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
     security: ALL_AUTH,
+    accept: "application/json",
 };
 
 const SCRIPT_PATH: &str = "/client/v4/accounts/acc1/workers/scripts/my-worker";
