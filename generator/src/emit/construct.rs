@@ -42,7 +42,7 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
         } else if !field.required {
             out.line(3, format_args!("{rust}: None,"));
         } else {
-            let converted = matches!(field_base(field), TypeRef::String) && !is_nullable(field);
+            let converted = matches!(field_base(field), TypeRef::String | TypeRef::File) && !is_nullable(field);
             match (is_nullable(field), field.boxed, converted) {
                 (true, false, _) | (false, false, false) => out.line(3, format_args!("{rust},")),
                 (true, true, _) => out.line(3, format_args!("{rust}: {rust}.map(Box::new),")),

@@ -209,7 +209,7 @@ fn has_value(buildable: &[bool], ty: &TypeRef) -> bool {
 
 /// The type's spelling in the check crate.
 fn type_text(api: &Api, ty: &TypeRef) -> String {
-    rust_type_text(api, ty).replace("crate::types::", &format!("{SDK}::types::"))
+    rust_type_text(api, ty).replace("crate::", &format!("{SDK}::"))
 }
 
 fn builder_name(api: &Api, id: TypeId) -> String {
