@@ -21,9 +21,11 @@ pub mod types;
 pub use runtime::client::{Client, ClientBuilder, Config};
 pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
 pub use runtime::error::{TimeoutError, ValidationError};
-pub use runtime::request::{Call, RequestOptions};
+pub use runtime::request::{Call, Content, RequestOptions};
 pub use runtime::response::ApiResponse;
 pub use runtime::retry::RetryPolicy;
+pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
+pub use runtime::upload::File;
 
 impl Client {
     /// Starts building a client for the Cloudflare API.

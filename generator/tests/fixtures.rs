@@ -175,8 +175,7 @@ fn media() {
     snapshot("media");
     let generated = common::generate_fixture("media", false);
     let api = &generated.api;
-    let accept: Vec<(&str, &str)> =
-        api.operations.iter().map(|o| (o.id.as_str(), o.success.accept.as_str())).collect();
+    let accept: Vec<(&str, &str)> = api.operations.iter().map(|o| (o.id.as_str(), o.success.accept.as_str())).collect();
     assert_eq!(
         accept,
         [

@@ -14,7 +14,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 8] = ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media"];
+const FIXTURES: [&str; 8] =
+    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
@@ -37,7 +38,11 @@ fn generated_fixture_crates_compile_cleanly() {
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     add_errors_test(&workspace.join("operations"));
-    add_wiremock_test(&workspace.join("media"), "media", &std::fs::read_to_string(common::fixtures_dir().join("media.test.rs")).unwrap());
+    add_wiremock_test(
+        &workspace.join("media"),
+        "media",
+        &std::fs::read_to_string(common::fixtures_dir().join("media.test.rs")).unwrap(),
+    );
     let run = |args: &[&str], what: &str| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let output = Command::new(cargo)

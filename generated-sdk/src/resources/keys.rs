@@ -379,6 +379,7 @@ impl KeyUpdateParams {
 /// The request body of [`Keys::update`], in one of the media types it accepts.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyUpdateContent {
     /// Sent as `application/octet-stream`.
     OctetStream(crate::File),

@@ -12,6 +12,8 @@ pub mod object;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod stream;
 pub mod trace;
 pub mod union;
+pub mod upload;
 pub mod validate;

@@ -525,7 +525,9 @@ fn send_value(
             out.line(depth, send(value))
         }
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, send(value)),
-        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::File => out.line(depth, send(&format!("{REQUEST}::param_text({value})"))),
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::File => {
+            out.line(depth, send(&format!("{REQUEST}::param_text({value})")))
+        }
     }
 }
 
@@ -584,6 +586,8 @@ pub fn body_choice(out: &mut Source, api: &Api, operation: &Operation, handle: &
     );
     out.line(0, "#[derive(Debug, Clone, PartialEq)]");
     out.line(0, "#[non_exhaustive]");
+    // Variants stay unboxed so that building and matching one reads naturally.
+    out.line(0, "#[allow(clippy::large_enum_variant)]");
     out.line(0, format_args!("pub enum {name} {{"));
     for variant in variants {
         out.docs(1, &[format!("Sent as {}.", code(&variant.content_type))]);

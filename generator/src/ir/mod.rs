@@ -350,15 +350,15 @@ pub struct BodyVariant {
 }
 
 impl ResponseKind {
-/// The schema type the body decodes into, if any.
-pub fn ty(&self) -> Option<&TypeRef> {
-    match self {
-        ResponseKind::Json { ty, .. } | ResponseKind::ByContentType { ty, .. } => Some(ty),
-        ResponseKind::JsonLines { item } => Some(item),
-        ResponseKind::EventStream { data } => Some(data),
-        ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => None,
+    /// The schema type the body decodes into, if any.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseKind::Json { ty, .. } | ResponseKind::ByContentType { ty, .. } => Some(ty),
+            ResponseKind::JsonLines { item } => Some(item),
+            ResponseKind::EventStream { data } => Some(data),
+            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => None,
+        }
     }
-}
 }
 
 /// What a successful call returns.

@@ -62,7 +62,7 @@ impl<'a> Scripts<'a> {
             ScriptUpdateContent::Multipart(value) => {
                 parts.multipart_from(value);
             }
-            ScriptUpdateContent::Javascript2(value) => {
+            ScriptUpdateContent::TextJavascript(value) => {
                 parts.text_body("text/javascript", value.clone());
             }
         }
@@ -112,13 +112,14 @@ impl ScriptUpdateParams {
 /// The request body of [`Scripts::update`], in one of the media types it accepts.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ScriptUpdateContent {
     /// Sent as `application/javascript`.
     Javascript(crate::File),
     /// Sent as `multipart/form-data`.
     Multipart(crate::types::ScriptUpdateMultipartBody),
     /// Sent as `text/javascript`.
-    Javascript2(String),
+    TextJavascript(String),
 }
 
 impl From<crate::File> for ScriptUpdateContent {
@@ -135,7 +136,7 @@ impl From<crate::types::ScriptUpdateMultipartBody> for ScriptUpdateContent {
 
 impl From<String> for ScriptUpdateContent {
     fn from(value: String) -> Self {
-        Self::Javascript2(value)
+        Self::TextJavascript(value)
     }
 }
 

@@ -365,7 +365,9 @@ impl<'a> OperationContext<'a> {
         let kind = match media.as_slice() {
             [] => match preferred_media(&body.content) {
                 // A media type that is not one (`string`): sent as given.
-                Some((content_type, media)) => self.body_kind(content_type, media, &at, &format!("{stem}Body"), types)?,
+                Some((content_type, media)) => {
+                    self.body_kind(content_type, media, &at, &format!("{stem}Body"), types)?
+                }
                 None => return Ok(None),
             },
             [(content_type, media)] => self.body_kind(content_type, media, &at, &format!("{stem}Body"), types)?,
@@ -516,7 +518,8 @@ impl<'a> OperationContext<'a> {
             let all: Vec<&str> = media.iter().map(|(ct, _)| *ct).collect();
             return Ok((accept_of(&all), kind));
         }
-        let all: Vec<&str> = if media.is_empty() { vec![content_type] } else { media.iter().map(|(ct, _)| *ct).collect() };
+        let all: Vec<&str> =
+            if media.is_empty() { vec![content_type] } else { media.iter().map(|(ct, _)| *ct).collect() };
         let kind = if media.len() > 1 {
             if all.iter().all(|ct| media_essence(ct).starts_with("text/") && media_essence(ct) != "text/event-stream") {
                 ResponseKind::Text
@@ -594,7 +597,11 @@ fn media_essence(content_type: &str) -> String {
 fn is_json_lines(essence: &str) -> bool {
     matches!(
         essence,
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/x-jsonlines" | "application/jsonlines"
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
     )
 }
 

@@ -301,15 +301,14 @@ impl<'a> TypeLowerer<'a> {
             _ => TypeRef::Json,
         };
         let extra_name = scope.claim("extra");
-        let mut def =
-            StructDef {
-                fields,
-                extra_name,
-                extra_ty,
-                constructor: String::new(),
-                extra_setter: String::new(),
-                multipart: None,
-            };
+        let mut def = StructDef {
+            fields,
+            extra_name,
+            extra_ty,
+            constructor: String::new(),
+            extra_setter: String::new(),
+            multipart: None,
+        };
         naming::struct_methods(&mut def);
         self.define(id, name, pointer, view.doc(), TypeKind::Struct(def));
         self.deprecate(id, view);
