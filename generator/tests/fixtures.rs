@@ -164,9 +164,34 @@ fn parameters_keep_their_names_and_generated_locals_yield() {
     let lib = file("src/lib.rs");
     assert!(lib.contains("resources::files::Files::new_2(self)"), "{lib}");
     assert!(lib.contains("pub fn builder_resource(&self)"), "{lib}");
+    assert!(lib.contains("pub fn delete_resource(&self)"), "{lib}");
     let types = file("src/types/mod.rs");
     for name in ["OptionType", "StringType", "ResultType", "BoxType", "Error", "Client", "Default", "FromType", "Type"]
     {
         assert!(types.contains(&format!("::{name};")), "type `{name}` missing:\n{types}");
     }
+}
+
+/// Media types: a multipart body with files and JSON parts, a body accepted in several media
+/// types (an enum), an octet-stream upload and download, NDJSON and server-sent events, and a
+/// response in several media types chosen by its `Content-Type`.
+#[test]
+fn media() {
+    snapshot("media");
+    let generated = common::generate_fixture("media", false);
+    let api = &generated.api;
+    let accept: Vec<(&str, &str)> = api.operations.iter().map(|o| (o.id.as_str(), o.success.accept.as_str())).collect();
+    assert_eq!(
+        accept,
+        [
+            ("scripts-upload", "application/json"),
+            ("documents-upload", "application/json"),
+            ("settings-patch", "*/*"),
+            ("blobs-get", "application/octet-stream"),
+            ("blobs-put", "*/*"),
+            ("rows-export", "application/x-ndjson"),
+            ("events-watch", "text/event-stream"),
+            ("reports-get", "application/json, application/pdf, text/csv"),
+        ]
+    );
 }

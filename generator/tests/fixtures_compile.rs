@@ -16,8 +16,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 8] =
-    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "pagination"];
+const FIXTURES: [&str; 9] =
+    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media", "pagination"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
@@ -40,6 +40,12 @@ fn generated_fixture_crates_compile_cleanly() {
         .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     add_errors_test(&workspace.join("operations"));
+    add_wiremock_test(
+        &workspace.join("media"),
+        "media",
+        &std::fs::read_to_string(common::fixtures_dir().join("media.test.rs")).unwrap(),
+    );
+    // The pagination fixture's own configuration lists wiremock among its dev-dependencies.
     let pages_test = workspace.join("pagination/tests/pages.rs");
     std::fs::create_dir_all(pages_test.parent().unwrap()).unwrap();
     std::fs::write(pages_test, include_str!("fixtures/pagination.pages.rs")).unwrap();
@@ -68,8 +74,21 @@ fn generated_fixture_crates_compile_cleanly() {
     assert!(!output.contains("PWNED"), "a hostile payload ran:\n{output}");
     let output = run(&["test", "-p", "fixture-operations", "--test", "errors"], "fail the one-error-type test");
     assert!(output.contains("1 passed"), "the one-error-type test did not run:\n{output}");
+    let output = run(&["test", "-p", "fixture-media", "--test", "media"], "fail the media test");
+    assert!(output.contains("8 passed"), "the media tests did not all run:\n{output}");
     let output = run(&["test", "-p", "fixture-pagination", "--test", "pages"], "fail the paging tests");
     assert!(output.contains("test result: ok. 14 passed"), "the paging tests did not all run:\n{output}");
+}
+
+/// Adds `tests/<name>.rs` to a fixture crate, with wiremock among its dev-dependencies.
+fn add_wiremock_test(krate: &Path, name: &str, text: &str) {
+    let manifest = krate.join("Cargo.toml");
+    let toml = std::fs::read_to_string(&manifest).unwrap();
+    assert!(toml.contains("[dev-dependencies]\n"), "{toml}");
+    let toml = toml.replacen("[dev-dependencies]\n", "[dev-dependencies]\nwiremock = \"0.6\"\n", 1);
+    std::fs::write(&manifest, toml).unwrap();
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    std::fs::write(krate.join(format!("tests/{name}.rs")), text).unwrap();
 }
 
 /// A user's test crate file in the `operations` fixture: one function returning
@@ -78,13 +97,7 @@ fn generated_fixture_crates_compile_cleanly() {
 /// against wiremock (added to the crate's dev-dependencies; it is in this repository's
 /// `Cargo.lock`).
 fn add_errors_test(krate: &Path) {
-    let manifest = krate.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.contains("[dev-dependencies]\n"), "{text}");
-    let text = text.replacen("[dev-dependencies]\n", "[dev-dependencies]\nwiremock = \"0.6\"\n", 1);
-    std::fs::write(&manifest, text).unwrap();
-    std::fs::create_dir_all(krate.join("tests")).unwrap();
-    std::fs::write(krate.join("tests/errors.rs"), ERRORS_TEST).unwrap();
+    add_wiremock_test(krate, "errors", ERRORS_TEST);
 }
 
 const ERRORS_TEST: &str = r#"//! One error type across operations with different error bodies.

@@ -744,7 +744,7 @@ fn mutate(document: &mut Value, position: &[Step], text: &str) {
 #[test]
 fn mutated_public_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let text = std::fs::read_to_string(root.join("spec/cloudflare-active-session.yaml")).unwrap();
+    let text = std::fs::read_to_string(root.join("spec/cloudflare-fragment.yaml")).unwrap();
     let original: Value = serde_yaml::from_str(&text).unwrap();
     let config_path = root.join("spec/codegen.toml");
     let config = sdkgen::Config::parse(&std::fs::read_to_string(&config_path).unwrap(), &config_path).unwrap();

@@ -239,13 +239,13 @@ fn every_fixture_parses_and_passes_the_oracle() {
 #[test]
 fn cloudflare_extract_parses_and_passes_the_oracle() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let spec = root.join("spec/cloudflare-active-session.yaml");
+    let spec = root.join("spec/cloudflare-fragment.yaml");
     let config_path = root.join("spec/codegen.toml");
     let config = Config::parse(&std::fs::read_to_string(&config_path).unwrap(), &config_path).unwrap();
     let loaded = sdkgen::load::load_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
     let options = Options {
         provenance: Provenance {
-            spec: "spec/cloudflare-active-session.yaml".into(),
+            spec: "spec/cloudflare-fragment.yaml".into(),
             command: "cargo test -p sdkgen".into(),
             crate_path: "generated-sdk".into(),
         },
@@ -253,5 +253,5 @@ fn cloudflare_extract_parses_and_passes_the_oracle() {
         lenient: false,
     };
     let generated = sdkgen::generate(&loaded, &config, &options).unwrap_or_else(|e| panic!("{e}"));
-    assert_generated_clean(&generated, "spec/cloudflare-active-session.yaml");
+    assert_generated_clean(&generated, "spec/cloudflare-fragment.yaml");
 }

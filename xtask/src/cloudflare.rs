@@ -96,6 +96,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             report.push_str(&format!("{kind}\t{}\t{}\n", diagnostic.pointer, diagnostic.message));
         }
     }
+    media_report(api);
     sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
     // Pin the crate's dependencies to the versions this repository tests with.
     std::fs::copy(crate::project_root().join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
@@ -205,6 +206,65 @@ pub(crate) fn peak_child_rss_kib() -> i64 {
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
         usage.ru_maxrss
     }
+}
+
+/// How the operations send and receive bodies: media-type choices, multipart bodies and the
+/// files in them, raw uploads, and each way a success body is decoded.
+fn media_report(api: &sdkgen::ir::Api) {
+    use sdkgen::ir::{BodyKind, ResponseKind, TypeKind, TypeRef};
+    let mut bodies: BTreeMap<&str, usize> = BTreeMap::new();
+    let count = |kind: &BodyKind, bodies: &mut BTreeMap<&str, usize>| {
+        let name = match kind {
+            BodyKind::Json { .. } => "json",
+            BodyKind::Form { .. } => "form",
+            BodyKind::Multipart { .. } => "multipart",
+            BodyKind::Text { .. } => "text",
+            BodyKind::Bytes { .. } => "bytes (File)",
+            BodyKind::Choice { .. } => "several media types (enum)",
+        };
+        *bodies.entry(name).or_default() += 1;
+    };
+    for operation in &api.operations {
+        let Some(body) = operation.params.as_ref().and_then(|p| p.body.as_ref()) else { continue };
+        count(&body.kind, &mut bodies);
+        if let BodyKind::Choice { variants, .. } = &body.kind {
+            variants.iter().for_each(|v| count(&v.kind, &mut bodies));
+        }
+    }
+    let mut responses: BTreeMap<&str, usize> = BTreeMap::new();
+    for operation in &api.operations {
+        let name = match &operation.success.kind {
+            ResponseKind::Json { unwrap: Some(_), .. } => "json (unwrapped envelope)",
+            ResponseKind::Json { .. } => "json",
+            ResponseKind::Text => "text",
+            ResponseKind::Bytes => "bytes",
+            ResponseKind::Empty => "empty",
+            ResponseKind::JsonLines { .. } => "ndjson stream",
+            ResponseKind::EventStream { .. } => "server-sent events",
+            ResponseKind::ByContentType { .. } => "by content type",
+        };
+        *responses.entry(name).or_default() += 1;
+    }
+    let multipart_files = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(body) if body.multipart.is_some() => Some(body),
+            _ => None,
+        })
+        .map(|body| {
+            body.fields
+                .iter()
+                .filter(|f| match &f.ty {
+                    TypeRef::File => true,
+                    TypeRef::Array(item) => **item == TypeRef::File,
+                    _ => false,
+                })
+                .count()
+        })
+        .sum::<usize>();
+    eprintln!("request bodies (choice variants counted too): {bodies:?}; file properties in multipart bodies: {multipart_files}");
+    eprintln!("success responses: {responses:?}");
 }
 
 #[cfg(test)]

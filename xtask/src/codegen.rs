@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check]`: re-extract `spec/cloudflare-active-session.yaml` from the
+//! `cargo xtask codegen [--check]`: re-extract `spec/cloudflare-fragment.yaml` from the
 //! pinned Cloudflare document and regenerate `generated-sdk/` from it, or verify both.
 
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use sdkgen::{Options, Provenance};
 
 /// The spec fragment the committed SDK is generated from, relative to the root.
-pub const SPEC: &str = "spec/cloudflare-active-session.yaml";
+pub const SPEC: &str = "spec/cloudflare-fragment.yaml";
 /// The generator configuration, relative to the root.
 pub const CONFIG: &str = "spec/codegen.toml";
 /// The generated crate, relative to the root.
@@ -14,7 +14,22 @@ pub const OUT: &str = "generated-sdk";
 /// The command users run to regenerate.
 pub const COMMAND: &str = "cargo xtask codegen";
 /// The operations [`SPEC`] holds, extracted from the pinned document with everything they reference.
-pub const EXTRACT_OPERATIONS: &[&str] = &["zero-trust-users-get-active-session"];
+///
+/// Beside the first target (one active session), they cover what the README shows and the
+/// SDK's own tests drive: paginated lists (zones, DNS records, KV keys), a Worker upload
+/// (multipart with files), KV values (octet-stream and multipart uploads, downloads), a
+/// server-sent-events response (queue metrics) and an NDJSON response (Analytics Engine SQL).
+pub const EXTRACT_OPERATIONS: &[&str] = &[
+    "zero-trust-users-get-active-session",
+    "zones-get",
+    "dns-records-for-a-zone-list-dns-records",
+    "workers-kv-namespace-list-a-namespace'-s-keys",
+    "workers-kv-namespace-read-key-value-pair",
+    "workers-kv-namespace-write-key-value-pair-with-metadata",
+    "worker-script-upload-worker-module",
+    "queues-get-metrics",
+    "analytics-engine-sql-query-post",
+];
 
 /// [`SPEC`] as `sdkgen extract` makes it from the pinned Cloudflare document.
 pub fn extract() -> Result<String, String> {

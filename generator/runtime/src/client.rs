@@ -5,10 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::Url;
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use super::auth::{ApiSpec, Credentials, Secret};
 use super::error::{ConfigError, Error};
+use super::request::Call;
 use super::retry::{RetryPolicy, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRIES};
 
 /// Default per-attempt timeout.
@@ -74,6 +77,54 @@ impl Client {
     /// The underlying HTTP client.
     pub fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+}
+
+/// Requests to endpoints the API description does not have, with the client's base URL,
+/// credentials (the API's default security alternatives), retries and errors. The answer is
+/// decoded as JSON into the caller's type (`serde_json::Value` for anything, `()` or
+/// `Option<_>` for an empty answer).
+///
+/// The path is relative to the base URL and may carry a query string (`/zones?per_page=5`);
+/// an absolute URL, a `.` or `..` segment, or anything else that would leave the base URL
+/// fails the call with a validation error before anything is sent. Errors name the request
+/// as `GET /path`.
+impl Client {
+    /// A `GET` request.
+    pub fn get<T: DeserializeOwned + Send + 'static>(&self, path: &str) -> Call<'_, T> {
+        Call::custom(self, Method::GET, path, None::<&()>)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete<T: DeserializeOwned + Send + 'static>(&self, path: &str) -> Call<'_, T> {
+        Call::custom(self, Method::DELETE, path, None::<&()>)
+    }
+
+    /// A `POST` request with a JSON body.
+    pub fn post<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Call<'_, T> {
+        Call::custom(self, Method::POST, path, Some(body))
+    }
+
+    /// A `PUT` request with a JSON body.
+    pub fn put<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Call<'_, T> {
+        Call::custom(self, Method::PUT, path, Some(body))
+    }
+
+    /// A `PATCH` request with a JSON body.
+    pub fn patch<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Call<'_, T> {
+        Call::custom(self, Method::PATCH, path, Some(body))
     }
 }
 

@@ -229,8 +229,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The `operationId` of the operation that failed.
-    pub operation_id: &'static str,
+    /// The `operationId` of the operation that failed (`GET /path` for a request sent
+    /// with the client's `get`/`post`/... methods).
+    pub operation_id: std::borrow::Cow<'static, str>,
     body: Bytes,
     json: Option<Value>,
 }
@@ -238,14 +239,14 @@ pub struct ApiError {
 impl ApiError {
     /// Creates an API error for operation `operation_id` from the response.
     pub fn new(
-        operation_id: &'static str,
+        operation_id: impl Into<std::borrow::Cow<'static, str>>,
         status: StatusCode,
         request_id: Option<String>,
         headers: HeaderMap,
         body: Bytes,
     ) -> Self {
         let json = serde_json::from_slice(&body).ok();
-        ApiError { status, request_id, headers, operation_id, body, json }
+        ApiError { status, request_id, headers, operation_id: operation_id.into(), body, json }
     }
 
     /// The raw response body.

@@ -15,6 +15,8 @@ pub mod page;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod stream;
 pub mod trace;
 pub mod union;
+pub mod upload;
 pub mod validate;

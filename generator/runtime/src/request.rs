@@ -2,6 +2,7 @@
 //! [`RequestOptions`], the [`Call`] returned by every generated operation,
 //! and the body [`Decoder`]s.
 
+use std::borrow::Cow;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -17,7 +18,9 @@ use super::client::{looks_secret, Client};
 use super::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error, TimeoutError, ValidationError};
 use super::response::{header_value, ApiResponse};
 use super::retry::should_retry_response;
+use super::stream::{ByteStream, EventStream, JsonLines};
 use super::trace::{CallSpan, Outcome};
+use super::upload::{File, Form, Payload, ToMultipart};
 
 /// Static description of one operation, one `static` per generated method.
 #[derive(Debug)]
@@ -34,6 +37,8 @@ pub struct OperationSpec {
     /// Empty means the operation sends no credentials. An empty alternative
     /// (`&[]`) means "credentials optional".
     pub security: &'static [&'static [&'static str]],
+    /// The `Accept` header sent (e.g. `application/json`, `application/x-ndjson`, `*/*`).
+    pub accept: &'static str,
 }
 
 /// Characters left as-is in a path segment: RFC 3986 "unreserved". Anything
@@ -85,11 +90,12 @@ impl PathBuilder {
     }
 }
 
-/// The body of a request, kept as bytes so retries can resend it.
+/// The body of a request: bytes, or files and streams read while it is sent
+/// (see [`super::upload`]). Everything but a stream can be sent again on a retry.
 #[derive(Debug, Clone)]
 struct Body {
     content_type: String,
-    bytes: Bytes,
+    payload: Payload,
 }
 
 /// Everything an operation contributes to a request: path, query, headers,
@@ -122,9 +128,42 @@ impl RequestParts {
 
     /// Sets a JSON body; a serialization failure becomes a validation error.
     pub fn json_body<B: serde::Serialize>(&mut self, body: &B) {
+        self.json_body_as("application/json", body);
+    }
+
+    /// Sets a JSON body sent as another JSON media type (e.g.
+    /// `application/merge-patch+json`); a serialization failure becomes a validation error.
+    pub fn json_body_as<B: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &B) {
         match serde_json::to_vec(body) {
-            Ok(v) => self.set_body("application/json", Bytes::from(v)),
+            Ok(v) => self.set_body(content_type, Bytes::from(v)),
             Err(e) => self.errors.push(ValidationError::new("body", format!("cannot serialize: {e}"))),
+        }
+    }
+
+    /// Sets the whole body to one file (an `application/octet-stream` upload and
+    /// the like). The file's own content type wins over `content_type`. A path is
+    /// read while the request is sent and a stream is sent as it comes, neither
+    /// buffered whole; a stream body makes the call non-retryable.
+    pub fn file_body(&mut self, content_type: &'static str, file: &File) {
+        let content_type = file.mime_type().unwrap_or(content_type);
+        self.body = Some(Body { content_type: content_type.to_owned(), payload: Payload::file(file) });
+    }
+
+    /// Sets a `multipart/form-data` body; a problem recorded while building the
+    /// form becomes a validation error.
+    pub fn multipart(&mut self, form: Form) {
+        match form.encode() {
+            Ok((content_type, payload)) => self.body = Some(Body { content_type, payload }),
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body from a value's parts (see [`ToMultipart`]).
+    pub fn multipart_from<B: ToMultipart + ?Sized>(&mut self, body: &B) {
+        let mut form = Form::new();
+        match body.to_multipart(&mut form) {
+            Ok(()) => self.multipart(form),
+            Err(e) => self.errors.push(e),
         }
     }
 
@@ -157,27 +196,16 @@ impl RequestParts {
     /// Sets a `multipart/form-data` body with one text part per top-level field of `body`
     /// (see [`field_pairs`]).
     pub fn multipart_body<B: serde::Serialize>(&mut self, body: &B) {
-        let pairs = match field_pairs(body) {
-            Ok(pairs) => pairs,
-            Err(reason) => return self.errors.push(ValidationError::new("body", reason)),
-        };
-        // A boundary that cannot occur in the parts: random, and checked anyway.
-        let boundary = loop {
-            let candidate = format!("sdk-boundary-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-            if !pairs.iter().any(|(k, v)| k.contains(&candidate) || v.contains(&candidate)) {
-                break candidate;
+        match field_pairs(body) {
+            Ok(pairs) => {
+                let mut form = Form::new();
+                for (name, value) in pairs {
+                    form.text(name, value);
+                }
+                self.multipart(form);
             }
-        };
-        let mut out = String::new();
-        for (name, value) in &pairs {
-            // Quotes and line breaks in a field name would end the header early.
-            let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
-            out.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            ));
+            Err(reason) => self.errors.push(ValidationError::new("body", reason)),
         }
-        out.push_str(&format!("--{boundary}--\r\n"));
-        self.set_body(&format!("multipart/form-data; boundary={boundary}"), Bytes::from(out));
     }
 
     /// Records a validation error; the call will fail without sending.
@@ -191,7 +219,7 @@ impl RequestParts {
     }
 
     fn set_body(&mut self, content_type: &str, bytes: Bytes) {
-        self.body = Some(Body { content_type: content_type.to_owned(), bytes });
+        self.body = Some(Body { content_type: content_type.to_owned(), payload: Payload::Bytes(bytes) });
     }
 }
 
@@ -285,15 +313,64 @@ impl RequestOptions {
     }
 }
 
-/// Signature of a body decoder: the body and the optional envelope field to
+/// Signature of a plain body decoder: the body and the optional envelope field to
 /// unwrap (e.g. `"result"`).
 pub type DecodeFn<T> = fn(&Bytes, Option<&'static str>) -> Result<T, DecodeError>;
 
-/// How a 2xx body becomes `T`: a [`DecodeFn`] plus the envelope field to
-/// unwrap (if any). Generated code typically uses
-/// `Decoder::new(decode_json::<Zone>, Some("result"))`.
+/// The top-level fields of a JSON envelope other than the unwrapped one
+/// (`result_info`, `messages`, ...).
+pub type Envelope = serde_json::Map<String, serde_json::Value>;
+
+/// A whole 2xx response as a buffered decoder sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'r> {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: &'r HeaderMap,
+    /// The whole body.
+    pub body: &'r Bytes,
+}
+
+impl Received<'_> {
+    /// The media type of the `Content-Type` header, lowercased and without parameters
+    /// (`application/json` for `application/json; charset=utf-8`); `None` when absent.
+    pub fn media_type(&self) -> Option<String> {
+        let value = header_value(self.headers, "content-type")?;
+        let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        (!essence.is_empty()).then_some(essence)
+    }
+
+    /// Whether the response has no body: 204, 205, or zero bytes (e.g. `Content-Length: 0`).
+    pub fn is_empty(&self) -> bool {
+        matches!(self.status.as_u16(), 204 | 205) || self.body.is_empty()
+    }
+}
+
+/// Whether a media type (lowercase, without parameters) is JSON: `application/json`,
+/// `text/json` or any `+json` type (`application/problem+json`).
+pub fn is_json_media_type(media_type: &str) -> bool {
+    media_type == "application/json" || media_type == "text/json" || media_type.ends_with("+json")
+}
+
+/// Decodes a whole response, and returns the envelope siblings when a field was unwrapped.
+type ReceivedFn<T> = fn(&Received<'_>, Option<&'static str>) -> Result<(T, Option<Envelope>), DecodeError>;
+
+/// How a decoder reads the body.
+enum Read<T> {
+    /// A [`DecodeFn`] over the whole body.
+    Plain(DecodeFn<T>),
+    /// A decoder of the whole response (it sees the `Content-Type`).
+    Received(ReceivedFn<T>),
+    /// The body is not read: `T` wraps the stream (it returns when the headers arrive).
+    Streaming(fn(ByteStream) -> T),
+}
+
+/// How a 2xx response becomes `T`: read whole and decoded (by its `Content-Type`, from
+/// JSON unwrapping an envelope field if any), or handed over as a stream. Generated code
+/// uses the named constructors, e.g. `Decoder::json_field("result")`.
 pub struct Decoder<T> {
-    func: DecodeFn<T>,
+    read: Read<T>,
     unwrap: Option<&'static str>,
 }
 
@@ -303,40 +380,75 @@ impl<T> Clone for Decoder<T> {
     }
 }
 impl<T> Copy for Decoder<T> {}
+impl<T> Clone for Read<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Read<T> {}
 
 impl<T> std::fmt::Debug for Decoder<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decoder").field("unwrap", &self.unwrap).finish_non_exhaustive()
+        f.debug_struct("Decoder")
+            .field("unwrap", &self.unwrap)
+            .field("streaming", &self.is_streaming())
+            .finish_non_exhaustive()
     }
 }
 
 impl<T> Decoder<T> {
     /// A decoder from a function and the field to unwrap.
     pub const fn new(func: DecodeFn<T>, unwrap: Option<&'static str>) -> Self {
-        Decoder { func, unwrap }
+        Decoder { read: Read::Plain(func), unwrap }
     }
 
-    /// Runs the decoder.
+    /// Whether this decoder streams the body instead of reading it whole.
+    pub fn is_streaming(&self) -> bool {
+        matches!(self.read, Read::Streaming(_))
+    }
+
+    /// Runs the decoder over a whole body (as if received with status 200 and no
+    /// `Content-Type`; a streaming decoder streams it as one chunk).
     pub fn decode(&self, body: &Bytes) -> Result<T, DecodeError> {
-        (self.func)(body, self.unwrap)
+        let headers = HeaderMap::new();
+        self.decode_received(&Received { status: StatusCode::OK, headers: &headers, body }).map(|(value, _)| value)
+    }
+
+    /// Runs the decoder over a whole response; also returns the envelope siblings when
+    /// a field was unwrapped from a JSON body.
+    pub fn decode_received(&self, received: &Received<'_>) -> Result<(T, Option<Envelope>), DecodeError> {
+        match self.read {
+            Read::Plain(func) => func(received.body, self.unwrap).map(|value| (value, None)),
+            Read::Received(func) => func(received, self.unwrap),
+            Read::Streaming(wrap) => Ok((wrap(ByteStream::from_bytes(received.body.clone())), None)),
+        }
     }
 }
 
 impl<T: DeserializeOwned> Decoder<T> {
-    /// JSON decoding of the whole body.
+    /// JSON decoding of the whole body (see [`Decoder::json_field`] for empty bodies and
+    /// content types).
     pub const fn json() -> Self {
-        Decoder::new(decode_json::<T>, None)
+        Decoder { read: Read::Received(json_received::<T>), unwrap: None }
     }
-    /// JSON decoding of one field of the top-level object (e.g. `result`).
+
+    /// JSON decoding of one field of the top-level object (e.g. `result`); the other
+    /// top-level fields stay reachable through `ApiResponse::envelope`.
+    ///
+    /// An empty body (204, 205 or zero bytes) decodes as JSON `null` when `T` accepts it
+    /// (`Option`, `()`, `serde_json::Value`), else fails saying the body was empty. A body
+    /// whose `Content-Type` is not JSON is still tried as JSON (servers mislabel JSON), and a
+    /// failure names the content type (an HTML error page from a proxy, say).
     pub const fn json_field(field: &'static str) -> Self {
-        Decoder::new(decode_json::<T>, Some(field))
+        Decoder { read: Read::Received(json_received::<T>), unwrap: Some(field) }
     }
 }
 
 impl<T: DeserializeOwned + Default> Decoder<T> {
-    /// Like [`Decoder::json_field`], but an absent or `null` field gives `T::default()`.
+    /// Like [`Decoder::json_field`], but an absent or `null` field, or an empty body, gives
+    /// `T::default()`.
     pub const fn json_field_or_default(field: &'static str) -> Self {
-        Decoder::new(decode_json_or_default::<T>, Some(field))
+        Decoder { read: Read::Received(json_or_default_received::<T>), unwrap: Some(field) }
     }
 }
 
@@ -355,10 +467,143 @@ impl Decoder<String> {
 }
 
 impl Decoder<Bytes> {
-    /// The raw body.
+    /// The raw body, read whole (see [`Decoder::stream`] for large bodies).
     pub const fn bytes() -> Self {
         Decoder::new(decode_bytes, None)
     }
+}
+
+impl Decoder<ByteStream> {
+    /// The raw body as a stream of chunks; the call returns when the headers arrive.
+    pub const fn stream() -> Self {
+        Decoder { read: Read::Streaming(std::convert::identity), unwrap: None }
+    }
+}
+
+impl<U: DeserializeOwned> Decoder<JsonLines<U>> {
+    /// A newline-delimited JSON body as a stream of `U`; the call returns when the headers
+    /// arrive.
+    pub const fn ndjson() -> Self {
+        Decoder { read: Read::Streaming(ByteStream::ndjson::<U>), unwrap: None }
+    }
+}
+
+impl<U: DeserializeOwned + 'static> Decoder<EventStream<U>> {
+    /// A `text/event-stream` body as a stream of events with data `U`; the call returns when
+    /// the headers arrive.
+    pub const fn sse() -> Self {
+        Decoder { read: Read::Streaming(ByteStream::sse::<U>), unwrap: None }
+    }
+}
+
+impl<U: DeserializeOwned> Decoder<Content<U>> {
+    /// For operations that answer with several media types: the body by its actual
+    /// `Content-Type` (see [`Content`]); JSON unwraps `unwrap` when given.
+    pub const fn by_content_type(unwrap: Option<&'static str>) -> Self {
+        Decoder { read: Read::Received(content_received::<U>), unwrap }
+    }
+}
+
+/// A body decoded by its `Content-Type`, for operations that declare several media types.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Content<U> {
+    /// A JSON body (`application/json`, `text/json`, `*/*+json`), decoded as `U`.
+    Json(U),
+    /// A textual body: `text/*`, XML, JavaScript, YAML, form data (when it is UTF-8).
+    Text(String),
+    /// Anything else, or no `Content-Type` (taken as `application/octet-stream`).
+    Binary {
+        /// The media type received, with its parameters.
+        content_type: String,
+        /// The body.
+        bytes: Bytes,
+    },
+}
+
+fn is_text_media_type(media_type: &str) -> bool {
+    media_type.starts_with("text/")
+        || media_type.ends_with("+xml")
+        || media_type.ends_with("+yaml")
+        || matches!(
+            media_type,
+            "application/xml"
+                | "application/javascript"
+                | "application/ecmascript"
+                | "application/yaml"
+                | "application/x-yaml"
+                | "application/x-www-form-urlencoded"
+        )
+}
+
+fn content_received<U: DeserializeOwned>(
+    received: &Received<'_>,
+    unwrap: Option<&'static str>,
+) -> Result<(Content<U>, Option<Envelope>), DecodeError> {
+    let media_type = received.media_type();
+    match media_type.as_deref() {
+        Some(json) if is_json_media_type(json) => {
+            json_received::<U>(received, unwrap).map(|(value, envelope)| (Content::Json(value), envelope))
+        }
+        Some(text) if is_text_media_type(text) => match std::str::from_utf8(received.body) {
+            Ok(body) => Ok((Content::Text(body.to_owned()), None)),
+            Err(_) => Ok((binary(received), None)),
+        },
+        _ => Ok((binary(received), None)),
+    }
+}
+
+fn binary<U>(received: &Received<'_>) -> Content<U> {
+    let content_type = header_value(received.headers, "content-type").unwrap_or("application/octet-stream");
+    Content::Binary { content_type: content_type.to_owned(), bytes: received.body.clone() }
+}
+
+/// JSON by the rules of [`Decoder::json_field`].
+fn json_received<T: DeserializeOwned>(
+    received: &Received<'_>,
+    unwrap: Option<&'static str>,
+) -> Result<(T, Option<Envelope>), DecodeError> {
+    if received.is_empty() {
+        let value = serde_json::from_slice(b"null").map_err(|_| empty_body_error(received))?;
+        return Ok((value, unwrap.map(|_| Envelope::new())));
+    }
+    let decoded = match unwrap {
+        None => decode_json(received.body, None).map(|value| (value, None)),
+        Some(field) => {
+            let mut envelope = Envelope::new();
+            let seed = FieldSeed { field, or_default: None, envelope: Some(&mut envelope), _marker: PhantomData };
+            decode_field(received.body, seed).map(|value| (value, Some(envelope)))
+        }
+    };
+    decoded.map_err(|e| name_content_type(e, received))
+}
+
+/// JSON by the rules of [`Decoder::json_field_or_default`].
+fn json_or_default_received<T: DeserializeOwned + Default>(
+    received: &Received<'_>,
+    unwrap: Option<&'static str>,
+) -> Result<(T, Option<Envelope>), DecodeError> {
+    let Some(field) = unwrap else { return json_received(received, None) };
+    if received.is_empty() {
+        return Ok((T::default(), Some(Envelope::new())));
+    }
+    let mut envelope = Envelope::new();
+    let seed = FieldSeed { field, or_default: Some(T::default), envelope: Some(&mut envelope), _marker: PhantomData };
+    let value = decode_field(received.body, seed).map_err(|e| name_content_type(e, received))?;
+    Ok((value, Some(envelope)))
+}
+
+fn empty_body_error(received: &Received<'_>) -> DecodeError {
+    let message = format!("the response body is empty (HTTP {}) but a JSON value was expected", received.status);
+    DecodeError::new(None, message, b"")
+}
+
+/// A JSON failure on a body labelled as something else says so.
+fn name_content_type(mut error: DecodeError, received: &Received<'_>) -> DecodeError {
+    if let Some(media_type) = received.media_type().filter(|m| !is_json_media_type(m)) {
+        error.message = format!("expected JSON but the response's Content-Type is `{media_type}`: {}", error.message);
+    }
+    error
 }
 
 /// Decodes JSON. With `unwrap = Some(field)`, decodes that field of the
@@ -375,12 +620,12 @@ pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static st
             de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
             Ok(value)
         }
-        Some(field) => decode_field(body, FieldSeed { field, or_default: None, _marker: PhantomData }),
+        Some(field) => decode_field(body, FieldSeed { field, or_default: None, envelope: None, _marker: PhantomData }),
     }
 }
 
 /// Runs a [`FieldSeed`] over the whole body, tracking the JSON path for errors.
-fn decode_field<T: DeserializeOwned>(body: &Bytes, seed: FieldSeed<T>) -> Result<T, DecodeError> {
+fn decode_field<T: DeserializeOwned>(body: &Bytes, seed: FieldSeed<'_, T>) -> Result<T, DecodeError> {
     let field = seed.field;
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
@@ -410,19 +655,23 @@ pub fn decode_json_or_default<T: DeserializeOwned + Default>(
 ) -> Result<T, DecodeError> {
     match unwrap {
         None => decode_json(body, None),
-        Some(field) => decode_field(body, FieldSeed { field, or_default: Some(T::default), _marker: PhantomData }),
+        Some(field) => {
+            decode_field(body, FieldSeed { field, or_default: Some(T::default), envelope: None, _marker: PhantomData })
+        }
     }
 }
 
 /// Decodes one field of a JSON object straight from the bytes, skipping the other fields
-/// without building them (no intermediate `serde_json::Value` tree).
-struct FieldSeed<T> {
+/// without building them (no intermediate `serde_json::Value` tree), or, with `envelope`,
+/// keeping the other fields there as JSON (they are small next to the unwrapped one).
+struct FieldSeed<'e, T> {
     field: &'static str,
     or_default: Option<fn() -> T>,
+    envelope: Option<&'e mut Envelope>,
     _marker: PhantomData<fn() -> T>,
 }
 
-impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for FieldSeed<T> {
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for FieldSeed<'_, T> {
     type Value = T;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
@@ -430,14 +679,14 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for FieldS
     }
 }
 
-impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<T> {
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<'_, T> {
     type Value = T;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "a JSON object with field `{}`", self.field)
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<T, A::Error> {
         let mut found: Option<Option<T>> = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.field && found.is_none() {
@@ -446,6 +695,8 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for FieldSeed<T> {
                     Some(_) => map.next_value::<Option<T>>()?,
                     None => Some(map.next_value::<T>()?),
                 });
+            } else if let Some(envelope) = self.envelope.as_deref_mut().filter(|_| key != self.field) {
+                envelope.insert(key.into_owned(), map.next_value()?);
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -498,12 +749,16 @@ pub struct Call<'a, T> {
     parts: RequestParts,
     decode: Decoder<T>,
     options: RequestOptions,
+    /// The operation as errors name it: its id, or `GET /path` for a custom request.
+    operation: Cow<'static, str>,
+    /// The security alternatives (the operation's, or the API's for a custom request).
+    security: &'static [&'static [&'static str]],
 }
 
 impl<T> std::fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
-            .field("operation_id", &self.op.operation_id)
+            .field("operation", &self.operation)
             .field("path", &self.parts.path.as_str())
             .finish_non_exhaustive()
     }
@@ -511,9 +766,29 @@ impl<T> std::fmt::Debug for Call<'_, T> {
 
 /// What one attempt produced.
 enum Attempt {
+    /// A response read whole.
     Response(StatusCode, HeaderMap, Bytes),
+    /// A successful response whose body is left to stream.
+    Streaming(reqwest::Response),
     TimedOut,
     Failed(reqwest::Error),
+}
+
+/// Longest error body read from a streaming call (1 MiB): enough for any API's error
+/// document, while a misbehaving server cannot make a download buffer its whole body.
+pub const STREAMING_ERROR_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A successful exchange, before its body is decoded.
+struct Exchange {
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: ReplyBody,
+}
+
+enum ReplyBody {
+    Whole(Bytes),
+    Stream(ByteStream),
 }
 
 impl<'a, T> Call<'a, T>
@@ -523,7 +798,15 @@ where
     /// Creates a call (used by generated code).
     #[doc(hidden)]
     pub fn new(client: &'a Client, op: &'static OperationSpec, parts: RequestParts, decode: Decoder<T>) -> Self {
-        Call { client, op, parts, decode, options: RequestOptions::default() }
+        Call {
+            client,
+            op,
+            parts,
+            decode,
+            options: RequestOptions::default(),
+            operation: Cow::Borrowed(op.operation_id),
+            security: op.security,
+        }
     }
 
     /// Per-attempt timeout for this call.
@@ -561,13 +844,55 @@ where
         self.send_raw().await.map(ApiResponse::into_body)
     }
 
-    /// Sends the request and returns status, headers and decoded body.
+    /// Sends the request and returns status, headers and decoded body (and, when the
+    /// decoder unwrapped an envelope field, the envelope's other fields).
+    ///
+    /// With a streaming decoder this returns when the headers arrive.
     pub async fn send_raw(self) -> Result<ApiResponse<T>, Error> {
         let span = CallSpan::new(self.op.operation_id, &self.op.method, self.op.path_template);
-        span.run(self.send_in(&span)).await
+        let decoder = self.decode;
+        let request_id_header = self.client.spec().request_id_header;
+        let exchange = span.run(self.send_in(&span, decoder.is_streaming())).await?;
+        let Exchange { status, headers, request_id, body } = exchange;
+        let bytes = match (decoder.read, body) {
+            (Read::Streaming(wrap), ReplyBody::Stream(stream)) => {
+                return Ok(ApiResponse::new(status, headers, wrap(stream), request_id_header));
+            }
+            (_, ReplyBody::Whole(bytes)) => bytes,
+            // Not reached: only streaming decoders are sent a stream.
+            (_, ReplyBody::Stream(stream)) => stream.collect_bytes().await?,
+        };
+        let decoded = decoder.decode_received(&Received { status, headers: &headers, body: &bytes });
+        match decoded {
+            Ok((body, envelope)) => {
+                Ok(ApiResponse::new(status, headers, body, request_id_header).with_envelope(envelope))
+            }
+            Err(mut e) => {
+                e.status = Some(status);
+                e.request_id = request_id;
+                Err(Error::Decode(e))
+            }
+        }
     }
 
-    async fn send_in(self, span: &CallSpan) -> Result<ApiResponse<T>, Error> {
+    /// Sends the request and returns the body as a stream of chunks, whatever the
+    /// operation's decoder: returns when the headers arrive, and memory stays bounded
+    /// however large the body is. Retries happen only until a successful response starts;
+    /// an error status is still an [`Error::Api`] (with at most
+    /// [`STREAMING_ERROR_BODY_LIMIT`] bytes of its body). See the `stream` module for the
+    /// idle timeout while the body streams.
+    pub async fn send_stream(self) -> Result<ApiResponse<ByteStream>, Error> {
+        let span = CallSpan::new(self.op.operation_id, &self.op.method, self.op.path_template);
+        let request_id_header = self.client.spec().request_id_header;
+        let Exchange { status, headers, body, .. } = span.run(self.send_in(&span, true)).await?;
+        let body = match body {
+            ReplyBody::Stream(stream) => stream,
+            ReplyBody::Whole(bytes) => ByteStream::from_bytes(bytes),
+        };
+        Ok(ApiResponse::new(status, headers, body, request_id_header))
+    }
+
+    async fn send_in(self, span: &CallSpan, streaming: bool) -> Result<Exchange, Error> {
         let client = self.client;
         let spec = client.spec();
         let config = client.config();
@@ -578,14 +903,14 @@ where
 
         // Credentials: first alternative of the operation that is complete.
         let creds = client.credentials();
-        let alt: &[&str] = if self.op.security.is_empty() {
+        let alt: &[&str] = if self.security.is_empty() {
             &[]
         } else {
-            creds.select(self.op.security).ok_or_else(|| {
+            creds.select(self.security).ok_or_else(|| {
                 ConfigError::new(format!(
                     "operation `{}` requires credentials: set {}",
-                    self.op.operation_id,
-                    spec.describe_alternatives(self.op.security)
+                    self.operation,
+                    spec.describe_alternatives(self.security)
                 ))
             })?
         };
@@ -614,7 +939,7 @@ where
         // Headers, lowest precedence first.
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, header_val("user-agent", spec.user_agent)?);
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(reqwest::header::ACCEPT, header_val("accept", self.op.accept)?);
         if let Some(body) = &self.parts.body {
             headers.insert(reqwest::header::CONTENT_TYPE, header_val("content-type", &body.content_type)?);
         }
@@ -645,7 +970,9 @@ where
             policy.max_retries = n;
         }
         let method = self.op.method.clone();
-        let body = self.parts.body.as_ref().map(|b| b.bytes.clone());
+        let body = self.parts.body.as_ref().map(|b| &b.payload);
+        // A stream in the body can be sent once: such a call is not retried.
+        let resendable = body.is_none_or(Payload::can_resend);
 
         let mut retries: u32 = 0;
         loop {
@@ -654,28 +981,30 @@ where
             if let Some(h) = &retry_header {
                 request.headers_mut().insert(h.clone(), HeaderValue::from(retries));
             }
-            if let Some(b) = &body {
-                *request.body_mut() = Some(reqwest::Body::from(b.clone()));
+            if let Some(payload) = body {
+                let (content, length) = payload.open().await?;
+                if let Some(length) = length {
+                    request.headers_mut().insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                *request.body_mut() = Some(content);
             }
 
             let attempt_span = span.attempt(retries + 1);
             let started = Instant::now();
-            let attempt = attempt_span.run(attempt(client.http(), request, timeout)).await;
-            let can_retry = retries < policy.max_retries;
+            let attempt = attempt_span.run(attempt(client.http(), request, timeout, streaming)).await;
+            let can_retry = resendable && retries < policy.max_retries;
             match attempt {
                 Attempt::Response(status, resp_headers, bytes) => {
                     let request_id =
                         spec.request_id_header.and_then(|h| header_value(&resp_headers, h)).map(str::to_owned);
                     attempt_span.finished(Outcome::Status(status), started.elapsed(), request_id.as_deref());
                     if status.is_success() {
-                        return match self.decode.decode(&bytes) {
-                            Ok(body) => Ok(ApiResponse::new(status, resp_headers, body, spec.request_id_header)),
-                            Err(mut e) => {
-                                e.status = Some(status);
-                                e.request_id = request_id;
-                                Err(Error::Decode(e))
-                            }
-                        };
+                        return Ok(Exchange {
+                            status,
+                            headers: resp_headers,
+                            request_id,
+                            body: ReplyBody::Whole(bytes),
+                        });
                     }
                     if can_retry && should_retry_response(status, &resp_headers) {
                         let delay = policy.delay(retries, Some(&resp_headers));
@@ -684,8 +1013,16 @@ where
                         retries += 1;
                         continue;
                     }
-                    let error = ApiError::new(self.op.operation_id, status, request_id, resp_headers, bytes);
+                    let error = ApiError::new(self.operation.clone(), status, request_id, resp_headers, bytes);
                     return Err(Error::Api(Box::new(error)));
+                }
+                Attempt::Streaming(response) => {
+                    let (status, resp_headers) = (response.status(), response.headers().clone());
+                    let request_id =
+                        spec.request_id_header.and_then(|h| header_value(&resp_headers, h)).map(str::to_owned);
+                    attempt_span.finished(Outcome::Status(status), started.elapsed(), request_id.as_deref());
+                    let body = ByteStream::from_response(response, timeout, method.to_string(), shown_url);
+                    return Ok(Exchange { status, headers: resp_headers, request_id, body: ReplyBody::Stream(body) });
                 }
                 Attempt::TimedOut => {
                     attempt_span.finished(Outcome::TimedOut, started.elapsed(), None);
@@ -719,6 +1056,98 @@ where
     }
 }
 
+/// The operation behind a request sent with the client's `get`/`post`/... methods: one per
+/// method, so the call's tracing span names neither the path nor any id in it.
+macro_rules! custom_operations {
+    ($($name:ident = $method:ident),* $(,)?) => {$(
+        static $name: OperationSpec = OperationSpec {
+            operation_id: concat!("custom ", stringify!($method)),
+            method: Method::$method,
+            path_template: "(custom path)",
+            security: &[],
+            accept: "application/json",
+        };
+    )*};
+}
+custom_operations!(
+    CUSTOM_GET = GET,
+    CUSTOM_POST = POST,
+    CUSTOM_PUT = PUT,
+    CUSTOM_PATCH = PATCH,
+    CUSTOM_DELETE = DELETE
+);
+
+impl<'a, T: DeserializeOwned + Send + 'a> Call<'a, T> {
+    /// A request to a path the API description does not have (the client's `get`, `post`,
+    /// ... methods): the path is relative to the base URL, the API's default security
+    /// alternatives apply, the body (if any) is sent as JSON and the answer decoded as JSON.
+    /// A path that is not relative, or holds `.`/`..` segments, fails the call with a
+    /// [`ValidationError`] before anything is sent.
+    pub(super) fn custom<B: serde::Serialize + ?Sized>(
+        client: &'a Client,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Self {
+        let op = match method {
+            Method::POST => &CUSTOM_POST,
+            Method::PUT => &CUSTOM_PUT,
+            Method::PATCH => &CUSTOM_PATCH,
+            Method::DELETE => &CUSTOM_DELETE,
+            _ => &CUSTOM_GET,
+        };
+        let shown = path.split(['?', '#']).next().unwrap_or_default();
+        let mut parts = RequestParts::new(PathBuilder::new());
+        match custom_path(&client.config().base_url, path) {
+            Ok(path) => parts.path.path = path,
+            Err(reason) => parts.validation_error(ValidationError::new("path", reason)),
+        }
+        if let Some(body) = body {
+            match serde_json::to_vec(body) {
+                Ok(json) => parts.bytes_body("application/json", Bytes::from(json)),
+                Err(e) => parts.validation_error(ValidationError::new("body", format!("cannot serialize: {e}"))),
+            }
+        }
+        let mut call = Call::new(client, op, parts, Decoder::json());
+        call.operation = Cow::Owned(format!("{} {shown}", op.method));
+        call.security = client.spec().alternatives;
+        call
+    }
+}
+
+/// Checks a caller's path: relative to the base URL, staying under its path prefix and on
+/// its host. Returns the path with a leading `/`.
+fn custom_path(base: &Url, path: &str) -> Result<String, String> {
+    let relative = "must be a path relative to the base URL (e.g. `/zones`), not an absolute URL";
+    let scheme_like = path.find(':').is_some_and(|colon| {
+        let scheme = &path[..colon];
+        !scheme.is_empty() && !scheme.contains(['/', '?']) && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+    });
+    if path.starts_with("//") || scheme_like || path.contains('\\') {
+        return Err(relative.to_owned());
+    }
+    if path.chars().any(|c| c.is_control() || c == '#') {
+        return Err("must not contain control characters or a fragment (`#`)".to_owned());
+    }
+    let route = path.split('?').next().unwrap_or_default();
+    let dot_segment = route.split('/').any(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        decoded == "." || decoded == ".."
+    });
+    if dot_segment {
+        return Err("must not contain `.` or `..` segments".to_owned());
+    }
+    let path = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
+    // Belt and braces: whatever the URL parser makes of it stays under the base URL.
+    let url = join_url(base, &path).map_err(|e| e.message)?;
+    let prefix = base.path().trim_end_matches('/');
+    let under_prefix = url.path().strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if url.origin() != base.origin() || !under_prefix {
+        return Err(relative.to_owned());
+    }
+    Ok(path)
+}
+
 impl<'a, T> IntoFuture for Call<'a, T>
 where
     T: Send + 'a,
@@ -731,21 +1160,38 @@ where
     }
 }
 
-/// One attempt: send and read the whole body, bounded by `timeout`.
-async fn attempt(http: &reqwest::Client, request: reqwest::Request, timeout: Duration) -> Attempt {
+/// One attempt, bounded by `timeout`: send and read the whole body, or, when `streaming`,
+/// stop at the headers of a success (an error body is still read, up to
+/// [`STREAMING_ERROR_BODY_LIMIT`] bytes).
+async fn attempt(http: &reqwest::Client, request: reqwest::Request, timeout: Duration, streaming: bool) -> Attempt {
     let run = async {
-        let resp = http.execute(request).await?;
+        let mut resp = http.execute(request).await?;
         let status = resp.status();
+        if streaming && status.is_success() {
+            return Ok(Attempt::Streaming(resp));
+        }
         let headers = resp.headers().clone();
-        let bytes = resp.bytes().await?;
-        Ok::<_, reqwest::Error>((status, headers, bytes))
+        let bytes = if streaming {
+            let mut body = bytes::BytesMut::new();
+            while let Some(chunk) = resp.chunk().await? {
+                let room = STREAMING_ERROR_BODY_LIMIT - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() == STREAMING_ERROR_BODY_LIMIT {
+                    break;
+                }
+            }
+            body.freeze()
+        } else {
+            resp.bytes().await?
+        };
+        Ok::<_, reqwest::Error>(Attempt::Response(status, headers, bytes))
     };
     match tokio::time::timeout(timeout, run).await {
         Err(_) => Attempt::TimedOut,
         // A timeout configured on a caller-supplied reqwest client.
         Ok(Err(e)) if e.is_timeout() => Attempt::TimedOut,
         Ok(Err(e)) => Attempt::Failed(e),
-        Ok(Ok((s, h, b))) => Attempt::Response(s, h, b),
+        Ok(Ok(attempt)) => attempt,
     }
 }
 

@@ -106,6 +106,7 @@ static LIST_ZONES: sdk_runtime::request::OperationSpec = sdk_runtime::request::O
     method: reqwest::Method::GET,
     path_template: "/zones",
     security: ALL_AUTH,
+    accept: "application/json",
 };
 
 /// Client construction and two operations whose error bodies have different shapes, all

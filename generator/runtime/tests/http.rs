@@ -101,6 +101,7 @@ async fn operation_whose_schemes_are_not_configured_is_refused_without_sending()
         method: reqwest::Method::GET,
         path_template: "/user/tokens/verify",
         security: &[&["api_token"]],
+        accept: "application/json",
     };
     let server = MockServer::start().await;
     mount_ok(&server).await;

@@ -42,7 +42,7 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
         } else if !field.required {
             out.line(3, format_args!("{rust}: None,"));
         } else {
-            let converted = matches!(field_base(field), TypeRef::String) && !is_nullable(field);
+            let converted = matches!(field_base(field), TypeRef::String | TypeRef::File) && !is_nullable(field);
             match (is_nullable(field), field.boxed, converted) {
                 (true, false, _) | (false, false, false) => out.line(3, format_args!("{rust},")),
                 (true, true, _) => out.line(3, format_args!("{rust}: {rust}.map(Box::new),")),
@@ -127,11 +127,13 @@ fn field_base(field: &Field) -> &TypeRef {
 }
 
 /// How a value of `ty` is taken, and the expression that makes it the field's type: strings
-/// as `impl Into<String>` (so `"text"` works), everything else as itself. Generic parameters
+/// as `impl Into<String>` (so `"text"` works), files as `impl Into<File>`, everything else as itself. Generic parameters
 /// cost compile time in every one of the SDK's many setters, so they are kept where they help.
 fn taken(api: &Api, ty: &TypeRef) -> (String, String) {
     match ty {
         TypeRef::String => ("impl Into<String>".into(), "value.into()".into()),
+        // Bytes, a path or a stream.
+        TypeRef::File => ("impl Into<crate::File>".into(), "value.into()".into()),
         other => (rust_type_text(api, other), "value".into()),
     }
 }
@@ -177,6 +179,7 @@ fn value_text(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> String {
         (TypeRef::Json, Value::Bool(flag)) => format!("serde_json::Value::Bool({flag})"),
         (TypeRef::Json, Value::String(text)) => format!("serde_json::Value::String(String::from({}))", literal(text)),
         (TypeRef::Json, Value::Number(number)) => format!("serde_json::Value::from({number}_i64)"),
+        (TypeRef::File, Value::String(text)) => format!("crate::File::from(String::from({}))", literal(text)),
         (TypeRef::Array(_), _) => "Vec::new()".into(),
         (TypeRef::Map(_), _) => "std::collections::BTreeMap::new()".into(),
         (TypeRef::Named(id), Value::String(wire)) => {

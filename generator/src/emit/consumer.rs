@@ -14,7 +14,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use super::{rust_type_text, EmittedFile};
 use crate::error::{Error, Result};
-use crate::ir::{Api, BodyKind, FloatKind, IntegerKind, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, FloatKind, IntegerKind, TypeId, TypeKind, TypeRef};
 use crate::output::{GeneratedFile, Provenance};
 
 /// How the check crate is written.
@@ -63,12 +63,12 @@ pub fn consumer_check_crate(api: &Api, options: &ConsumerOptions) -> Result<Cons
     let mut roots = BTreeSet::new();
     for operation in &api.operations {
         let Some(body) = operation.params.as_ref().and_then(|params| params.body.as_ref()) else { continue };
-        match &body.kind {
-            BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty } => {
-                stats.bodies += 1;
-                named_ids(ty, &mut roots);
-            }
-            BodyKind::Text { .. } | BodyKind::Bytes { .. } => {}
+        let types = body.kind.types();
+        if !types.is_empty() {
+            stats.bodies += 1;
+        }
+        for ty in types {
+            named_ids(ty, &mut roots);
         }
     }
     stats.body_types = roots.len();
@@ -209,7 +209,7 @@ fn has_value(buildable: &[bool], ty: &TypeRef) -> bool {
 
 /// The type's spelling in the check crate.
 fn type_text(api: &Api, ty: &TypeRef) -> String {
-    rust_type_text(api, ty).replace("crate::types::", &format!("{SDK}::types::"))
+    rust_type_text(api, ty).replace("crate::", &format!("{SDK}::"))
 }
 
 fn builder_name(api: &Api, id: TypeId) -> String {
@@ -231,6 +231,7 @@ fn value(api: &Api, buildable: &[bool], current: TypeId, ty: &TypeRef) -> Option
         TypeRef::Float(FloatKind::F32) => "1.5_f32".into(),
         TypeRef::Float(FloatKind::F64) => "1.5_f64".into(),
         TypeRef::Json => "serde_json::Value::Null".into(),
+        TypeRef::File => format!("{SDK}::File::from_bytes(b\"contents\".to_vec())"),
         TypeRef::Array(item) => format!("Vec::<{}>::new()", type_text(api, item)),
         TypeRef::Map(value) => format!("std::collections::BTreeMap::<String, {}>::new()", type_text(api, value)),
         TypeRef::Nullable(inner) => format!("None::<{}>", type_text(api, inner)),

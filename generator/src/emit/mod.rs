@@ -157,6 +157,7 @@ pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Float(FloatKind::F32) => "f32".into(),
         TypeRef::Float(FloatKind::F64) => "f64".into(),
         TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::File => "crate::File".into(),
         TypeRef::Named(id) => format!("crate::types::{}", api.type_def(*id).name),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type_text(api, item)),
         TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type_text(api, value)),

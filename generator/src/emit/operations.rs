@@ -93,24 +93,13 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         }
         if let Some(request_body) = &params.body {
             let Locals { params: params_arg, parts, value, .. } = locals;
-            let send = match &request_body.kind {
-                BodyKind::Json { .. } => format!("{parts}.json_body({value});"),
-                BodyKind::Form { .. } => format!("{parts}.form_body_from({value});"),
-                BodyKind::Multipart { .. } => format!("{parts}.multipart_body({value});"),
-                BodyKind::Text { content_type } => {
-                    format!("{parts}.text_body({}, {value}.clone());", literal(content_type))
-                }
-                BodyKind::Bytes { content_type } => {
-                    format!("{parts}.bytes_body({}, {value}.clone());", literal(content_type))
-                }
-            };
             let field = &request_body.field;
             if request_body.required {
                 body.line(2, format_args!("let {value} = &{params_arg}.{field};"));
-                body.line(2, &send);
+                send_body(&mut body, 2, api, &request_body.kind, parts, value);
             } else {
                 body.line(2, format_args!("if let Some({value}) = &{params_arg}.{field} {{"));
-                body.line(3, &send);
+                send_body(&mut body, 3, api, &request_body.kind, parts, value);
                 body.line(2, "}");
             }
         }
@@ -125,6 +114,45 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
         out.call(2, &format!("{REQUEST}::Call::new"), &["self.client".into(), spec, locals.parts.clone(), decoder], "");
     }
     out.line(1, "}");
+}
+
+/// Puts the body bound to `value` into the request, in its media type.
+fn send_body(out: &mut Source, depth: usize, api: &Api, kind: &BodyKind, parts: &str, value: &str) {
+    match kind {
+        BodyKind::Json { content_type, .. } if content_type == "application/json" => {
+            out.line(depth, format_args!("{parts}.json_body({value});"))
+        }
+        BodyKind::Json { content_type, .. } => {
+            out.line(depth, format_args!("{parts}.json_body_as({}, {value});", literal(content_type)))
+        }
+        BodyKind::Form { .. } => out.line(depth, format_args!("{parts}.form_body_from({value});")),
+        // A struct encodes its own parts (files, JSON parts, repeated parts); anything else
+        // sends its fields as text parts.
+        BodyKind::Multipart { ty, .. } if multipart_struct(api, ty) => {
+            out.line(depth, format_args!("{parts}.multipart_from({value});"))
+        }
+        BodyKind::Multipart { .. } => out.line(depth, format_args!("{parts}.multipart_body({value});")),
+        BodyKind::Text { content_type } => {
+            out.line(depth, format_args!("{parts}.text_body({}, {value}.clone());", literal(content_type)))
+        }
+        BodyKind::Bytes { content_type } => {
+            out.line(depth, format_args!("{parts}.file_body({}, {value});", literal(content_type)))
+        }
+        BodyKind::Choice { name, variants } => {
+            out.line(depth, format_args!("match {value} {{"));
+            for variant in variants {
+                out.line(depth + 1, format_args!("{name}::{}({value}) => {{", variant.rust_name));
+                send_body(out, depth + 2, api, &variant.kind, parts, value);
+                out.line(depth + 1, "}");
+            }
+            out.line(depth, "}");
+        }
+    }
+}
+
+/// Whether a multipart body is a struct, which implements `ToMultipart`.
+pub fn multipart_struct(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Struct(_)))
 }
 
 /// Checks and sending of one field of the params struct.
@@ -183,6 +211,7 @@ pub fn operation_statics(out: &mut Source, operation: &Operation) {
         })
         .collect();
     out.line(1, format_args!("security: &[{}],", alternatives.join(", ")));
+    out.line(1, format_args!("accept: {},", literal(&operation.success.accept)));
     out.line(0, "};");
     if let Some(pagination) = &operation.pagination {
         super::pagination::pagination_static(out, pagination);
@@ -511,7 +540,9 @@ fn send_value(
             out.line(depth, send(value))
         }
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, send(value)),
-        TypeRef::Named(_) | TypeRef::Map(_) => out.line(depth, send(&format!("{REQUEST}::param_text({value})"))),
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::File => {
+            out.line(depth, send(&format!("{REQUEST}::param_text({value})")))
+        }
     }
 }
 
@@ -534,13 +565,62 @@ fn success(context: &Context<'_>, kind: &ResponseKind) -> (String, String) {
         ResponseKind::Text => ("String".into(), format!("{REQUEST}::Decoder::text()")),
         ResponseKind::Bytes => ("bytes::Bytes".into(), format!("{REQUEST}::Decoder::bytes()")),
         ResponseKind::Empty => ("()".into(), format!("{REQUEST}::Decoder::empty()")),
+        ResponseKind::JsonLines { item } => {
+            (format!("crate::JsonLines<{}>", rust_type_text(api, item)), format!("{REQUEST}::Decoder::ndjson()"))
+        }
+        ResponseKind::EventStream { data } => {
+            (format!("crate::EventStream<{}>", rust_type_text(api, data)), format!("{REQUEST}::Decoder::sse()"))
+        }
+        ResponseKind::ByContentType { ty, unwrap } => (
+            format!("crate::Content<{}>", rust_type_text(api, ty)),
+            format!("{REQUEST}::Decoder::by_content_type({})", option_literal(unwrap.as_deref().map(literal))),
+        ),
     }
 }
 
 fn body_type(api: &Api, kind: &BodyKind) -> String {
     match kind {
-        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty } => rust_type_text(api, ty),
+        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => rust_type_text(api, ty),
         BodyKind::Text { .. } => "String".into(),
-        BodyKind::Bytes { .. } => "bytes::Bytes".into(),
+        BodyKind::Bytes { .. } => "crate::File".into(),
+        BodyKind::Choice { name, .. } => name.clone(),
+    }
+}
+
+/// The enum of a body that accepts several media types, with a `From` per distinct variant type.
+pub fn body_choice(out: &mut Source, api: &Api, operation: &Operation, handle: &str) {
+    let Some(body) = operation.params.as_ref().and_then(|p| p.body.as_ref()) else { return };
+    let BodyKind::Choice { name, variants } = &body.kind else { return };
+    out.blank();
+    out.line(
+        0,
+        format_args!(
+            "/// The request body of [`{handle}::{}`], in one of the media types it accepts.",
+            operation.method_name
+        ),
+    );
+    out.line(0, "#[derive(Debug, Clone, PartialEq)]");
+    out.line(0, "#[non_exhaustive]");
+    // Variants stay unboxed so that building and matching one reads naturally.
+    out.line(0, "#[allow(clippy::large_enum_variant)]");
+    out.line(0, format_args!("pub enum {name} {{"));
+    for variant in variants {
+        out.docs(1, &[format!("Sent as {}.", code(&variant.content_type))]);
+        out.line(1, format_args!("{}({}),", variant.rust_name, body_type(api, &variant.kind)));
+    }
+    out.line(0, "}");
+    let mut seen = Vec::new();
+    for variant in variants {
+        let ty = body_type(api, &variant.kind);
+        if seen.contains(&ty) {
+            continue;
+        }
+        out.blank();
+        out.line(0, format_args!("impl From<{ty}> for {name} {{"));
+        out.line(1, format_args!("fn from(value: {ty}) -> Self {{"));
+        out.line(2, format_args!("Self::{}(value)", variant.rust_name));
+        out.line(1, "}");
+        out.line(0, "}");
+        seen.push(ty);
     }
 }

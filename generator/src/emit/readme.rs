@@ -3,7 +3,7 @@
 
 use super::escape::{code, inline_text, rust_string};
 use super::{Context, EmittedFile};
-use crate::ir::{IntegerKind, Operation, Param, TypeRef};
+use crate::ir::{BodyKind, IntegerKind, Operation, Param, ResponseKind, TypeRef};
 
 /// `README.md`.
 pub fn readme(context: &Context<'_>) -> EmittedFile {
@@ -105,6 +105,7 @@ pub fn readme(context: &Context<'_>) -> EmittedFile {
         ));
         text.push_str("```\n\n");
     }
+    text.push_str(&lists_files_streams(context));
     text.push_str("## Logs and traces\n\n");
     text.push_str(&format!(
         "With the `tracing` feature (`{} = {{ ..., features = [\"tracing\"] }}`), every call runs in a `sdk.call` span \
@@ -180,6 +181,10 @@ fn auth_section(context: &Context<'_>) -> String {
 
 /// A call to show in examples, with literal arguments taken from the spec's examples.
 struct ExampleCall {
+    /// Further items the example imports, as full paths (`my_sdk::File`, `futures_util::StreamExt`).
+    uses: Vec<String>,
+    /// Statements before the call (building its body).
+    prelude: Vec<String>,
     resource_path: Vec<String>,
     method: String,
     params_path: Option<String>,
@@ -200,6 +205,9 @@ impl ExampleCall {
         if let Some(path) = &self.params_path {
             text.push_str(&format!("use {library}::{path};\n"));
         }
+        for path in &self.uses {
+            text.push_str(&format!("use {path};\n"));
+        }
         text.push_str("\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
         let build = format!(
             "    let client = Client::builder()\n{}        {build_from}",
@@ -212,11 +220,18 @@ impl ExampleCall {
             let name = path.rsplit("::").next().unwrap_or(path);
             arguments.push(format!("&{name}::new({})", self.params_arguments.join(", ")));
         }
+        for line in &self.prelude {
+            text.push_str(&format!("    {line}\n"));
+        }
+        let arguments = if arguments.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}        ", arguments.iter().map(|a| format!("            {a},\n")).collect::<String>())
+        };
         text.push_str(&format!(
-            "    let result = client\n        .{}()\n        .{}(\n{}        )\n        {send};\n",
+            "    let result = client\n        .{}()\n        .{}({arguments})\n        {send};\n",
             self.resource_path.join("()\n        ."),
             self.method,
-            arguments.iter().map(|a| format!("            {a},\n")).collect::<String>(),
         ));
         text.push_str(&format!("    {use_result}\n    Ok(())\n}}\n"));
         text
@@ -225,7 +240,13 @@ impl ExampleCall {
 
 fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
     let api = context.api;
-    let operation = &api.operations[api.example_operation?];
+    example_call(context, &api.operations[api.example_operation?], None)
+}
+
+/// A call of `operation` with literal arguments; `body` is the expression of its body when it
+/// requires one (without it, such an operation has no example).
+fn example_call(context: &Context<'_>, operation: &Operation, body: Option<String>) -> Option<ExampleCall> {
+    let api = context.api;
     let mut arguments = Vec::new();
     for param in &operation.positional {
         arguments.push(example_value(context, param, true)?);
@@ -237,8 +258,8 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
                 params_arguments.push(example_value(context, field, false)?);
             }
             if params.body.as_ref().is_some_and(|b| b.required) {
-                // Bodies are too varied for a literal; the example shows a call without one.
-                return None;
+                // Bodies are too varied for a literal: only a caller that builds one shows it.
+                params_arguments.push(body.clone()?);
             }
             Some(format!("resources::{}::{}", operation.group.join("::"), params.name))
         }
@@ -260,6 +281,8 @@ fn example_operation(context: &Context<'_>) -> Option<ExampleCall> {
         })
         .unwrap_or_default();
     Some(ExampleCall {
+        uses: Vec::new(),
+        prelude: Vec::new(),
         resource_path: operation.group.clone(),
         method: operation.method_name.clone(),
         params_path,
@@ -298,4 +321,170 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
         TypeRef::Named(_) if !positional && context.api.has_default(&param.ty) => "Default::default()".to_string(),
         _ => return None,
     })
+}
+
+/// "Lists, files and streams": one example for each kind of operation the API has (a list
+/// streamed across pages, an upload, a download read as a stream, a streamed response), then
+/// reading any call as a stream, and calling a path the spec does not have.
+fn lists_files_streams(context: &Context<'_>) -> String {
+    let api = context.api;
+    let library = &api.package.library;
+    let mut text = String::from("## Lists, files and streams\n\n");
+    let stream_ext = "futures_util::StreamExt".to_string();
+    if let Some(call) = api.operations.iter().filter(|o| paginated(o)).find_map(|o| example_call(context, o, None)) {
+        let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
+        text.push_str(
+            "A list call pages for you. `.await` gives the first page (its items, the envelope's metadata and \
+             `next_page()`); `.items()` is a stream of every item that fetches the next page only when needed \
+             (`.max_pages(n)` bounds it). It stops at the last page and never requests a page twice.\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program_with(
+            library,
+            ".build()?",
+            ".build()?",
+            ".items()",
+            "let mut items = std::pin::pin!(result);\n    while let Some(item) = items.next().await {\n        println!(\"{:?}\", item?);\n    }",
+        ));
+        text.push_str("```\n\n");
+    }
+    if let Some(call) = upload_example(context) {
+        text.push_str(
+            "Files are `File`s: from bytes, from a path (read in chunks while sending, re-read if the call is \
+             retried) or from a stream (sent once). Multipart bodies send each file as its own part with its file \
+             name and media type; objects in a multipart body go as JSON parts. An operation that accepts several \
+             media types takes an enum with one variant per media type, and each variant's value converts into it.\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program(library, "let _ = result;"));
+        text.push_str("```\n\n");
+    }
+    let download = api
+        .operations
+        .iter()
+        .filter(|o| matches!(o.success.kind, ResponseKind::Bytes))
+        .find_map(|o| example_call(context, o, None));
+    if let Some(call) = download {
+        let call = ExampleCall { uses: vec![stream_ext.clone(), "std::io::Write".into()], ..call };
+        text.push_str(
+            "Every call can be read as a stream instead of a decoded body: `send_stream()` returns as soon as the \
+             headers arrive, with the body as a stream of chunks, so a large download never sits whole in memory:\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program_with(
+            library,
+            ".build()?",
+            ".build()?",
+            ".send_stream()\n        .await?",
+            "let mut body = result.into_body();\n    let mut file = std::fs::File::create(\"download.bin\")?;\n    while let Some(chunk) = body.next().await {\n        file.write_all(&chunk?)?;\n    }",
+        ));
+        text.push_str("```\n\n");
+    }
+    let streamed = api
+        .operations
+        .iter()
+        .filter(|o| matches!(o.success.kind, ResponseKind::EventStream { .. } | ResponseKind::JsonLines { .. }))
+        .find_map(|o| example_call(context, o, None));
+    if let Some(call) = streamed {
+        let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
+        text.push_str(
+            "Responses the spec declares as server-sent events (`text/event-stream`) or newline-delimited JSON \
+             arrive as streams of typed values, decoded as they come:\n\n",
+        );
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program(
+            library,
+            "let mut stream = result;\n    while let Some(value) = stream.next().await {\n        println!(\"{:?}\", value?);\n    }",
+        ));
+        text.push_str("```\n\n");
+    }
+    text.push_str(
+        "Where a server answers with events that the spec does not declare (a `stream: true` option, say), read \
+         any call's body as events: `call.send_stream().await?.into_body().sse::<serde_json::Value>()`, or as \
+         NDJSON with `.ndjson::<T>()`.\n\n",
+    );
+    text.push_str("### Endpoints missing from the spec\n\n");
+    text.push_str(
+        "`Client::get`, `post`, `put`, `patch` and `delete` call a path relative to the base URL with the same \
+         credentials, retries and errors as the generated methods, and decode the JSON answer into any type:\n\n",
+    );
+    let credentials = example_operation(context).map(|call| call.credentials).unwrap_or_default();
+    text.push_str(&format!(
+        "```rust,no_run\nuse {library}::Client;\n\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    \
+         let client = Client::builder()\n{}        .build()?;\n    let answer: serde_json::Value = client.get(\"/a/path/the/spec/lacks\").await?;\n    \
+         println!(\"{{answer}}\");\n    Ok(())\n}}\n```\n\n",
+        credentials.iter().map(|c| format!("        {c}\n")).collect::<String>()
+    ));
+    text
+}
+
+/// An upload to show: the first operation that sends files (a multipart body with a file
+/// property, or raw bytes), with its body built from the model.
+fn upload_example(context: &Context<'_>) -> Option<ExampleCall> {
+    let api = context.api;
+    let library = &api.package.library;
+    api.operations.iter().find_map(|operation| {
+        let body = operation.params.as_ref()?.body.as_ref()?;
+        let kinds: Vec<&BodyKind> = match &body.kind {
+            BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
+            other => vec![other],
+        };
+        // A multipart body with files reads best; raw bytes next.
+        let multipart = kinds.iter().find_map(|kind| match kind {
+            BodyKind::Multipart { ty: TypeRef::Named(id), .. } => multipart_example(context, *id),
+            _ => None,
+        });
+        let (expression, uses) = match multipart {
+            Some(found) => found,
+            None if kinds.iter().any(|k| matches!(k, BodyKind::Bytes { .. })) => {
+                ("File::from_path(\"upload.bin\")".to_string(), vec![format!("{library}::File")])
+            }
+            None => return None,
+        };
+        let call = example_call(context, operation, Some("body".into()))?;
+        Some(ExampleCall { uses, prelude: vec![format!("let body = {expression};")], ..call })
+    })
+}
+
+/// `Body::new(...)` with its file properties set, when the struct has one and its required
+/// values have literals.
+fn multipart_example(context: &Context<'_>, id: crate::ir::TypeId) -> Option<(String, Vec<String>)> {
+    let api = context.api;
+    let library = &api.package.library;
+    let def = api.type_def(id);
+    let crate::ir::TypeKind::Struct(body) = &def.kind else { return None };
+    let is_file = |ty: &TypeRef| match ty {
+        TypeRef::File => Some(false),
+        TypeRef::Array(item) if **item == TypeRef::File => Some(true),
+        _ => None,
+    };
+    if !body.fields.iter().any(|f| is_file(&f.ty).is_some()) {
+        return None;
+    }
+    let mut arguments = Vec::new();
+    for field in body.fields.iter().filter(|f| f.required && f.default.is_none()) {
+        arguments.push(match (&field.ty, is_file(&field.ty)) {
+            (_, Some(false)) => "File::from_path(\"upload.bin\")".to_string(),
+            (_, Some(true)) => "vec![File::from_path(\"upload.bin\")]".to_string(),
+            (TypeRef::String, None) => rust_string(field.example.as_ref().and_then(|e| e.as_str()).unwrap_or("...")),
+            _ => return None,
+        });
+    }
+    let mut expression = format!("{}::{}({})", def.name, body.constructor, arguments.join(", "));
+    for field in body.fields.iter().filter(|f| !f.required) {
+        let Some(setter) = &field.setter else { continue };
+        match is_file(&field.ty) {
+            Some(false) => expression.push_str(&format!("\n        .{setter}(File::from_path(\"upload.bin\"))")),
+            Some(true) => expression.push_str(&format!(
+                "\n        .{setter}(vec![File::from_path(\"first.bin\"), File::from_path(\"second.bin\")])"
+            )),
+            None => {}
+        }
+    }
+    Some((expression, vec![format!("{library}::types::{}", def.name), format!("{library}::File")]))
+}
+
+/// Whether the operation's method returns a `ListCall` (see `ir::analysis::pagination`).
+fn paginated(operation: &Operation) -> bool {
+    operation.pagination.is_some()
 }

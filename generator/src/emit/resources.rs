@@ -3,7 +3,7 @@
 use quote::quote;
 
 use super::escape::code;
-use super::operations::{operation_method, operation_statics, params_struct};
+use super::operations::{body_choice, operation_method, operation_statics, params_struct};
 use super::source::Source;
 use super::{ident, Context, EmittedFile};
 use crate::ir::Resource;
@@ -93,6 +93,7 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
         if operation.params.is_some() {
             out.blank();
             params_struct(&mut out, context, operation, handle);
+            body_choice(&mut out, context.api, operation, handle);
         }
     }
     for operation in &operations {

@@ -17,8 +17,10 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
     ("request", include_str!("../../runtime/src/request.rs")),
     ("response", include_str!("../../runtime/src/response.rs")),
     ("retry", include_str!("../../runtime/src/retry.rs")),
+    ("stream", include_str!("../../runtime/src/stream.rs")),
     ("trace", include_str!("../../runtime/src/trace.rs")),
     ("union", include_str!("../../runtime/src/union.rs")),
+    ("upload", include_str!("../../runtime/src/upload.rs")),
     ("validate", include_str!("../../runtime/src/validate.rs")),
 ];
 
@@ -90,9 +92,11 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
         pub use runtime::error::{TimeoutError, ValidationError};
         pub use runtime::page::{ListCall, Page};
-        pub use runtime::request::{Call, RequestOptions};
+        pub use runtime::request::{Call, Content, RequestOptions};
         pub use runtime::response::ApiResponse;
         pub use runtime::retry::RetryPolicy;
+        pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
+        pub use runtime::upload::File;
 
         impl Client {
             #builder_doc

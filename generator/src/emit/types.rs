@@ -142,6 +142,55 @@ fn struct_item(
     serialize_impl_end(out);
     out.blank();
     super::construct::struct_construction(out, api, id, name, body);
+    if let Some(encoding) = &body.multipart {
+        out.blank();
+        multipart_impl(out, name, body, encoding);
+    }
+}
+
+/// `ToMultipart`: one part per property, in spec order. Files become file parts (a list of
+/// files repeats the part), other values go through `Form::value` (text, JSON parts, repeats);
+/// absent values send no part. Media types come from the spec's `encoding`.
+fn multipart_impl(out: &mut Source, name: &str, body: &StructDef, encoding: &[crate::ir::PartEncoding]) {
+    let media = |wire: &str| match encoding.iter().find(|e| e.property == wire) {
+        Some(part) => format!("Some({})", literal(&part.content_type)),
+        None => "None".into(),
+    };
+    out.line(0, format_args!("impl crate::runtime::upload::ToMultipart for {name} {{"));
+    out.line(1, "fn to_multipart(");
+    out.line(2, "&self,");
+    out.line(2, "form: &mut crate::runtime::upload::Form,");
+    out.line(1, ") -> Result<(), crate::ValidationError> {");
+    for field in &body.fields {
+        let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
+        let media = media(&field.wire_name);
+        let inner = match &field.ty {
+            TypeRef::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
+        match inner {
+            TypeRef::File if optional => {
+                out.line(2, format_args!("if let Some(file) = &self.{rust} {{"));
+                out.line(3, format_args!("form.file({wire}, file, {media});"));
+                out.line(2, "}");
+            }
+            TypeRef::File => out.line(2, format_args!("form.file({wire}, &self.{rust}, {media});")),
+            TypeRef::Array(item) if matches!(item.as_ref(), TypeRef::File) => {
+                let files = if optional { format!("self.{rust}.iter().flatten()") } else { format!("&self.{rust}") };
+                out.line(2, format_args!("for file in {files} {{"));
+                out.line(3, format_args!("form.file({wire}, file, {media});"));
+                out.line(2, "}");
+            }
+            _ => out.line(2, format_args!("form.value({wire}, &self.{rust}, {media})?;")),
+        }
+    }
+    out.line(2, format_args!("for (name, value) in &self.{} {{", body.extra_name));
+    out.line(3, "form.value(name, value, None)?;");
+    out.line(2, "}");
+    out.line(2, "Ok(())");
+    out.line(1, "}");
+    out.line(0, "}");
 }
 
 /// A type's docs, and its deprecation when the spec deprecates it.

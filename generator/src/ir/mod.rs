@@ -310,12 +310,57 @@ pub enum BodyKind {
     Json { content_type: String, ty: TypeRef },
     /// `application/x-www-form-urlencoded`, typed and flattened to pairs.
     Form { ty: TypeRef },
-    /// `multipart/form-data`, typed; sent as a multipart form.
-    Multipart { ty: TypeRef },
+    /// `multipart/form-data`, typed; one part per property (files from `format: binary`).
+    Multipart { ty: TypeRef, encoding: Vec<PartEncoding> },
     /// `text/*`.
     Text { content_type: String },
-    /// Anything else (octet-stream, ndjson, ...), sent as raw bytes.
+    /// Anything else (octet-stream, ndjson, ...), sent as a file: bytes, a path or a stream.
     Bytes { content_type: String },
+    /// Several media types: the body is an enum with one variant per media type.
+    Choice { name: String, variants: Vec<BodyVariant> },
+}
+
+impl BodyKind {
+    /// The schema types this body carries (every variant's for a choice).
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => vec![ty],
+            BodyKind::Text { .. } | BodyKind::Bytes { .. } => Vec::new(),
+            BodyKind::Choice { variants, .. } => variants.iter().flat_map(|v| v.kind.types()).collect(),
+        }
+    }
+}
+
+/// The `encoding` of one multipart property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The property's wire name.
+    pub property: String,
+    /// `contentType`: the part's media type (for files, the default when the file has none).
+    pub content_type: String,
+}
+
+/// One media type of a request body that accepts several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyVariant {
+    /// The enum variant, e.g. `Json`, `Multipart`.
+    pub rust_name: String,
+    /// The media type as the spec writes it.
+    pub content_type: String,
+    /// How this variant is encoded (never itself a `Choice`).
+    pub kind: BodyKind,
+}
+
+impl ResponseKind {
+    /// The schema type the body decodes into, if any.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseKind::Json { ty, .. } | ResponseKind::ByContentType { ty, .. } => Some(ty),
+            ResponseKind::JsonLines { item } => Some(item),
+            ResponseKind::EventStream { data } => Some(data),
+            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => None,
+        }
+    }
 }
 
 /// What a successful call returns.
@@ -323,6 +368,8 @@ pub enum BodyKind {
 pub struct SuccessResponse {
     /// The status the spec lists first among successes (e.g. `200`, `2XX`).
     pub status: String,
+    /// The `Accept` header: the success media types, in the spec's order (`*/*` when none).
+    pub accept: String,
     /// Decoding.
     pub kind: ResponseKind,
 }
@@ -338,6 +385,12 @@ pub enum ResponseKind {
     Bytes,
     /// No body.
     Empty,
+    /// Newline-delimited JSON (`application/x-ndjson`, `application/jsonl`...): a stream of items.
+    JsonLines { item: TypeRef },
+    /// Server-sent events (`text/event-stream`): a stream of events whose data is `data`.
+    EventStream { data: TypeRef },
+    /// Several media types, chosen by the response's `Content-Type`; JSON decodes into `ty`.
+    ByContentType { ty: TypeRef, unwrap: Option<String> },
 }
 
 /// How a list operation's pages follow one another: the runtime's `page::Pagination`, owned.
@@ -433,6 +486,8 @@ pub enum TypeRef {
     Float(FloatKind),
     /// Free-form JSON (`serde_json::Value`).
     Json,
+    /// Raw bytes (`format: binary`): a file part of a multipart body, an upload, a download.
+    File,
     /// A named type.
     Named(TypeId),
     /// A JSON array.
@@ -513,6 +568,9 @@ pub struct StructDef {
     pub constructor: String,
     /// The chained setter that adds one unlisted property to the extra map.
     pub extra_setter: String,
+    /// When an operation sends it as `multipart/form-data`: the parts' media types from the
+    /// spec's `encoding` (the type then encodes itself as parts: files, JSON parts, repeats).
+    pub multipart: Option<Vec<PartEncoding>>,
 }
 
 /// A struct field.

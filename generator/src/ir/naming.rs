@@ -519,6 +519,7 @@ mod tests {
             extra_ty: TypeRef::Json,
             constructor: String::new(),
             extra_setter: String::new(),
+            multipart: None,
         };
         struct_methods(&mut def);
         let setters: Vec<Option<&str>> = def.fields.iter().map(|f| f.setter.as_deref()).collect();

@@ -48,13 +48,24 @@ pub static GET_ZONE: OperationSpec = OperationSpec {
     method: Method::GET,
     path_template: "/zones/{zone_id}",
     security: ALL_AUTH,
+    accept: "application/json",
 };
 
-pub static CREATE_ZONE: OperationSpec =
-    OperationSpec { operation_id: "zones-post", method: Method::POST, path_template: "/zones", security: ALL_AUTH };
+pub static CREATE_ZONE: OperationSpec = OperationSpec {
+    operation_id: "zones-post",
+    method: Method::POST,
+    path_template: "/zones",
+    security: ALL_AUTH,
+    accept: "application/json",
+};
 
-pub static PUBLIC_OP: OperationSpec =
-    OperationSpec { operation_id: "ips", method: Method::GET, path_template: "/ips", security: &[] };
+pub static PUBLIC_OP: OperationSpec = OperationSpec {
+    operation_id: "ips",
+    method: Method::GET,
+    path_template: "/ips",
+    security: &[],
+    accept: "application/json",
+};
 
 #[derive(Debug, Deserialize, PartialEq)]
 pub struct Message {

@@ -40,6 +40,7 @@ mod tests {
                 extra_ty: TypeRef::Json,
                 constructor: "new".into(),
                 extra_setter: "extra_property".into(),
+                multipart: None,
             }),
         }
     }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::naming;
-use crate::ir::{Api, BodyKind, ResponseKind, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, TypeId, TypeKind, TypeRef};
 
 /// Sets the crate's features when it has more than one top-level resource: one per
 /// top-level resource ([`Api::features`], [`crate::ir::Resource::feature`]), and for each
@@ -48,13 +48,10 @@ fn type_users(api: &Api) -> Vec<BTreeSet<String>> {
         if let Some(params) = &operation.params {
             params.fields.iter().for_each(|p| add(&p.ty));
             if let Some(body) = &params.body {
-                match &body.kind {
-                    BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty } => add(ty),
-                    BodyKind::Text { .. } | BodyKind::Bytes { .. } => {}
-                }
+                body.kind.types().into_iter().for_each(&mut add);
             }
         }
-        if let ResponseKind::Json { ty, .. } = &operation.success.kind {
+        if let Some(ty) = operation.success.kind.ty() {
             add(ty);
         }
         if let Some(error) = &operation.error {

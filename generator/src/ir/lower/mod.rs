@@ -121,8 +121,37 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     super::analysis::pagination::assign(document, config, &mut api)?;
     api.example_operation = example_operation(&api.operations, config);
     super::analysis::defaults::mark_defaultable(&mut api.types);
+    mark_multipart(&mut api);
     super::analysis::features::assign(&mut api);
     Ok(api)
+}
+
+/// Marks the structs sent as `multipart/form-data`, with the parts' media types (the first
+/// operation that names a property's encoding decides it).
+fn mark_multipart(api: &mut Api) {
+    let mut bodies: Vec<(super::TypeId, Vec<super::PartEncoding>)> = Vec::new();
+    for operation in &api.operations {
+        let Some(body) = operation.params.as_ref().and_then(|p| p.body.as_ref()) else { continue };
+        let kinds = match &body.kind {
+            super::BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
+            other => vec![other],
+        };
+        for kind in kinds {
+            if let super::BodyKind::Multipart { ty: super::TypeRef::Named(id), encoding } = kind {
+                bodies.push((*id, encoding.clone()));
+            }
+        }
+    }
+    for (id, encoding) in bodies {
+        if let super::TypeKind::Struct(def) = &mut api.types[id.0].kind {
+            let parts = def.multipart.get_or_insert_with(Vec::new);
+            for part in encoding {
+                if !parts.iter().any(|p| p.property == part.property) {
+                    parts.push(part);
+                }
+            }
+        }
+    }
 }
 
 /// Settles what naming a type alone cannot: a name that would shadow a trait its own file

@@ -10,11 +10,26 @@ use crate::ir::naming::{self, Scope};
 use crate::pointer;
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "config", "spec", "credentials", "http", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "config",
+    "spec",
+    "credentials",
+    "http",
+    "clone",
+    "fmt",
+    // The escape hatch for endpoints missing from the spec.
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+];
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    BodyKind, Diagnostic, Locals, Operation, Param, ParamLocation, ParamsStruct, PathSegment, RequestBody,
-    ResponseKind, Rules, SuccessResponse, TypeKind, TypeRef,
+    BodyKind, BodyVariant, Diagnostic, Locals, Operation, Param, ParamLocation, ParamsStruct, PartEncoding,
+    PathSegment, RequestBody, ResponseKind, Rules, SuccessResponse, TypeKind, TypeRef,
 };
 
 /// An operation's decided names.
@@ -346,26 +361,31 @@ impl<'a> OperationContext<'a> {
         let Some(node) = &operation.request_body else { return Ok(None) };
         let at = format!("{}/requestBody", self.pointer);
         let body = types.resolver().request_body(node, &at)?;
-        let hint = params_name.strip_suffix("Params").map(|stem| format!("{stem}Body")).unwrap_or_default();
-        let Some((content_type, media)) = preferred_media(&body.content) else { return Ok(None) };
-        let media_pointer = format!("{at}/content/{}", pointer::token(content_type));
-        let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
-            match &media.schema {
-                Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), &hint),
-                None => Ok(TypeRef::Json),
+        let stem = params_name.strip_suffix("Params").unwrap_or(params_name);
+        let media: Vec<(&str, &openapiv3::MediaType)> =
+            body.content.iter().filter(|(ct, _)| ct.contains('/')).map(|(ct, m)| (ct.as_str(), m)).collect();
+        let kind = match media.as_slice() {
+            [] => match preferred_media(&body.content) {
+                // A media type that is not one (`string`): sent as given.
+                Some((content_type, media)) => {
+                    self.body_kind(content_type, media, &at, &format!("{stem}Body"), types)?
+                }
+                None => return Ok(None),
+            },
+            [(content_type, media)] => self.body_kind(content_type, media, &at, &format!("{stem}Body"), types)?,
+            several => {
+                let mut names = Scope::new();
+                let mut variants = Vec::new();
+                for (position, (content_type, media)) in several.iter().enumerate() {
+                    // `text/javascript` beside `application/javascript` is `TextJavascript`.
+                    let (short, long) = media_variant_name(content_type);
+                    let rust_name = names.claim(if names.contains(&short) { &long } else { &short });
+                    let hint = if position == 0 { format!("{stem}Body") } else { format!("{stem}{rust_name}Body") };
+                    let kind = self.body_kind(content_type, media, &at, &hint, types)?;
+                    variants.push(BodyVariant { rust_name, content_type: content_type.to_string(), kind });
+                }
+                BodyKind::Choice { name: format!("{stem}Content"), variants }
             }
-        };
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let kind = if is_json(&essence) {
-            BodyKind::Json { content_type: content_type.to_string(), ty: schema_ty(types)? }
-        } else if essence == "application/x-www-form-urlencoded" {
-            BodyKind::Form { ty: schema_ty(types)? }
-        } else if essence == "multipart/form-data" {
-            BodyKind::Multipart { ty: schema_ty(types)? }
-        } else if essence.starts_with("text/") {
-            BodyKind::Text { content_type: content_type.to_string() }
-        } else {
-            BodyKind::Bytes { content_type: content_type.to_string() }
         };
         Ok(Some(RequestBody {
             field: String::new(),
@@ -374,6 +394,45 @@ impl<'a> OperationContext<'a> {
             required: body.required,
             doc: body.description.as_deref().and_then(docs::from_spec),
         }))
+    }
+
+    /// How one media type of a request body is encoded.
+    fn body_kind(
+        &self,
+        content_type: &str,
+        media: &'a openapiv3::MediaType,
+        at: &str,
+        hint: &str,
+        types: &mut TypeLowerer<'a>,
+    ) -> Result<BodyKind, SpecProblem> {
+        let media_pointer = format!("{at}/content/{}", pointer::token(content_type));
+        let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
+            match &media.schema {
+                Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), hint),
+                None => Ok(TypeRef::Json),
+            }
+        };
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        Ok(if is_json(&essence) {
+            BodyKind::Json { content_type: content_type.to_string(), ty: schema_ty(types)? }
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form { ty: schema_ty(types)? }
+        } else if essence == "multipart/form-data" {
+            let encoding = media
+                .encoding
+                .iter()
+                .filter_map(|(property, encoding)| {
+                    let content_type = encoding.content_type.as_deref()?.split(',').next()?.trim();
+                    (!content_type.is_empty())
+                        .then(|| PartEncoding { property: property.clone(), content_type: content_type.to_string() })
+                })
+                .collect();
+            BodyKind::Multipart { ty: schema_ty(types)?, encoding }
+        } else if essence.starts_with("text/") {
+            BodyKind::Text { content_type: content_type.to_string() }
+        } else {
+            BodyKind::Bytes { content_type: content_type.to_string() }
+        })
     }
 
     fn responses(
@@ -394,29 +453,14 @@ impl<'a> OperationContext<'a> {
         let is_success = |status: &str| status.starts_with('2');
         let is_error = |status: &str| status.starts_with('4') || status.starts_with('5') || status == "default";
 
-        let mut success = SuccessResponse { status: "2XX".into(), kind: ResponseKind::Empty };
+        let mut success = SuccessResponse { status: "2XX".into(), accept: "*/*".into(), kind: ResponseKind::Empty };
         if let Some((status, node)) = entries.iter().find(|(status, _)| is_success(status)) {
             let at = format!("{}/responses/{}", self.pointer, pointer::token(status));
             let response = resolver.response(node, &at)?;
             success.status = status.clone();
-            success.kind = match preferred_media(&response.content) {
-                None => ResponseKind::Empty,
-                Some((content_type, media)) => {
-                    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                    let media_pointer = format!("{at}/content/{}/schema", pointer::token(content_type));
-                    if is_json(&essence) {
-                        let ty = match &media.schema {
-                            Some(schema) => types.lower(schema, &media_pointer, &format!("{stem}Response"))?,
-                            None => TypeRef::Json,
-                        };
-                        self.unwrap_envelope(ty, types)
-                    } else if essence.starts_with("text/") {
-                        ResponseKind::Text
-                    } else {
-                        ResponseKind::Bytes
-                    }
-                }
-            };
+            let (accept, kind) = self.success_kind(&response.content, &at, &stem, types)?;
+            success.accept = accept;
+            success.kind = kind;
         }
         let mut error = None;
         for (status, node) in entries.iter().filter(|(status, _)| is_error(status)) {
@@ -431,6 +475,72 @@ impl<'a> OperationContext<'a> {
             }
         }
         Ok((success, error))
+    }
+
+    /// How a success body is decoded, and the `Accept` header that asks for it.
+    ///
+    /// One media type decides alone. With several, JSON beside only streaming forms of the
+    /// same data (`text/event-stream`, NDJSON) asks for JSON; JSON beside other forms
+    /// (HTML, images, PDF...) is decoded by the response's `Content-Type`.
+    fn success_kind(
+        &self,
+        content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
+        at: &str,
+        stem: &str,
+        types: &mut TypeLowerer<'a>,
+    ) -> Result<(String, ResponseKind), SpecProblem> {
+        let media: Vec<(&str, &openapiv3::MediaType)> =
+            content.iter().filter(|(ct, _)| ct.contains('/')).map(|(ct, m)| (ct.as_str(), m)).collect();
+        let Some((content_type, chosen)) = preferred_media(content) else {
+            return Ok(("*/*".into(), ResponseKind::Empty));
+        };
+        let lower = |types: &mut TypeLowerer<'a>, content_type: &str, media: &'a openapiv3::MediaType| {
+            let media_pointer = format!("{at}/content/{}/schema", pointer::token(content_type));
+            match &media.schema {
+                Some(schema) => types.lower(schema, &media_pointer, &format!("{stem}Response")).map(Some),
+                None => Ok(None),
+            }
+        };
+        let essence = media_essence(content_type);
+        let streaming_only = media.iter().all(|(ct, _)| {
+            let e = media_essence(ct);
+            is_json(&e) || is_json_lines(&e) || e == "text/event-stream"
+        });
+        if is_json(&essence) && (media.len() <= 1 || streaming_only) {
+            let ty = lower(types, content_type, chosen)?.unwrap_or(TypeRef::Json);
+            return Ok((accept_of(&[content_type]), self.unwrap_envelope(ty, types)));
+        }
+        if is_json(&essence) {
+            // JSON among other forms: decoded by what the server sends.
+            let ty = lower(types, content_type, chosen)?.unwrap_or(TypeRef::Json);
+            let kind = match self.unwrap_envelope(ty, types) {
+                ResponseKind::Json { ty, unwrap } => ResponseKind::ByContentType { ty, unwrap },
+                other => other,
+            };
+            let all: Vec<&str> = media.iter().map(|(ct, _)| *ct).collect();
+            return Ok((accept_of(&all), kind));
+        }
+        let all: Vec<&str> =
+            if media.is_empty() { vec![content_type] } else { media.iter().map(|(ct, _)| *ct).collect() };
+        let kind = if media.len() > 1 {
+            if all.iter().all(|ct| media_essence(ct).starts_with("text/") && media_essence(ct) != "text/event-stream") {
+                ResponseKind::Text
+            } else {
+                ResponseKind::Bytes
+            }
+        } else if is_json_lines(&essence) {
+            // Each line is one value of the schema when it describes an object; otherwise any JSON.
+            let item = lower(types, content_type, chosen)?.filter(|ty| !matches!(ty, TypeRef::String));
+            ResponseKind::JsonLines { item: item.unwrap_or(TypeRef::Json) }
+        } else if essence == "text/event-stream" {
+            let data = lower(types, content_type, chosen)?;
+            ResponseKind::EventStream { data: data.unwrap_or(TypeRef::String) }
+        } else if essence.starts_with("text/") {
+            ResponseKind::Text
+        } else {
+            ResponseKind::Bytes
+        };
+        Ok((accept_of(&all), kind))
     }
 
     /// With `[response] unwrap_field`, a success envelope returns that field's type.
@@ -478,6 +588,58 @@ fn status_text(status: &StatusCode) -> String {
         StatusCode::Code(code) => code.to_string(),
         StatusCode::Range(range) => format!("{range}XX"),
     }
+}
+
+/// The media type without parameters, lower-cased: `text/plain;charset=UTF-8` is `text/plain`.
+fn media_essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Newline-delimited JSON under its common names.
+fn is_json_lines(essence: &str) -> bool {
+    matches!(
+        essence,
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
+    )
+}
+
+/// An `Accept` header listing the media types (without duplicates); `*/*` when none is usable.
+fn accept_of(media: &[&str]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for ct in media {
+        let essence = media_essence(ct);
+        // Header values are visible ASCII; anything else is not a media type we can ask for.
+        if essence.contains('/') && essence.bytes().all(|b| b.is_ascii_graphic()) && !seen.contains(&essence) {
+            seen.push(essence);
+        }
+    }
+    if seen.is_empty() {
+        "*/*".into()
+    } else {
+        seen.join(", ")
+    }
+}
+
+/// A body enum variant named after its media type: `Json`, `Multipart`, `Form`, else the subtype
+/// (`application/merge-patch+json` is `MergePatchJson`, `text/plain` is `Plain`); the second
+/// name adds the top-level type (`TextPlain`) for when the first is taken.
+fn media_variant_name(content_type: &str) -> (String, String) {
+    let essence = media_essence(content_type);
+    let (top, subtype) = essence.split_once('/').unwrap_or(("", essence.as_str()));
+    let subtype = subtype.strip_prefix("x-").unwrap_or(subtype);
+    let short = match essence.as_str() {
+        "application/json" => "Json".into(),
+        "multipart/form-data" => "Multipart".into(),
+        "application/x-www-form-urlencoded" => "Form".into(),
+        _ => naming::type_name(subtype),
+    };
+    let short = if short.is_empty() { "Body".to_string() } else { short };
+    let long = naming::type_name(&format!("{top} {subtype}"));
+    (short, long)
 }
 
 fn is_json(content_type: &str) -> bool {

@@ -182,6 +182,7 @@ impl<'a> TypeLowerer<'a> {
             }
         }
         match view.typ {
+            Some("string") if view.format.as_deref() == Some("binary") => Ok(TypeRef::File),
             Some("string") => Ok(TypeRef::String),
             Some("boolean") => Ok(TypeRef::Bool),
             Some("integer") => Ok(TypeRef::Integer(match view.format.as_deref() {
@@ -300,8 +301,14 @@ impl<'a> TypeLowerer<'a> {
             _ => TypeRef::Json,
         };
         let extra_name = scope.claim("extra");
-        let mut def =
-            StructDef { fields, extra_name, extra_ty, constructor: String::new(), extra_setter: String::new() };
+        let mut def = StructDef {
+            fields,
+            extra_name,
+            extra_ty,
+            constructor: String::new(),
+            extra_setter: String::new(),
+            multipart: None,
+        };
         naming::struct_methods(&mut def);
         self.define(id, name, pointer, view.doc(), TypeKind::Struct(def));
         self.deprecate(id, view);
@@ -732,6 +739,8 @@ impl<'a> TypeLowerer<'a> {
             TypeRef::Integer(_) => none(JsonKind::Integer),
             TypeRef::Float(_) => none(JsonKind::Number),
             TypeRef::Json => none(JsonKind::Any),
+            // Bytes inside JSON travel as a string.
+            TypeRef::File => none(JsonKind::String),
             TypeRef::Array(_) => none(JsonKind::Array),
             TypeRef::Map(_) => none(JsonKind::Object),
             TypeRef::Nullable(inner) => self.evidence(inner),
@@ -769,6 +778,7 @@ impl<'a> TypeLowerer<'a> {
             TypeRef::Integer(_) => "Integer".into(),
             TypeRef::Float(_) => "Number".into(),
             TypeRef::Json => "Json".into(),
+            TypeRef::File => "File".into(),
             TypeRef::Array(_) => "Array".into(),
             TypeRef::Map(_) => "Map".into(),
             TypeRef::Nullable(inner) => self.label(inner),
