@@ -922,7 +922,7 @@ where
         creds.apply(alt, &mut auth_headers, &mut auth_query)?;
 
         // URL: base (keeping its path prefix) + encoded path + query.
-        let mut url = join_url(&config.base_url, self.parts.path.as_str())?;
+        let mut url = request_url(&config.base_url, self.parts.path.as_str())?;
         let mut shown_url = url.clone();
         let user_query = self.parts.query.iter().chain(&self.options.query);
         if !self.parts.query.is_empty() || !self.options.query.is_empty() || !auth_query.is_empty() {
@@ -1216,4 +1216,73 @@ fn overlay(base: &mut HeaderMap, top: &HeaderMap) {
 
 fn header_val(name: &str, value: &str) -> Result<HeaderValue, ValidationError> {
     HeaderValue::from_str(value).map_err(|_| ValidationError::new(name, "invalid header value"))
+}
+
+// Helpers for the pagination module (`page.rs`): following pages reuse a call's parts with
+// one query parameter replaced, or with an absolute next-page URL given by the server.
+impl RequestParts {
+    /// The encoded path (or the absolute URL set by [`RequestParts::set_absolute_url`]).
+    pub(crate) fn path_str(&self) -> &str {
+        self.path.as_str()
+    }
+
+    /// The query parameters, in order.
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// Replaces every value of query parameter `name` with `value`.
+    pub(crate) fn set_query(&mut self, name: &str, value: String) {
+        self.query.retain(|(n, _)| n != name);
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// Sends to `url` (query included) instead of the base URL and the operation's path and
+    /// query. [`request_url`] refuses it unless it has the base URL's origin.
+    pub(crate) fn set_absolute_url(&mut self, url: &Url) {
+        let mut path = PathBuilder::new();
+        path.path = url.as_str().to_owned();
+        self.path = path;
+        self.query.clear();
+    }
+}
+
+impl RequestOptions {
+    /// `self` with `other` merged in (later values win).
+    pub(crate) fn merged(mut self, other: RequestOptions) -> Self {
+        self.merge(other);
+        self
+    }
+}
+
+/// The URL a request goes to: the base URL joined with the encoded path, or the absolute URL
+/// set by [`RequestParts::set_absolute_url`] (a generated path always starts with `/`), which
+/// must have the base URL's origin so credentials never go to another server.
+pub(crate) fn request_url(base: &Url, path: &str) -> Result<Url, ConfigError> {
+    if !(path.starts_with("https://") || path.starts_with("http://")) {
+        return join_url(base, path);
+    }
+    let url = Url::parse(path).map_err(|e| ConfigError::new(format!("cannot build request URL: {e}")))?;
+    if url.origin() != base.origin() || !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::new(format!(
+            "refusing to send a request to `{url}`: it is not on the API's origin `{}`",
+            base.origin().ascii_serialization()
+        )));
+    }
+    Ok(url)
+}
+
+/// Runs `seed` over the whole JSON body, with the same error paths as [`decode_json`]
+/// (e.g. `result[3].name`).
+pub(crate) fn decode_json_seed<T>(
+    body: &Bytes,
+    seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let value =
+        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .map_err(|e| path_error(serde_path_to_error::Error::new(track.path(), e), body))?;
+    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+    Ok(value)
 }

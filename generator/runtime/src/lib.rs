@@ -11,6 +11,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod object;
+pub mod page;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -13,6 +13,7 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
     ("client", include_str!("../../runtime/src/client.rs")),
     ("error", include_str!("../../runtime/src/error.rs")),
     ("object", include_str!("../../runtime/src/object.rs")),
+    ("page", include_str!("../../runtime/src/page.rs")),
     ("request", include_str!("../../runtime/src/request.rs")),
     ("response", include_str!("../../runtime/src/response.rs")),
     ("retry", include_str!("../../runtime/src/retry.rs")),
