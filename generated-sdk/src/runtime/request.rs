@@ -1002,7 +1002,12 @@ where
                         spec.request_id_header.and_then(|h| header_value(&resp_headers, h)).map(str::to_owned);
                     attempt_span.finished(Outcome::Status(status), started.elapsed(), request_id.as_deref());
                     if status.is_success() {
-                        return Ok(Exchange { status, headers: resp_headers, request_id, body: ReplyBody::Whole(bytes) });
+                        return Ok(Exchange {
+                            status,
+                            headers: resp_headers,
+                            request_id,
+                            body: ReplyBody::Whole(bytes),
+                        });
                     }
                     if can_retry && should_retry_response(status, &resp_headers) {
                         let delay = policy.delay(retries, Some(&resp_headers));
