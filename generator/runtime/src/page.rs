@@ -476,20 +476,17 @@ impl<'a> PageRequest<'a> {
                     && has_more.is_none_or(|path| value_at(page.meta, path).and_then(Value::as_bool) == Some(true))
                     && page.last_id.is_some_and(|id| self.send_token(param, id))
             }
-            Shape::NextUrl { next } => match text_at(page.meta, next) {
-                Some(link) if !empty => match self.follow(&link) {
-                    Ok(more) => more,
-                    Err(e) => return Next::Refused(e),
-                },
-                _ => false,
-            },
-            Shape::LinkHeader => match next_link(page.headers) {
-                Some(link) if !empty => match self.follow(&link) {
-                    Ok(more) => more,
-                    Err(e) => return Next::Refused(e),
-                },
-                _ => false,
-            },
+            Shape::NextUrl { .. } | Shape::LinkHeader => {
+                let link = match self.pagination.shape {
+                    Shape::NextUrl { next } => text_at(page.meta, next),
+                    _ => next_link(page.headers),
+                };
+                match link.filter(|_| !empty).map(|link| self.follow(&link)) {
+                    Some(Ok(more)) => more,
+                    Some(Err(e)) => return Next::Refused(e),
+                    None => false,
+                }
+            }
         };
         if !more {
             return Next::End;
