@@ -163,6 +163,14 @@ pub struct DocsConfig {
     pub extensions: BTreeMap<String, String>,
     /// operationId of the call shown in the crate's opening example.
     pub example_operation: Option<String>,
+    /// operationId of the list the README streams (default: the first that pages).
+    pub list_example: Option<String>,
+    /// operationId of the upload the README shows (default: the first that sends files).
+    pub upload_example: Option<String>,
+    /// operationId of the download the README streams (default: the first returning bytes).
+    pub download_example: Option<String>,
+    /// operationId of the streamed response the README reads (default: the first SSE or NDJSON one).
+    pub stream_example: Option<String>,
 }
 
 impl Config {

@@ -17,8 +17,13 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-static LIST: OperationSpec =
-    OperationSpec { operation_id: "items-list", method: Method::GET, path_template: "/items", security: ALL_AUTH, accept: "application/json" };
+static LIST: OperationSpec = OperationSpec {
+    operation_id: "items-list",
+    method: Method::GET,
+    path_template: "/items",
+    security: ALL_AUTH,
+    accept: "application/json",
+};
 
 static PAGE_NUMBER: Pagination = Pagination {
     items: Some("result"),

@@ -331,7 +331,8 @@ fn lists_files_streams(context: &Context<'_>) -> String {
     let library = &api.package.library;
     let mut text = String::from("## Lists, files and streams\n\n");
     let stream_ext = "futures_util::StreamExt".to_string();
-    if let Some(call) = api.operations.iter().filter(|o| paginated(o)).find_map(|o| example_call(context, o, None)) {
+    let examples = &api.feature_examples;
+    if let Some(call) = candidates(api, examples.list, paginated).find_map(|o| example_call(context, o, None)) {
         let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
         text.push_str(
             "A list call pages for you. `.await` gives the first page (its items, the envelope's metadata and \
@@ -344,7 +345,7 @@ fn lists_files_streams(context: &Context<'_>) -> String {
             ".build()?",
             ".build()?",
             ".items()",
-            "let mut items = std::pin::pin!(result);\n    while let Some(item) = items.next().await {\n        println!(\"{:?}\", item?);\n    }",
+            "let mut items = result;\n    while let Some(item) = items.next().await {\n        println!(\"{:?}\", item?);\n    }",
         ));
         text.push_str("```\n\n");
     }
@@ -359,10 +360,7 @@ fn lists_files_streams(context: &Context<'_>) -> String {
         text.push_str(&call.program(library, "let _ = result;"));
         text.push_str("```\n\n");
     }
-    let download = api
-        .operations
-        .iter()
-        .filter(|o| matches!(o.success.kind, ResponseKind::Bytes))
+    let download = candidates(api, examples.download, |o| matches!(o.success.kind, ResponseKind::Bytes))
         .find_map(|o| example_call(context, o, None));
     if let Some(call) = download {
         let call = ExampleCall { uses: vec![stream_ext.clone(), "std::io::Write".into()], ..call };
@@ -380,10 +378,9 @@ fn lists_files_streams(context: &Context<'_>) -> String {
         ));
         text.push_str("```\n\n");
     }
-    let streamed = api
-        .operations
-        .iter()
-        .filter(|o| matches!(o.success.kind, ResponseKind::EventStream { .. } | ResponseKind::JsonLines { .. }))
+    let is_stream =
+        |o: &Operation| matches!(o.success.kind, ResponseKind::EventStream { .. } | ResponseKind::JsonLines { .. });
+    let streamed = candidates(api, examples.stream.filter(|&i| is_stream(&api.operations[i])), is_stream)
         .find_map(|o| example_call(context, o, None));
     if let Some(call) = streamed {
         let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
@@ -399,10 +396,23 @@ fn lists_files_streams(context: &Context<'_>) -> String {
         text.push_str("```\n\n");
     }
     text.push_str(
-        "Where a server answers with events that the spec does not declare (a `stream: true` option, say), read \
-         any call's body as events: `call.send_stream().await?.into_body().sse::<serde_json::Value>()`, or as \
-         NDJSON with `.ndjson::<T>()`.\n\n",
+        "Any call's body can be read as events (or as NDJSON with `.ndjson::<T>()`), for a server that streams \
+         where the spec declares one JSON answer, or that streams when asked (a `stream: true` option, an \
+         `Accept: text/event-stream` header):\n\n",
     );
+    let configured = examples.stream.filter(|&i| !is_stream(&api.operations[i]));
+    if let Some(call) = configured.and_then(|i| example_call(context, &api.operations[i], None)) {
+        let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
+        text.push_str("```rust,no_run\n");
+        text.push_str(&call.program_with(
+            library,
+            ".build()?",
+            ".build()?",
+            ".header(\"accept\", \"text/event-stream\")\n        .send_stream()\n        .await?",
+            "let mut events = result.into_body().sse::<serde_json::Value>();\n    while let Some(event) = events.next().await {\n        let event = event?;\n        println!(\"{:?}: {}\", event.event, event.data);\n    }",
+        ));
+        text.push_str("```\n\n");
+    }
     text.push_str("### Endpoints missing from the spec\n\n");
     text.push_str(
         "`Client::get`, `post`, `put`, `patch` and `delete` call a path relative to the base URL with the same \
@@ -423,7 +433,7 @@ fn lists_files_streams(context: &Context<'_>) -> String {
 fn upload_example(context: &Context<'_>) -> Option<ExampleCall> {
     let api = context.api;
     let library = &api.package.library;
-    api.operations.iter().find_map(|operation| {
+    candidates(api, api.feature_examples.upload, |_| true).find_map(|operation| {
         let body = operation.params.as_ref()?.body.as_ref()?;
         let kinds: Vec<&BodyKind> = match &body.kind {
             BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
@@ -462,11 +472,25 @@ fn multipart_example(context: &Context<'_>, id: crate::ir::TypeId) -> Option<(St
         return None;
     }
     let mut arguments = Vec::new();
+    let mut uses = vec![format!("{library}::types::{}", def.name), format!("{library}::File")];
     for field in body.fields.iter().filter(|f| f.required && f.default.is_none()) {
         arguments.push(match (&field.ty, is_file(&field.ty)) {
             (_, Some(false)) => "File::from_path(\"upload.bin\")".to_string(),
             (_, Some(true)) => "vec![File::from_path(\"upload.bin\")]".to_string(),
             (TypeRef::String, None) => rust_string(field.example.as_ref().and_then(|e| e.as_str()).unwrap_or("...")),
+            // A part that is an object whose constructor takes nothing (a JSON part).
+            (TypeRef::Named(part), None) => {
+                let part_def = api.type_def(*part);
+                match &part_def.kind {
+                    crate::ir::TypeKind::Struct(part_body)
+                        if !part_body.fields.iter().any(|f| f.required && f.default.is_none()) =>
+                    {
+                        uses.push(format!("{library}::types::{}", part_def.name));
+                        format!("{}::{}()", part_def.name, part_body.constructor)
+                    }
+                    _ => return None,
+                }
+            }
             _ => return None,
         });
     }
@@ -481,10 +505,19 @@ fn multipart_example(context: &Context<'_>, id: crate::ir::TypeId) -> Option<(St
             None => {}
         }
     }
-    Some((expression, vec![format!("{library}::types::{}", def.name), format!("{library}::File")]))
+    Some((expression, uses))
 }
 
 /// Whether the operation's method returns a `ListCall` (see `ir::analysis::pagination`).
 fn paginated(operation: &Operation) -> bool {
     operation.pagination.is_some()
+}
+
+/// The configured operation first (whatever its kind), then every operation of the kind.
+fn candidates<'a>(
+    api: &'a crate::ir::Api,
+    configured: Option<usize>,
+    kind: impl Fn(&Operation) -> bool + 'a,
+) -> impl Iterator<Item = &'a Operation> + 'a {
+    configured.map(|index| &api.operations[index]).into_iter().chain(api.operations.iter().filter(move |o| kind(o)))
 }

@@ -34,6 +34,8 @@ pub struct Api {
     pub security_alternatives: Vec<SecurityAlternative>,
     /// The operation the crate's examples call (index into [`Api::operations`]).
     pub example_operation: Option<usize>,
+    /// Operations configured for the README's list, upload, download and stream examples.
+    pub feature_examples: FeatureExamples,
     /// Cargo features, one per top-level resource; empty when the API has only one.
     pub features: Vec<String>,
     /// Every operation, in document order.
@@ -44,6 +46,21 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Things generated in simplified form or skipped, each with its reason.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The operations the configuration names for the README's examples of lists, uploads,
+/// downloads and streams (indexes into [`Api::operations`]); unset, the README shows the first
+/// operation of each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeatureExamples {
+    /// A list that pages.
+    pub list: Option<usize>,
+    /// An upload.
+    pub upload: Option<usize>,
+    /// A download.
+    pub download: Option<usize>,
+    /// A streamed response.
+    pub stream: Option<usize>,
 }
 
 /// The generated crate's identity and package metadata.

@@ -109,6 +109,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         security_alternatives,
         // Chosen once pagination is known (a list call reads differently).
         example_operation: None,
+        feature_examples: super::FeatureExamples::default(),
         features: Vec::new(),
         operations,
         resources,
@@ -120,6 +121,13 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     api.types = type_defs;
     super::analysis::pagination::assign(document, config, &mut api)?;
     api.example_operation = example_operation(&api.operations, config);
+    let find = |id: &Option<String>| id.as_ref().and_then(|id| api.operations.iter().position(|o| &o.id == id));
+    api.feature_examples = super::FeatureExamples {
+        list: find(&config.docs.list_example),
+        upload: find(&config.docs.upload_example),
+        download: find(&config.docs.download_example),
+        stream: find(&config.docs.stream_example),
+    };
     super::analysis::defaults::mark_defaultable(&mut api.types);
     mark_multipart(&mut api);
     super::analysis::features::assign(&mut api);
