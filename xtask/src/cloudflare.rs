@@ -281,17 +281,30 @@ mod tests {
         let skipped: Vec<_> = full.api.diagnostics.iter().filter(|d| d.kind == "skipped-operation").collect();
         assert!(skipped.is_empty(), "skipped operations: {skipped:#?}");
 
+        // Type names are unique across a document, so a name the fragment has to itself may
+        // take a numeric suffix in the whole document (`ScriptUpdateError2`), where another
+        // operation claimed it first: names are compared without such suffixes.
         let fragment = crate::codegen::generate().expect("the fragment generates");
         for operation in &fragment.api.operations {
             let twin = full.api.operations.iter().find(|o| o.id == operation.id).expect("operation in the full run");
-            assert_eq!(signature(&fragment.api, operation), signature(&full.api, twin));
+            assert_eq!(unsuffixed(&signature(&fragment.api, operation)), unsuffixed(&signature(&full.api, twin)));
         }
-        // Every type file of the fragment is byte-identical in the full run (headers aside).
-        let strip = |text: &str| text.lines().skip(2).collect::<Vec<_>>().join("\n");
-        for file in fragment.files.iter().filter(|f| f.path.starts_with("src/types/") && !f.path.ends_with("mod.rs")) {
-            let twin =
-                full.files.iter().find(|f| f.path == file.path).unwrap_or_else(|| panic!("{} missing", file.path));
-            assert_eq!(strip(&file.contents), strip(&twin.contents), "{}", file.path);
+        // Every type of the fragment is generated the same in the full run (headers and name
+        // suffixes aside), found by its schema's pointer.
+        let strip = |text: &str| unsuffixed(&text.lines().skip(2).collect::<Vec<_>>().join("\n"));
+        let file_of = |generated: &sdkgen::Generated, module: &str| {
+            let path = format!("src/types/{module}.rs");
+            generated.files.iter().find(|f| f.path == path).map(|f| f.contents.clone())
+        };
+        for def in &fragment.api.types {
+            let twin = full
+                .api
+                .types
+                .iter()
+                .find(|t| t.pointer == def.pointer)
+                .unwrap_or_else(|| panic!("{} ({}) missing from the full run", def.name, def.pointer));
+            let (ours, theirs) = (file_of(&fragment, &def.module).unwrap(), file_of(&full, &twin.module).unwrap());
+            assert_eq!(strip(&ours), strip(&theirs), "{}", def.pointer);
         }
     }
 
@@ -322,15 +335,41 @@ mod tests {
         });
         let success = match &operation.success.kind {
             sdkgen::ir::ResponseKind::Json { ty: t, unwrap } => format!("{} (unwrap {unwrap:?})", ty(t)),
-            other => format!("{other:?}"),
+            other => format!("{:?} of {:?}", std::mem::discriminant(other), other.ty().map(ty)),
         };
+        let pages = operation.pagination.as_ref().map(|p| format!("{:?} of {}", p.shape, ty(&p.item)));
         format!(
-            "{}.{}({}; {:?}) -> {success} / {:?}",
+            "{}.{}({}; {:?}) -> {success} / {:?} / pages {pages:?}",
             operation.group.join("."),
             operation.method_name,
             positional.join(", "),
             params,
             operation.error.as_ref().map(ty)
         )
+    }
+
+    /// The text with the numeric suffix of every capitalised identifier removed.
+    fn unsuffixed(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let trimmed = if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                word.trim_end_matches(|c: char| c.is_ascii_digit())
+            } else {
+                word.as_str()
+            };
+            out.push_str(trimmed);
+            word.clear();
+        };
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
     }
 }

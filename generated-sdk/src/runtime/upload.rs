@@ -112,7 +112,7 @@ impl PartialEq for Data {
 /// serializes as a JSON string when it holds UTF-8 bytes in memory (anything
 /// else is a serialization error) and deserializes from a string.
 ///
-/// ```ignore
+/// ```text
 /// let module = File::from("export default { fetch() { return new Response(\"hi\") } }")
 ///     .filename("worker.js")
 ///     .content_type("application/javascript+module");
@@ -304,7 +304,7 @@ struct Part {
 /// browsers do, so they cannot end the header early. The boundary is random
 /// and checked not to occur in any part held in memory.
 ///
-/// ```ignore
+/// ```text
 /// let mut form = Form::new();
 /// form.value("metadata", &serde_json::json!({ "main_module": "worker.js" }), None)?;
 /// form.file("files", &File::from("export default {}").filename("worker.js"), Some("application/javascript+module"));

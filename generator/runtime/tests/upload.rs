@@ -625,9 +625,12 @@ async fn multipart_body_from_fields_and_json_body_as_still_work() {
     send(&client, parts).await.expect("sent");
 
     let reqs = requests(&server).await;
+    // Fields go through a JSON map, whose order depends on serde_json's `preserve_order`
+    // feature (on when another crate of the build enables it): compare them in name order.
+    let mut got = parts_of(&reqs[0]);
+    got.sort_by(|a, b| (&a.name, &a.data).cmp(&(&b.name, &b.data)));
     assert_parts(
-        &parts_of(&reqs[0]),
-        // Fields go through a JSON map: their order is the map's.
+        &got,
         &[expected("ids", None, None, b"1"), expected("ids", None, None, b"2"), expected("name", None, None, b"n")],
     );
     assert_eq!(header(&reqs[1], "content-type"), Some("application/merge-patch+json"));
