@@ -435,10 +435,7 @@ fn upload_example(context: &Context<'_>) -> Option<ExampleCall> {
     let library = &api.package.library;
     candidates(api, api.feature_examples.upload, |_| true).find_map(|operation| {
         let body = operation.params.as_ref()?.body.as_ref()?;
-        let kinds: Vec<&BodyKind> = match &body.kind {
-            BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
-            other => vec![other],
-        };
+        let kinds = body.kind.encodings();
         // A multipart body with files reads best; raw bytes next.
         let multipart = kinds.iter().find_map(|kind| match kind {
             BodyKind::Multipart { ty: TypeRef::Named(id), .. } => multipart_example(context, *id),

@@ -338,12 +338,20 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
+    /// The concrete encodings the body may be sent in: a choice's variants, else itself.
+    pub fn encodings(&self) -> Vec<&BodyKind> {
+        match self {
+            BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
+            other => vec![other],
+        }
+    }
+
     /// The schema types this body carries (every variant's for a choice).
     pub fn types(&self) -> Vec<&TypeRef> {
         match self {
             BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => vec![ty],
             BodyKind::Text { .. } | BodyKind::Bytes { .. } => Vec::new(),
-            BodyKind::Choice { variants, .. } => variants.iter().flat_map(|v| v.kind.types()).collect(),
+            BodyKind::Choice { .. } => self.encodings().into_iter().flat_map(BodyKind::types).collect(),
         }
     }
 }

@@ -140,11 +140,7 @@ fn mark_multipart(api: &mut Api) {
     let mut bodies: Vec<(super::TypeId, Vec<super::PartEncoding>)> = Vec::new();
     for operation in &api.operations {
         let Some(body) = operation.params.as_ref().and_then(|p| p.body.as_ref()) else { continue };
-        let kinds = match &body.kind {
-            super::BodyKind::Choice { variants, .. } => variants.iter().map(|v| &v.kind).collect(),
-            other => vec![other],
-        };
-        for kind in kinds {
+        for kind in body.kind.encodings() {
             if let super::BodyKind::Multipart { ty: super::TypeRef::Named(id), encoding } = kind {
                 bodies.push((*id, encoding.clone()));
             }

@@ -412,7 +412,7 @@ impl<'a> OperationContext<'a> {
                 None => Ok(TypeRef::Json),
             }
         };
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = media_essence(content_type);
         Ok(if is_json(&essence) {
             BodyKind::Json { content_type: content_type.to_string(), ty: schema_ty(types)? }
         } else if essence == "application/x-www-form-urlencoded" {
@@ -643,7 +643,7 @@ fn media_variant_name(content_type: &str) -> (String, String) {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_essence(content_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
 }
 
