@@ -76,6 +76,12 @@ impl Client {
         resources::workers::Workers::new(self)
     }
 
+    /// The `workers_ai` resource.
+    #[cfg(feature = "workers_ai")]
+    pub fn workers_ai(&self) -> resources::workers_ai::WorkersAi<'_> {
+        resources::workers_ai::WorkersAi::new(self)
+    }
+
     /// The `zero_trust` resource.
     #[cfg(feature = "zero_trust")]
     pub fn zero_trust(&self) -> resources::zero_trust::ZeroTrust<'_> {

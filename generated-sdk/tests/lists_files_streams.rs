@@ -1,15 +1,20 @@
 //! Lists, files and streams through the Cloudflare SDK, against wiremock servers shaped like
 //! Cloudflare's API: DNS records paged by `result_info`, KV keys paged by cursor, a module
-//! Worker upload checked part by part, and a KV value read as a stream.
+//! Worker upload checked part by part, a KV value read as a stream, and a Workers AI answer
+//! read as server-sent events.
 
 use cloudflare_sdk::resources::dns::records::RecordListParams;
 use cloudflare_sdk::resources::keys::{KeyGetParams, KeyListParams};
 use cloudflare_sdk::resources::workers::scripts::ScriptUpdateParams;
-use cloudflare_sdk::types::{ScriptUpdateMultipartBody, ScriptUpdateMultipartBodyMetadata};
+use cloudflare_sdk::resources::workers_ai::WorkersAiPostRunModelParams;
+use cloudflare_sdk::types::{
+    ScriptUpdateMultipartBody, ScriptUpdateMultipartBodyMetadata, WorkersAiPostRunModelBodyTextGeneration,
+    WorkersAiPostRunModelBodyTextGenerationPrompt,
+};
 use cloudflare_sdk::{Client, File};
 use futures_util::StreamExt;
 use serde_json::json;
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -163,4 +168,69 @@ async fn a_kv_value_comes_down_as_a_stream_of_chunks() {
     }
     assert_eq!(received, value);
     assert!(chunks >= 1);
+}
+
+/// One event of a Workers AI text generation streamed with `"stream": true`.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Token {
+    response: String,
+}
+
+#[tokio::test]
+async fn a_workers_ai_answer_streams_as_server_sent_events() {
+    let server = MockServer::start().await;
+    let answer = "data: {\"response\":\"Once\",\"p\":\"abc\"}\n\n\
+        data: {\"response\":\" upon\"}\n\n\
+        data: {\"response\":\" a time\",\"usage\":{\"completion_tokens\":3}}\n\n\
+        data: [DONE]\n\n";
+    Mock::given(method("POST"))
+        // A path parameter is always one segment: the model name's `@` and `/` are encoded.
+        .and(path(format!("/accounts/{ACCOUNT}/ai/run/%40cf%2Fmeta%2Fllama-3.1-8b-instruct")))
+        .and(header("accept", "text/event-stream"))
+        .and(header("authorization", "Bearer t"))
+        .and(body_json(json!({"prompt": "Tell me a story", "stream": true})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(answer, "text/event-stream"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let prompt = WorkersAiPostRunModelBodyTextGenerationPrompt::new("Tell me a story").stream(true);
+    let params = WorkersAiPostRunModelParams::new(ACCOUNT).body(WorkersAiPostRunModelBodyTextGeneration::from(prompt));
+    let model = "@cf/meta/llama-3.1-8b-instruct";
+
+    let tokens: Vec<String> = client
+        .workers_ai()
+        .post_run_model(model, &params)
+        .events::<Token>()
+        .await
+        .unwrap()
+        .map(|event| event.unwrap().data.response)
+        .collect()
+        .await;
+    assert_eq!(tokens, ["Once", " upon", " a time"], "`[DONE]` ends the stream");
+
+    let mut values = client.workers_ai().post_run_model(model, &params).events::<serde_json::Value>().await.unwrap();
+    assert_eq!(values.next().await.unwrap().unwrap().data["p"], "abc");
+    assert_eq!(values.next().await.unwrap().unwrap().data["response"], " upon");
+    assert_eq!(values.next().await.unwrap().unwrap().data["usage"]["completion_tokens"], 3);
+    assert!(values.next().await.is_none());
+}
+
+#[tokio::test]
+async fn a_workers_ai_error_is_the_documented_error_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "success": false, "errors": [{"code": 5007, "message": "No such model"}], "messages": [], "result": {}
+        })))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let prompt = WorkersAiPostRunModelBodyTextGenerationPrompt::new("hi").stream(true);
+    let params = WorkersAiPostRunModelParams::new(ACCOUNT).body(WorkersAiPostRunModelBodyTextGeneration::from(prompt));
+    let error = client.workers_ai().post_run_model("@cf/nope", &params).events::<Token>().await.unwrap_err();
+    assert_eq!(error.api_error().unwrap().status.as_u16(), 400);
+    let body = error.api_error_body::<cloudflare_sdk::types::WorkersAiPostRunModelError>().expect("typed error body");
+    assert!(!body.success);
+    assert_eq!(body.errors[0].message, "No such model");
 }

@@ -174,7 +174,9 @@ fn parameters_keep_their_names_and_generated_locals_yield() {
 
 /// Media types: a multipart body with files and JSON parts, a body accepted in several media
 /// types (an enum), an octet-stream upload and download, NDJSON and server-sent events, and a
-/// response in several media types chosen by its `Content-Type`.
+/// response in several media types chosen by its `Content-Type`, and an operation declared as
+/// JSON whose README example reads it as events (its union body built from the alternative
+/// with a `stream` flag).
 #[test]
 fn media() {
     snapshot("media");
@@ -191,7 +193,17 @@ fn media() {
             ("blobs-put", "*/*"),
             ("rows-export", "application/x-ndjson"),
             ("events-watch", "text/event-stream"),
+            ("models-run", "application/json"),
             ("reports-get", "application/json, application/pdf, text/csv"),
         ]
     );
+    let readme = &generated.files.iter().find(|f| f.path == "README.md").unwrap().contents;
+    assert!(
+        readme.contains(
+            "let body = OtherModelsRunBodyGenerationPrompt::new(\"Tell me a story\").stream(true);\n    \
+             let body = OtherModelsRunBodyGeneration::from(body);"
+        ),
+        "{readme}"
+    );
+    assert!(readme.contains(".events::<serde_json::Value>()"), "{readme}");
 }

@@ -29,6 +29,7 @@ pub const EXTRACT_OPERATIONS: &[&str] = &[
     "worker-script-upload-worker-module",
     "queues-get-metrics",
     "analytics-engine-sql-query-post",
+    "workers-ai-post-run-model",
 ];
 
 /// [`SPEC`] as `sdkgen extract` makes it from the pinned Cloudflare document.

@@ -18,6 +18,9 @@ pub mod queue;
 #[cfg(feature = "workers")]
 pub mod workers;
 
+#[cfg(feature = "workers_ai")]
+pub mod workers_ai;
+
 #[cfg(feature = "zero_trust")]
 pub mod zero_trust;
 

@@ -339,15 +339,20 @@ impl Received<'_> {
     /// The media type of the `Content-Type` header, lowercased and without parameters
     /// (`application/json` for `application/json; charset=utf-8`); `None` when absent.
     pub fn media_type(&self) -> Option<String> {
-        let value = header_value(self.headers, "content-type")?;
-        let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        (!essence.is_empty()).then_some(essence)
+        media_essence(header_value(self.headers, "content-type")?)
     }
 
     /// Whether the response has no body: 204, 205, or zero bytes (e.g. `Content-Length: 0`).
     pub fn is_empty(&self) -> bool {
         matches!(self.status.as_u16(), 204 | 205) || self.body.is_empty()
     }
+}
+
+/// The media type of a `Content-Type` value, lowercased and without parameters; `None` when
+/// empty.
+fn media_essence(value: &str) -> Option<String> {
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    (!essence.is_empty()).then_some(essence)
 }
 
 /// Whether a media type (lowercase, without parameters) is JSON: `application/json`,
@@ -756,6 +761,9 @@ pub struct Call<'a, T> {
     operation: Cow<'static, str>,
     /// The security alternatives (the operation's, or the API's for a custom request).
     security: &'static [&'static [&'static str]],
+    /// The `Accept` header when it is not the operation's (set by [`Call::events`] and
+    /// [`Call::json_lines`]); a caller's own `.header("accept", ...)` still wins.
+    accept: Option<&'static str>,
 }
 
 impl<T> std::fmt::Debug for Call<'_, T> {
@@ -809,6 +817,7 @@ where
             options: RequestOptions::default(),
             operation: Cow::Borrowed(op.operation_id),
             security: op.security,
+            accept: None,
         }
     }
 
@@ -895,6 +904,39 @@ where
         Ok(ApiResponse::new(status, headers, body, request_id_header))
     }
 
+    /// Sends the request asking for server-sent events (`Accept: text/event-stream`) and
+    /// returns the answer as an [`EventStream`] whose event data is decoded as `U` (`String`
+    /// for the raw text, `serde_json::Value` for any JSON, or a type of your own), whatever
+    /// the API description says the operation returns. For APIs that stream only when the
+    /// request asks for it (e.g. `"stream": true` in the body, as Workers AI and
+    /// OpenAI-style APIs do) and whose description does not declare `text/event-stream`.
+    ///
+    /// Same credentials, retries (until the answer starts) and errors as any call: an error
+    /// status is an [`Error::Api`]. A successful answer whose `Content-Type` is set and is
+    /// not `text/event-stream` (the server did not stream, e.g. the request lacked
+    /// `"stream": true`) is an [`Error::Decode`] holding the start of that body. The
+    /// `data: [DONE]` sentinel is handled as [`EventStream`] describes (see
+    /// [`EventStream::stop_at`] to choose). Returns when the headers arrive; the stream reads
+    /// the body as it is polled.
+    pub async fn events<U: DeserializeOwned + 'static>(mut self) -> Result<EventStream<U>, Error> {
+        self.accept = Some("text/event-stream");
+        let response = self.send_stream().await?;
+        match response.header("content-type").and_then(media_essence) {
+            Some(media_type) if media_type != "text/event-stream" => Err(not_streamed(response, &media_type).await),
+            _ => Ok(response.into_body().sse()),
+        }
+    }
+
+    /// Sends the request asking for newline-delimited JSON (`Accept: application/x-ndjson`)
+    /// and returns the answer as [`JsonLines`] of `U`, whatever the API description says the
+    /// operation returns. Same credentials, retries (until the answer starts) and errors as
+    /// any call. The body is read as NDJSON whatever its `Content-Type` (a single JSON
+    /// document on one line is one item).
+    pub async fn json_lines<U: DeserializeOwned>(mut self) -> Result<JsonLines<U>, Error> {
+        self.accept = Some("application/x-ndjson");
+        Ok(self.send_stream().await?.into_body().ndjson())
+    }
+
     async fn send_in(self, span: &CallSpan, streaming: bool) -> Result<Exchange, Error> {
         let client = self.client;
         let spec = client.spec();
@@ -942,7 +984,7 @@ where
         // Headers, lowest precedence first.
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, header_val("user-agent", spec.user_agent)?);
-        headers.insert(reqwest::header::ACCEPT, header_val("accept", self.op.accept)?);
+        headers.insert(reqwest::header::ACCEPT, header_val("accept", self.accept.unwrap_or(self.op.accept))?);
         if let Some(body) = &self.parts.body {
             headers.insert(reqwest::header::CONTENT_TYPE, header_val("content-type", &body.content_type)?);
         }
@@ -1057,6 +1099,28 @@ where
             }
         }
     }
+}
+
+/// The error for a successful answer that is not the event stream asked for: a decode error
+/// holding the start of its body (read no further than the snippet it keeps).
+async fn not_streamed(response: ApiResponse<ByteStream>, media_type: &str) -> Error {
+    const SNIPPET: usize = 4 * 1024;
+    let (status, request_id) = (response.status, response.request_id().map(str::to_owned));
+    let mut body = response.into_body();
+    let mut start = bytes::BytesMut::new();
+    while start.len() < SNIPPET {
+        match futures_util::StreamExt::next(&mut body).await {
+            Some(Ok(chunk)) => start.extend_from_slice(&chunk[..chunk.len().min(SNIPPET - start.len())]),
+            Some(Err(_)) | None => break,
+        }
+    }
+    let message = format!(
+        "expected a `text/event-stream` answer, got `{media_type}` (does the request ask the server to stream?)"
+    );
+    let mut error = DecodeError::new(None, message, &start);
+    error.status = Some(status);
+    error.request_id = request_id;
+    Error::Decode(error)
 }
 
 /// The operation behind a request sent with the client's `get`/`post`/... methods: one per

@@ -125,7 +125,7 @@ impl ByteStream {
     /// Parses the body as server-sent events whose `data` is decoded as `U`
     /// (see [`EventStream`]).
     pub fn sse<U: DeserializeOwned + 'static>(self) -> EventStream<U> {
-        EventStream { parser: SseParser::new(self), _marker: PhantomData }
+        EventStream { parser: SseParser::new(self), sentinel: Sentinel::DoneUnlessDecodable, _marker: PhantomData }
     }
 }
 
@@ -362,18 +362,55 @@ pub struct Event<U> {
 /// discarded, as the spec says.
 ///
 /// Typed data: an event whose data does not decode as `U` yields an [`Error::Decode`] and
-/// the stream goes on. As a convenience for OpenAI-style streams (Workers AI among them), a
-/// `data: [DONE]` event that does not decode as `U` ends the stream quietly.
+/// the stream goes on.
+///
+/// End-of-stream sentinels: OpenAI-style streams (Workers AI among them) end with a
+/// `data: [DONE]` event. By default such an event ends the stream quietly when its data does
+/// not decode as `U` (so a typed or `serde_json::Value` stream stops there, and a `String`
+/// stream yields it like any other event). The caller decides otherwise with
+/// [`EventStream::stop_at`] (end at an event whose data is exactly a given text, whatever
+/// `U`) or [`EventStream::no_sentinel`] (no special case: `[DONE]` is then a decode error
+/// for a typed stream).
 ///
 /// Not done: reconnecting. When the connection drops, the stream yields the error and ends;
 /// to resume, send the call again with a `Last-Event-ID` header set from
 /// [`EventStream::last_event_id`] (honouring [`EventStream::reconnection_time`]).
 pub struct EventStream<U> {
     parser: SseParser,
+    sentinel: Sentinel,
     _marker: PhantomData<fn() -> U>,
 }
 
+/// Which event data ends an [`EventStream`] without being yielded.
+#[derive(Debug, Clone)]
+enum Sentinel {
+    /// `[DONE]`, when it does not decode as the stream's type (the default).
+    DoneUnlessDecodable,
+    /// Exactly this data, whatever the stream's type.
+    Exactly(String),
+    /// Nothing: every event is yielded.
+    Nothing,
+}
+
+/// The data that ends OpenAI-style event streams.
+const DONE: &str = "[DONE]";
+
 impl<U> EventStream<U> {
+    /// Ends the stream, quietly, at the first event whose data is exactly `data` (compared
+    /// before decoding, so it works for any `U`, `String` included): e.g. `stop_at("[DONE]")`.
+    /// Replaces the default `[DONE]` rule (see [`EventStream`]).
+    pub fn stop_at(mut self, data: impl Into<String>) -> Self {
+        self.sentinel = Sentinel::Exactly(data.into());
+        self
+    }
+
+    /// Yields every event, `[DONE]` included (as a decode error when it does not decode as
+    /// `U`): the stream ends only when the body does.
+    pub fn no_sentinel(mut self) -> Self {
+        self.sentinel = Sentinel::Nothing;
+        self
+    }
+
     /// The last event id seen so far (to resume with a `Last-Event-ID` header).
     pub fn last_event_id(&self) -> Option<&str> {
         (!self.parser.last_id.is_empty()).then_some(self.parser.last_id.as_str())
@@ -507,16 +544,21 @@ impl<U: DeserializeOwned + 'static> Stream for EventStream<U> {
     type Item = Result<Event<U>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let parser = &mut self.get_mut().parser;
+        let this = self.get_mut();
+        let parser = &mut this.parser;
         let raw = match parser.poll_event(cx) {
             Poll::Ready(Some(Ok(raw))) => raw,
             Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
             Poll::Ready(None) => return Poll::Ready(None),
             Poll::Pending => return Poll::Pending,
         };
+        if matches!(&this.sentinel, Sentinel::Exactly(sentinel) if *sentinel == raw.data) {
+            parser.lines.finish();
+            return Poll::Ready(None);
+        }
         let data = match decode_data::<U>(&raw.data) {
             Ok(data) => data,
-            Err(_) if raw.data == "[DONE]" => {
+            Err(_) if matches!(this.sentinel, Sentinel::DoneUnlessDecodable) && raw.data == DONE => {
                 parser.lines.finish();
                 return Poll::Ready(None);
             }

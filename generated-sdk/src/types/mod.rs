@@ -597,6 +597,372 @@ mod script_update_multipart_body_metadata_package_dependencies_item;
 #[cfg(feature = "workers")]
 pub use script_update_multipart_body_metadata_package_dependencies_item::ScriptUpdateMultipartBodyMetadataPackageDependenciesItem;
 
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body::WorkersAiPostRunModelBody;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_automatic_speech_recognition;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_automatic_speech_recognition::WorkersAiPostRunModelBodyAutomaticSpeechRecognition;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_classification;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_classification::WorkersAiPostRunModelBodyImageClassification;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text::WorkersAiPostRunModelBodyImageTextToText;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant0;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant0::WorkersAiPostRunModelBodyImageTextToTextVariant0;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant1;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant1::WorkersAiPostRunModelBodyImageTextToTextVariant1;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_h984788d9;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_h984788d9::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemConH984788d9;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_hc63ee96c;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_hc63ee96c::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemConHc63ee96c;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_content;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_content::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemContent;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_image_to_text;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_image_to_text::WorkersAiPostRunModelBodyImageToText;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_multimodal_embeddings;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_multimodal_embeddings::WorkersAiPostRunModelBodyMultimodalEmbeddings;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_object_detection;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_object_detection::WorkersAiPostRunModelBodyObjectDetection;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_summarization;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_summarization::WorkersAiPostRunModelBodySummarization;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_classification;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_classification::WorkersAiPostRunModelBodyTextClassification;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_embeddings;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_embeddings::WorkersAiPostRunModelBodyTextEmbeddings;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_embeddings_text;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_embeddings_text::WorkersAiPostRunModelBodyTextEmbeddingsText;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation::WorkersAiPostRunModelBodyTextGeneration;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages::WorkersAiPostRunModelBodyTextGenerationMessages;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_functions_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_functions_item::WorkersAiPostRunModelBodyTextGenerationMessagesFunctionsItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_messages_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_messages_item::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_messages_item_cont_h782c2a02;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_messages_item_cont_h782c2a02::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItemContH782c2a02;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_messages_item_content;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_messages_item_content::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItemContent;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_response_format;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_response_format::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_response_format_type;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_response_format_type::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant0;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant0::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant0;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant1;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1_function;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1_function::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant1Function;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h28b1e21f;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h28b1e21f::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH28b1e21f;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h76895313;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h76895313::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_ha0fcb4f9;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_ha0fcb4f9::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_hc849ff2e;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_hc849ff2e::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHc849ff2e;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_prompt;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_prompt::WorkersAiPostRunModelBodyTextGenerationPrompt;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_prompt_response_format;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_prompt_response_format::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormat;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_generation_prompt_response_format_type;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_generation_prompt_response_format_type::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormatType;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_to_image;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_to_image::WorkersAiPostRunModelBodyTextToImage;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_text_to_speech;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_text_to_speech::WorkersAiPostRunModelBodyTextToSpeech;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_body_translation;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_body_translation::WorkersAiPostRunModelBodyTranslation;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_error;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_error::WorkersAiPostRunModelError;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_error_errors_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_error_errors_item::WorkersAiPostRunModelErrorErrorsItem;
+
+#[cfg(feature = "full")]
+mod workers_ai_post_run_model_response;
+
+#[cfg(feature = "full")]
+pub use workers_ai_post_run_model_response::WorkersAiPostRunModelResponse;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type::WorkersAiPostRunModelResponseResultType;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_automatic_speech_recogniti_h16af8af6;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_automatic_speech_recogniti_h16af8af6::WorkersAiPostRunModelResponseResultTypeAutomaticSpeechRecognitiH16af8af6;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_automatic_speech_recognition;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_automatic_speech_recognition::WorkersAiPostRunModelResponseResultTypeAutomaticSpeechRecognition;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_image_classification_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_image_classification_item::WorkersAiPostRunModelResponseResultTypeImageClassificationItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_image_text_to_text;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_image_text_to_text::WorkersAiPostRunModelResponseResultTypeImageTextToText;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_image_to_text;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_image_to_text::WorkersAiPostRunModelResponseResultTypeImageToText;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_multimodal_embeddings;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_multimodal_embeddings::WorkersAiPostRunModelResponseResultTypeMultimodalEmbeddings;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_object_detection_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_object_detection_item::WorkersAiPostRunModelResponseResultTypeObjectDetectionItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_object_detection_item_box_type;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_object_detection_item_box_type::WorkersAiPostRunModelResponseResultTypeObjectDetectionItemBoxType;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_summarization;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_summarization::WorkersAiPostRunModelResponseResultTypeSummarization;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_classification_item;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_classification_item::WorkersAiPostRunModelResponseResultTypeTextClassificationItem;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_embeddings;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_embeddings::WorkersAiPostRunModelResponseResultTypeTextEmbeddings;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_generation;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_generation::WorkersAiPostRunModelResponseResultTypeTextGeneration;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_generation_response;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_generation_response::WorkersAiPostRunModelResponseResultTypeTextGenerationResponse;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_generation_response_to_hc08931aa;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_generation_response_to_hc08931aa::WorkersAiPostRunModelResponseResultTypeTextGenerationResponseToHc08931aa;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_generation_response_usage;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_generation_response_usage::WorkersAiPostRunModelResponseResultTypeTextGenerationResponseUsage;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_to_speech;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_to_speech::WorkersAiPostRunModelResponseResultTypeTextToSpeech;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_text_to_speech_audio;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_text_to_speech_audio::WorkersAiPostRunModelResponseResultTypeTextToSpeechAudio;
+
+#[cfg(feature = "workers_ai")]
+mod workers_ai_post_run_model_response_result_type_translation;
+
+#[cfg(feature = "workers_ai")]
+pub use workers_ai_post_run_model_response_result_type_translation::WorkersAiPostRunModelResponseResultTypeTranslation;
+
 #[cfg(feature = "workers")]
 mod workers_api_response_common_failure;
 

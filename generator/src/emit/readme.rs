@@ -185,6 +185,8 @@ struct ExampleCall {
     uses: Vec<String>,
     /// Statements before the call (building its body).
     prelude: Vec<String>,
+    /// Setter calls chained on the params constructor (`.body(body)`).
+    params_setters: Vec<String>,
     resource_path: Vec<String>,
     method: String,
     params_path: Option<String>,
@@ -218,7 +220,8 @@ impl ExampleCall {
         let mut arguments = self.arguments.clone();
         if let Some(path) = &self.params_path {
             let name = path.rsplit("::").next().unwrap_or(path);
-            arguments.push(format!("&{name}::new({})", self.params_arguments.join(", ")));
+            let setters: String = self.params_setters.iter().map(|s| format!(".{s}")).collect();
+            arguments.push(format!("&{name}::new({}){setters}", self.params_arguments.join(", ")));
         }
         for line in &self.prelude {
             text.push_str(&format!("    {line}\n"));
@@ -283,6 +286,7 @@ fn example_call(context: &Context<'_>, operation: &Operation, body: Option<Strin
     Some(ExampleCall {
         uses: Vec::new(),
         prelude: Vec::new(),
+        params_setters: Vec::new(),
         resource_path: operation.group.clone(),
         method: operation.method_name.clone(),
         params_path,
@@ -303,8 +307,19 @@ fn is_callable(operation: &Operation) -> bool {
 
 /// A Rust literal for a parameter, from its example when it has one.
 fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Option<String> {
-    let example = param.example.as_ref();
-    Some(match &param.ty {
+    literal_value(context, &param.ty, param.example.as_ref(), !positional)
+}
+
+/// A Rust literal of a value of `ty` (a parameter, or a constructor argument), from the
+/// spec's example when it has one that fits; `Default::default()` for a named type that has
+/// one when `defaulted` allows it.
+fn literal_value(
+    context: &Context<'_>,
+    ty: &TypeRef,
+    example: Option<&serde_json::Value>,
+    defaulted: bool,
+) -> Option<String> {
+    Some(match ty {
         TypeRef::String => rust_string(example.and_then(|e| e.as_str()).unwrap_or("...")),
         // An example outside the parameter's range would not compile.
         TypeRef::Integer(kind) => {
@@ -318,9 +333,97 @@ fn example_value(context: &Context<'_>, param: &Param, positional: bool) -> Opti
         }
         TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
-        TypeRef::Named(_) if !positional && context.api.has_default(&param.ty) => "Default::default()".to_string(),
+        TypeRef::Named(_) if defaulted && context.api.has_default(ty) => "Default::default()".to_string(),
         _ => return None,
     })
+}
+
+/// How deep [`streaming_body`] looks into unions of unions.
+const MAX_BODY_DEPTH: usize = 4;
+
+/// A JSON body built through the public API, for the example that reads a call as events.
+struct BodyValue {
+    /// `Type::new(...)` with its flags set.
+    expression: String,
+    /// The unions it is wrapped in, innermost first, each converting from the one before.
+    wrappers: Vec<String>,
+    /// Its type and the wrappers' types.
+    types: Vec<String>,
+    /// Whether it sets a `stream` flag (what servers that stream when asked look for).
+    streams: bool,
+}
+
+/// A value of `ty` for a request body: a struct through its constructor (literal arguments,
+/// a boolean `stream` property set to `true`), or a union through the `From` impl of the
+/// first alternative that has such a flag (depth first, nested unions included), else of
+/// the first alternative that can be built at all.
+fn streaming_body(context: &Context<'_>, ty: &TypeRef, depth: usize) -> Option<BodyValue> {
+    let api = context.api;
+    let TypeRef::Named(id) = ty else { return None };
+    let def = api.type_def(*id);
+    match &def.kind {
+        crate::ir::TypeKind::Struct(body) => {
+            let is_stream = |f: &&crate::ir::Field| f.wire_name == "stream" && f.ty == TypeRef::Bool;
+            let mut arguments = Vec::new();
+            for field in body.fields.iter().filter(|f| f.required && f.default.is_none()) {
+                arguments.push(if is_stream(&field) {
+                    "true".to_string()
+                } else {
+                    literal_value(context, &field.ty, field.example.as_ref(), true)?
+                });
+            }
+            let mut expression = format!("{}::{}({})", def.name, body.constructor, arguments.join(", "));
+            let flag = body.fields.iter().find(is_stream);
+            if let Some(setter) = flag.and_then(|field| field.setter.as_ref()) {
+                expression.push_str(&format!(".{setter}(true)"));
+            }
+            Some(BodyValue { expression, wrappers: Vec::new(), types: vec![def.name.clone()], streams: flag.is_some() })
+        }
+        crate::ir::TypeKind::Union(union) if depth < MAX_BODY_DEPTH => {
+            // Only alternatives with a `From` impl (see `emit::construct::union_conversions`).
+            let types: Vec<String> = union.variants.iter().map(|v| super::rust_type_text(api, &v.ty)).collect();
+            let convertible = union.variants.iter().zip(&types).filter(|(variant, ty)| {
+                types.iter().filter(|other| other == ty).count() == 1 && variant.ty != TypeRef::Named(*id)
+            });
+            let built: Vec<BodyValue> =
+                convertible.filter_map(|(variant, _)| streaming_body(context, &variant.ty, depth + 1)).collect();
+            let index = built.iter().position(|value| value.streams).unwrap_or(0);
+            let mut value = built.into_iter().nth(index)?;
+            value.wrappers.push(def.name.clone());
+            value.types.push(def.name.clone());
+            Some(value)
+        }
+        _ => None,
+    }
+}
+
+/// A call of `operation` for the example that reads an answer as events: with its JSON body
+/// built by [`streaming_body`] when it takes one.
+fn events_example(context: &Context<'_>, operation: &Operation) -> Option<ExampleCall> {
+    let library = &context.api.package.library;
+    let body = operation.params.as_ref().and_then(|params| params.body.as_ref());
+    let value = body.and_then(|body| match &body.kind {
+        BodyKind::Json { ty, .. } => streaming_body(context, ty, 0).map(|value| (body, value, true)),
+        // A choice of media types converts only from each media type's own value.
+        BodyKind::Choice { .. } => body.kind.encodings().into_iter().find_map(|kind| match kind {
+            BodyKind::Json { ty, .. } => streaming_body(context, ty, 0).map(|value| (body, value, false)),
+            _ => None,
+        }),
+        _ => None,
+    });
+    let Some((body, value, into_outermost)) = value else { return example_call(context, operation, None) };
+    let mut call = example_call(context, operation, Some("body".into()))?;
+    call.prelude.push(format!("let body = {};", value.expression));
+    let explicit = if into_outermost { value.wrappers.len().saturating_sub(1) } else { value.wrappers.len() };
+    for wrapper in &value.wrappers[..explicit] {
+        call.prelude.push(format!("let body = {wrapper}::from(body);"));
+    }
+    let types = &value.types[..value.types.len() - (value.wrappers.len() - explicit)];
+    call.uses.extend(types.iter().map(|name| format!("{library}::types::{name}")));
+    if !body.required {
+        call.params_setters.push(format!("{}(body)", body.setter.as_ref()?));
+    }
+    Some(call)
 }
 
 /// "Lists, files and streams": one example for each kind of operation the API has (a list
@@ -395,23 +498,29 @@ fn lists_files_streams(context: &Context<'_>) -> String {
         ));
         text.push_str("```\n\n");
     }
-    text.push_str(
-        "Any call's body can be read as events (or as NDJSON with `.ndjson::<T>()`), for a server that streams \
-         where the spec declares one JSON answer, or that streams when asked (a `stream: true` option, an \
-         `Accept: text/event-stream` header):\n\n",
-    );
     let configured = examples.stream.filter(|&i| !is_stream(&api.operations[i]));
-    if let Some(call) = configured.and_then(|i| example_call(context, &api.operations[i], None)) {
-        let call = ExampleCall { uses: vec![stream_ext.clone()], ..call };
-        text.push_str("```rust,no_run\n");
-        text.push_str(&call.program_with(
-            library,
-            ".build()?",
-            ".build()?",
-            ".header(\"accept\", \"text/event-stream\")\n        .send_stream()\n        .await?",
-            "let mut events = result.into_body().sse::<serde_json::Value>();\n    while let Some(event) = events.next().await {\n        let event = event?;\n        println!(\"{:?}: {}\", event.event, event.data);\n    }",
-        ));
-        text.push_str("```\n\n");
+    let events = configured.and_then(|i| events_example(context, &api.operations[i]));
+    text.push_str(
+        "Any call's answer can be read as server-sent events of a type you choose (`.events::<T>()`, which asks \
+         for `text/event-stream`), or as newline-delimited JSON (`.json_lines::<T>()`): for a server that \
+         streams where the spec declares one JSON answer, or that streams when the request asks for it (a \
+         `stream: true` option). Credentials, retries and errors are those of any call. A `data: [DONE]` \
+         event that is not a `T` ends the stream (`.stop_at(...)` and `.no_sentinel()` choose otherwise)",
+    );
+    match events {
+        Some(mut call) => {
+            call.uses.push(stream_ext.clone());
+            text.push_str(":\n\n```rust,no_run\n");
+            text.push_str(&call.program_with(
+                library,
+                ".build()?",
+                ".build()?",
+                ".events::<serde_json::Value>()\n        .await?",
+                "let mut events = result;\n    while let Some(event) = events.next().await {\n        println!(\"{}\", event?.data);\n    }",
+            ));
+            text.push_str("```\n\n");
+        }
+        None => text.push_str(".\n\n"),
     }
     text.push_str("### Endpoints missing from the spec\n\n");
     text.push_str(
