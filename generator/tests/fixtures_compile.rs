@@ -77,7 +77,7 @@ fn generated_fixture_crates_compile_cleanly() {
     let output = run(&["test", "-p", "fixture-media", "--test", "media"], "fail the media test");
     assert!(output.contains("9 passed"), "the media tests did not all run:\n{output}");
     let output = run(&["test", "-p", "fixture-pagination", "--test", "pages"], "fail the paging tests");
-    assert!(output.contains("test result: ok. 14 passed"), "the paging tests did not all run:\n{output}");
+    assert!(output.contains("test result: ok. 15 passed"), "the paging tests did not all run:\n{output}");
 }
 
 /// Adds `tests/<name>.rs` to a fixture crate, with wiremock among its dev-dependencies.

@@ -112,7 +112,7 @@ fn an_object_that_merely_holds_an_array_is_not_a_page() {
     let body = "type: object\nproperties:\n  matches: {type: array, items: {type: string}}\n  total: {type: integer}";
     let api = lower("matches", &spec("get", &["offset", "limit"], body, ""), "").unwrap();
     let pagination = api.operations[0].pagination.as_ref().expect("paged");
-    assert_eq!(pagination.items.as_deref(), Some("matches"));
+    assert_eq!(pagination.items, ["matches"]);
     assert!(
         matches!(&pagination.shape, PaginationShape::Offset { total_count: Some(total), .. } if total == &names(&["total"]))
     );
@@ -240,14 +240,15 @@ fn pagination_configuration_is_validated_with_its_location() {
 fn the_report_counts_lists_and_shapes() {
     let generated = common::generate_fixture("pagination", false);
     let report = sdkgen::ir::analysis::pagination::PaginationReport::of(&generated.api);
-    assert_eq!(report.paginated(), 8, "{report}");
+    assert_eq!(report.paginated(), 9, "{report}");
     assert_eq!(report.configured, 1, "{report}");
     assert_eq!(report.unpaginated_lists, ["exports-list"], "{report}");
     assert_eq!(report.lists_by_method.get("POST"), Some(&1), "{report}");
     let shapes: Vec<(&str, usize)> = report.paginated_by_shape.iter().map(|(shape, n)| (*shape, *n)).collect();
     let expected =
-        [("after_last_item", 1), ("cursor", 2), ("link_header", 1), ("next_url", 1), ("offset", 1), ("page_number", 2)];
+        [("after_last_item", 1), ("cursor", 2), ("link_header", 1), ("next_url", 1), ("offset", 1), ("page_number", 3)];
     assert_eq!(shapes, expected, "{report}");
+    assert!(report.to_string().contains("with items one object down (e.g. `result.reports`): 1\n"), "{report}");
 }
 
 #[test]
@@ -271,4 +272,53 @@ fn pagination_statics_never_take_an_operation_static_name() {
         statics.push(&operation.pagination.as_ref().expect("both page").static_name);
     }
     assert_eq!(statics, ["LIST", "LIST_PAGES2", "LIST_PAGES", "LIST_PAGES_PAGES"]);
+}
+
+/// A Cloudflare-style envelope whose `result` is an object holding `fields` (YAML, indented
+/// for `result.properties`), beside `result_info`.
+fn nested_body(fields: &str) -> String {
+    format!(
+        "type: object\nproperties:\n  success: {{type: boolean}}\n  result:\n    type: object\n    properties:\n{fields}  \
+         result_info:\n    type: object\n    properties:\n      page: {{type: number}}\n      per_page: {{type: number}}\n      \
+         total_count: {{type: number}}"
+    )
+}
+
+#[test]
+fn an_unwrapped_object_pages_through_its_only_array_when_the_body_speaks_of_pages() {
+    let unwrap = "[response]\nunwrap_field = \"result\"\n";
+    let reports = "      reports: {type: array, items: {type: object, properties: {id: {type: string}}}}\n      \
+                   generated_at: {type: string}\n";
+    let api = lower("nested", &spec("get", &["page", "per_page"], &nested_body(reports), ""), unwrap).unwrap();
+    let pagination = api.operations[0].pagination.as_ref().expect("paged");
+    assert_eq!(pagination.items, ["result", "reports"]);
+    let expected = PaginationShape::PageNumber {
+        page: "page".into(),
+        size: Some("per_page".into()),
+        total_pages: None,
+        total_count: Some(names(&["result_info", "total_count"])),
+    };
+    assert_eq!(pagination.shape, expected);
+    // Declaring it names the same path.
+    let declared =
+        format!("{unwrap}[pagination.operations.things-list]\nshape = \"page_number\"\nitems = \"result.reports\"\n");
+    let api = lower("nested-declared", &spec("get", &["page"], &nested_body(reports), ""), &declared).unwrap();
+    assert_eq!(api.operations[0].pagination.as_ref().expect("declared").items, ["result", "reports"]);
+    let wrong = format!("{unwrap}[pagination.operations.things-list]\nshape = \"page_number\"\nitems = \"result\"\n");
+    let error = lower("nested-wrong", &spec("get", &["page"], &nested_body(reports), ""), &wrong).unwrap_err();
+    assert!(error.contains("items` is `result`, but the list the operation returns is `result.reports`"), "{error}");
+
+    // Two arrays: which one is the page is anyone's guess.
+    let two =
+        "      reports: {type: array, items: {type: string}}\n      errors: {type: array, items: {type: string}}\n";
+    assert_eq!(shape("nested-two", &spec("get", &["page"], &nested_body(two), ""), unwrap), None);
+    // No paging parameter: an object that holds an array is what the call returns, even when
+    // `result_info` echoes a page number (which names the parameter for a top-level list).
+    assert_eq!(shape("nested-no-param", &spec("get", &[], &nested_body(reports), ""), unwrap), None);
+    // Nothing about pages in the body: the same.
+    let bare = "type: object\nproperties:\n  result:\n    type: object\n    properties:\n      \
+                reports: {type: array, items: {type: string}}";
+    assert_eq!(shape("nested-bare", &spec("get", &["page"], bare, ""), unwrap), None);
+    // Without an unwrap, arrays one level down are not looked for.
+    assert_eq!(shape("nested-no-unwrap", &spec("get", &["page"], &nested_body(reports), ""), ""), None);
 }

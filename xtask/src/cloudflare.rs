@@ -33,7 +33,7 @@ fn pagination_report() -> Result<bool, String> {
     print!("{report}");
     let mut listing = String::from("operation\tshape\titems\n");
     for (id, shape, items) in &report.paginated_operations {
-        listing.push_str(&format!("{id}\t{shape}\t{}\n", items.as_deref().unwrap_or("")));
+        listing.push_str(&format!("{id}\t{shape}\t{}\n", items.join(".")));
     }
     for id in &report.unpaginated_lists {
         listing.push_str(&format!("{id}\tnone\t\n"));

@@ -51,9 +51,11 @@ use super::response::ApiResponse;
 /// How a list operation pages; one `static` per generated list method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {
-    /// The top-level field of the body holding the items (`Some("result")`); `None` when the
-    /// body is the array itself.
-    pub items: Option<&'static str>,
+    /// Path of the array holding the items, from the top of the body: `&["result"]`, or one
+    /// object down (`&["result", "reports"]`); empty when the body is the array itself. The
+    /// other fields of an object on the way stay in [`Page::meta`] (`meta()["result"]` holds
+    /// the fields of `result` other than `reports`).
+    pub items: &'static [&'static str],
     /// How the next page is requested and when the listing ends.
     pub shape: Shape,
 }
@@ -440,14 +442,14 @@ impl<'a> PageRequest<'a> {
     /// Decodes a response (whose body has fingerprint `body`) into a page and plans the
     /// request after it.
     fn into_page<T: DeserializeOwned>(self, response: ApiResponse<Bytes>, body: u64) -> Result<Page<'a, T>, Error> {
-        let items_field = self.pagination.items;
-        let (items, meta) = decode_json_seed(&response.body, PageSeed::<T>::new(items_field)).map_err(|mut e| {
+        let items_path = self.pagination.items;
+        let (items, meta) = decode_json_seed(&response.body, PageSeed::<T>::new(items_path)).map_err(|mut e| {
             e.status = Some(response.status);
             e.request_id = response.request_id().map(str::to_owned);
             Error::Decode(e)
         })?;
         let last_id = match self.pagination.shape {
-            Shape::AfterLastItem { id_field, .. } => last_item_id(&response.body, items_field, id_field),
+            Shape::AfterLastItem { id_field, .. } => last_item_id(&response.body, items_path, id_field),
             _ => None,
         };
         let received = Received { count: items.len(), meta: &meta, headers: &response.headers, last_id, body };
@@ -655,15 +657,16 @@ fn fingerprint(body: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Decodes a page body in one pass: the items straight into `Vec<T>`, every other top-level
-/// field into the meta map. A `null` or absent items field is an empty page.
+/// Decodes a page body in one pass: the items straight into `Vec<T>`, every other field into
+/// the meta map (an object on the path to the items keeps its other fields there, under its
+/// own key). A `null` or absent items field, or a `null` object on the way, is an empty page.
 struct PageSeed<T> {
-    items: Option<&'static str>,
+    items: &'static [&'static str],
     _item: PhantomData<fn() -> T>,
 }
 
 impl<T> PageSeed<T> {
-    fn new(items: Option<&'static str>) -> Self {
+    fn new(items: &'static [&'static str]) -> Self {
         PageSeed { items, _item: PhantomData }
     }
 }
@@ -673,8 +676,8 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for PageSeed<T> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         match self.items {
-            None => Ok((Vec::deserialize(deserializer)?, Map::new())),
-            Some(_) => deserializer.deserialize_map(self),
+            [] => Ok((Vec::deserialize(deserializer)?, Map::new())),
+            _ => deserializer.deserialize_map(self),
         }
     }
 }
@@ -683,35 +686,72 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
     type Value = (Vec<T>, Map<String, Value>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a JSON object with the items in `{}`", self.items.unwrap_or_default())
+        write!(f, "a JSON object with the items in `{}`", self.items.join("."))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((first, rest)) = self.items.split_first() else { return Ok((Vec::new(), Map::new())) };
         let mut items = None;
         let mut meta = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if items.is_none() && self.items == Some(key.as_str()) {
-                items = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default());
-            } else {
+            if items.is_some() || key != *first {
                 let value = map.next_value()?;
                 meta.insert(key, value);
+            } else if rest.is_empty() {
+                items = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default());
+            } else {
+                let nested = map.next_value_seed(NestedPage(PageSeed::<T>::new(rest)))?;
+                let (found, others) = nested.unwrap_or_default();
+                items = Some(found);
+                meta.insert(key, Value::Object(others));
             }
         }
         Ok((items.unwrap_or_default(), meta))
     }
 }
 
+/// An object on the path to the items, which may be `null`.
+struct NestedPage<T>(PageSeed<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for NestedPage<T> {
+    type Value = Option<(Vec<T>, Map<String, Value>)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedPage<T> {
+    type Value = Option<(Vec<T>, Map<String, Value>)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(deserializer).map(Some)
+    }
+}
+
 /// The id of the last item, read in a second pass over the body that builds nothing but
 /// that id: everything else is skipped without allocating. (Decoding `T` is not repeated.)
-fn last_item_id(body: &[u8], items: Option<&'static str>, id_field: &'static str) -> Option<String> {
+fn last_item_id(body: &[u8], items: &'static [&'static str], id_field: &'static str) -> Option<String> {
     let mut de = serde_json::Deserializer::from_slice(body);
     LastId { items, id_field }.deserialize(&mut de).ok().flatten()
 }
 
-/// Finds the item array (in field `items`, or the whole body) and the last item's id.
+/// Finds the item array (at path `items`, or the whole body) and the last item's id.
 #[derive(Clone, Copy)]
 struct LastId {
-    items: Option<&'static str>,
+    items: &'static [&'static str],
     id_field: &'static str,
 }
 
@@ -720,8 +760,8 @@ impl<'de> DeserializeSeed<'de> for LastId {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         match self.items {
-            None => deserializer.deserialize_seq(self),
-            Some(_) => deserializer.deserialize_map(self),
+            [] => deserializer.deserialize_seq(self),
+            _ => deserializer.deserialize_map(self),
         }
     }
 }
@@ -734,10 +774,11 @@ impl<'de> Visitor<'de> for LastId {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((first, rest)) = self.items.split_first() else { return Ok(None) };
         let mut last = None;
-        while let Some(is_items) = map.next_key_seed(KeyIs(self.items))? {
+        while let Some(is_items) = map.next_key_seed(KeyIs(Some(*first)))? {
             if is_items {
-                last = map.next_value_seed(LastId { items: None, ..self })?;
+                last = map.next_value_seed(LastId { items: rest, ..self })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }

@@ -26,7 +26,7 @@ static LIST: OperationSpec = OperationSpec {
 };
 
 static PAGE_NUMBER: Pagination = Pagination {
-    items: Some("result"),
+    items: &["result"],
     shape: Shape::PageNumber {
         page: "page",
         size: Some("per_page"),
@@ -36,28 +36,45 @@ static PAGE_NUMBER: Pagination = Pagination {
 };
 
 static OFFSET: Pagination = Pagination {
-    items: Some("data"),
+    items: &["data"],
     shape: Shape::Offset { offset: "offset", limit: Some("limit"), total_count: Some(&["total"]) },
 };
 
 static CURSOR: Pagination = Pagination {
-    items: Some("result"),
+    items: &["result"],
     shape: Shape::Cursor { param: "cursor", next: &["result_info", "cursor"], has_more: None },
 };
 
 static CURSOR_HAS_MORE: Pagination = Pagination {
-    items: Some("result"),
+    items: &["result"],
     shape: Shape::Cursor { param: "cursor", next: &["result_info", "cursor"], has_more: Some(&["has_more"]) },
 };
 
 static STRIPE: Pagination = Pagination {
-    items: Some("data"),
+    items: &["data"],
     shape: Shape::AfterLastItem { param: "starting_after", id_field: "id", has_more: Some(&["has_more"]) },
 };
 
-static NEXT_URL: Pagination = Pagination { items: Some("results"), shape: Shape::NextUrl { next: &["links", "next"] } };
+static NEXT_URL: Pagination = Pagination { items: &["results"], shape: Shape::NextUrl { next: &["links", "next"] } };
 
-static LINK: Pagination = Pagination { items: None, shape: Shape::LinkHeader };
+static LINK: Pagination = Pagination { items: &[], shape: Shape::LinkHeader };
+
+/// Cloudflare lists whose array sits one object down (`result.reports`), paged by number.
+static NESTED: Pagination = Pagination {
+    items: &["result", "reports"],
+    shape: Shape::PageNumber {
+        page: "page",
+        size: Some("per_page"),
+        total_pages: Some(&["result_info", "total_pages"]),
+        total_count: None,
+    },
+};
+
+/// The same, paged after the last item's id (the id read from the nested array).
+static NESTED_AFTER: Pagination = Pagination {
+    items: &["result", "reports"],
+    shape: Shape::AfterLastItem { param: "starting_after", id_field: "id", has_more: Some(&["result", "has_more"]) },
+};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Item {
@@ -647,4 +664,68 @@ fn link_header_parsing() {
     assert_eq!(parse_link_header(""), []);
     assert_eq!(parse_link_header(" , ,"), []);
     assert_eq!(parse_link_header(r#"<x>; rel="unterminated"#), [link("x", &["unterminated"])]);
+}
+
+fn nested_page(ids: &[&str], page: u64, total_pages: u64) -> ResponseTemplate {
+    json_ok(json!({
+        "success": true,
+        "result": { "generated_at": "2026-01-01", "reports": items(ids) },
+        "result_info": { "page": page, "per_page": 2, "total_pages": total_pages },
+    }))
+}
+
+#[tokio::test]
+async fn items_one_object_down_page_with_their_siblings_kept_in_the_meta() {
+    let server = MockServer::start().await;
+    let first = Mock::given(path("/client/v4/items")).and(query_param_is_missing("page"));
+    mount(&server, first.respond_with(nested_page(&["a", "b"], 1, 3))).await;
+    mount(&server, Mock::given(query_param("page", "2")).respond_with(nested_page(&["c", "d"], 2, 3))).await;
+    mount(&server, Mock::given(query_param("page", "3")).respond_with(nested_page(&["e"], 3, 3))).await;
+
+    let client = token_client(&base(&server));
+    let page = within(list(&client, &NESTED)).await.expect("first page");
+    assert_eq!(ids(page.items()), ["a", "b"]);
+    assert_eq!(page.meta()["result"], json!({ "generated_at": "2026-01-01" }), "the items are not kept twice");
+    assert_eq!(page.meta()["result_info"]["total_pages"], 3);
+    let (all, error) = split(collect(list(&client, &NESTED).items()).await);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(all, ["a", "b", "c", "d", "e"]);
+    assert_eq!(requests(&server).await.len(), 4, "one page alone, then three without an extra request");
+}
+
+#[tokio::test]
+async fn nested_items_give_the_last_id_and_decode_errors_their_path() {
+    let server = MockServer::start().await;
+    let body = |ids: &[&str], more: bool| {
+        json_ok(json!({ "result": { "has_more": more, "reports": items(ids), "note": { "id": "not an item" } } }))
+    };
+    let first = Mock::given(path("/client/v4/items")).and(query_param_is_missing("starting_after"));
+    mount(&server, first.respond_with(body(&["r1", "r2"], true))).await;
+    let second = Mock::given(path("/client/v4/items")).and(query_param("starting_after", "r2"));
+    mount(&server, second.respond_with(body(&["r3"], false))).await;
+    let client = token_client(&base(&server));
+    let (all, error) = split(collect(list(&client, &NESTED_AFTER).items()).await);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(all, ["r1", "r2", "r3"]);
+
+    // An item of the wrong type is an error at its full path; a `null` or absent object
+    // on the way, or a `null` array, is an empty page.
+    server.reset().await;
+    let bad = json!({ "result": { "reports": [{ "id": "a" }, { "id": 5 }] } });
+    mount(&server, Mock::given(path("/client/v4/items")).respond_with(json_ok(bad))).await;
+    let error = within(list(&client, &NESTED)).await.expect_err("bad item");
+    let Error::Decode(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.path.as_deref(), Some("result.reports[1].id"));
+    for body in [r#"{"result": null}"#, r#"{"result": {"reports": null}}"#, r#"{"result": {}}"#, "{}"] {
+        server.reset().await;
+        let reply = ResponseTemplate::new(200).set_body_raw(body, "application/json");
+        mount(&server, Mock::given(path("/client/v4/items")).respond_with(reply)).await;
+        let page = within(list(&client, &NESTED)).await.unwrap_or_else(|e| panic!("{body}: {e:?}"));
+        assert!(page.items().is_empty() && !page.has_next_page(), "{body}");
+    }
+    // A `result` that is not an object is an error.
+    server.reset().await;
+    let reply = ResponseTemplate::new(200).set_body_raw(r#"{"result": [1]}"#, "application/json");
+    mount(&server, Mock::given(path("/client/v4/items")).respond_with(reply)).await;
+    assert!(within(list(&client, &NESTED)).await.unwrap_err().is_decode());
 }

@@ -65,8 +65,9 @@ pub struct PaginationRule {
     pub method: Option<String>,
     /// How pages follow one another; `none` turns pagination off.
     pub shape: ShapeName,
-    /// The top-level body field holding the items.
-    pub items: Option<String>,
+    /// The path of the array holding the items (`result`, or one object down:
+    /// `result.reports`).
+    pub items: Option<FieldPath>,
     /// The page number query parameter (`page_number`).
     pub page: Option<String>,
     /// The page size query parameter (`page_number`).
@@ -266,7 +267,6 @@ fn rule_problems(rule: &PaginationRule, at: &dyn Fn(&str) -> KeyPath, out: &mut 
         }
     }
     let names = [
-        ("items", &rule.items),
         ("page", &rule.page),
         ("size", &rule.size),
         ("offset", &rule.offset),
@@ -280,6 +280,7 @@ fn rule_problems(rule: &PaginationRule, at: &dyn Fn(&str) -> KeyPath, out: &mut 
         }
     }
     let paths = [
+        ("items", &rule.items),
         ("next", &rule.next),
         ("has_more", &rule.has_more),
         ("total_pages", &rule.total_pages),

@@ -46,7 +46,8 @@ pub fn doc_lines(pagination: &Pagination) -> [String; 2] {
 pub fn pagination_static(out: &mut Source, pagination: &Pagination) {
     out.blank();
     out.line(0, format_args!("static {}: {PAGE}::Pagination = {PAGE}::Pagination {{", pagination.static_name));
-    out.line(1, format_args!("items: {},", option(pagination.items.as_deref().map(literal))));
+    let items: Vec<String> = pagination.items.iter().map(|name| literal(name)).collect();
+    out.line(1, format_args!("items: &[{}],", items.join(", ")));
     let (variant, fields) = shape_fields(&pagination.shape);
     if fields.is_empty() {
         out.line(1, format_args!("shape: {PAGE}::Shape::{variant},"));

@@ -421,9 +421,9 @@ pub enum ResponseKind {
 /// How a list operation's pages follow one another: the runtime's `page::Pagination`, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The top-level body field holding the page's items (`result`, `data`); `None` when the
-    /// body itself is the array.
-    pub items: Option<String>,
+    /// The path of the array holding the page's items, from the top of the body (`result`,
+    /// `data`, or one object down: `result.reports`); empty when the body itself is the array.
+    pub items: Vec<String>,
     /// The type of one item.
     pub item: TypeRef,
     /// How the next page is requested.

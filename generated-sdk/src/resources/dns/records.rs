@@ -605,7 +605,7 @@ static LIST: crate::runtime::request::OperationSpec = crate::runtime::request::O
 };
 
 static LIST_PAGES: crate::runtime::page::Pagination = crate::runtime::page::Pagination {
-    items: Some("result"),
+    items: &["result"],
     shape: crate::runtime::page::Shape::PageNumber {
         page: "page",
         size: Some("per_page"),

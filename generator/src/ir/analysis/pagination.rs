@@ -5,10 +5,13 @@
 //! The decoded success body (after the configured envelope unwrap, e.g. `result`) when it is
 //! an array, or, without an unwrap, an object's array property: the one named like a list
 //! ([`LIST_FIELDS`]: `data`, `items`, `results`, ...), else its only array when the body also
-//! has a total, a "more" flag, a next cursor or a next URL. The array's field is
+//! has a total, a "more" flag, a next cursor or a next URL. With an unwrap whose field is an
+//! object, that object's only array (`result.reports`) under the same condition, the body
+//! saying something about pages, and only when the operation declares how to ask for the next
+//! page (shape 7 below does not apply to it). The array's path is
 //! [`Pagination::items`]; everything else in the body (top-level fields and the fields of its
-//! other objects, such as `result_info`, `meta`, `pagination`, two levels deep) is where
-//! totals, cursors and next links are looked for.
+//! objects, such as `result_info`, `meta`, `pagination`, two levels deep) is where totals,
+//! cursors and next links are looked for.
 //!
 //! # Shapes, in order of precedence
 //!
@@ -183,8 +186,8 @@ struct Evidence {
 
 /// The array a list body holds.
 struct List {
-    /// Its top-level field (`None`: the body is the array).
-    field: Option<String>,
+    /// Its path from the top of the body (empty: the body is the array).
+    path: Vec<String>,
     /// One item's type.
     item: TypeRef,
     /// Whether the field is named like a list ([`LIST_FIELDS`]) or is the body itself.
@@ -223,14 +226,16 @@ impl Evidence {
         let Some(response) = success_response(document, resolver, operation) else { return evidence };
         evidence.link_header = response.headers.keys().any(|name| name.eq_ignore_ascii_case("link"));
         let Some(schema) = json_schema(response) else { return evidence };
-        let items_field = evidence.list.as_ref().and_then(|list| list.field.clone());
-        let mut reader = SchemaReader { resolver, fields: &mut evidence.fields, skip: items_field.clone() };
+        let items_path = evidence.list.as_ref().map(|list| list.path.clone()).unwrap_or_default();
+        let mut reader = SchemaReader { resolver, fields: &mut evidence.fields, skip: items_path.clone() };
         reader.read(schema);
         // The item's properties, for the `id` that after-last-item pagination sends back.
-        let items_schema = match &items_field {
-            Some(field) => properties(resolver, schema).into_iter().find(|(name, _)| name == field).map(|(_, s)| s),
-            None => Some(schema as &dyn SchemaNode),
-        };
+        let mut items_schema = Some(schema as &dyn SchemaNode);
+        for field in &items_path {
+            items_schema = items_schema.and_then(|object| {
+                properties(resolver, object).into_iter().find(|(name, _)| name == field).map(|(_, s)| s)
+            });
+        }
         if let Some(item) = items_schema.and_then(|array| array_items(resolver, array)) {
             evidence.item_fields = properties(resolver, item).into_iter().map(|(name, _)| name).collect();
         }
@@ -308,11 +313,17 @@ impl Evidence {
 /// Detection: the first shape (in the module's order of precedence) that fits.
 fn detect(evidence: &Evidence) -> Option<Pagination> {
     let list = evidence.list.as_ref()?;
-    let shape = [link_header, cursor, after_last_item, next_url, page_number, offset, echoed_page_number]
-        .iter()
-        .find_map(|shape| shape(evidence))?;
+    // An array one object down is a page only when the request can ask for another (a paging
+    // parameter, a next URL, a `Link` header): an object whose `result_info` merely echoes a
+    // page number is more likely a record that holds a list (`workflow.schedules`).
+    let shapes: &[fn(&Evidence) -> Option<PaginationShape>] = if list.path.len() > 1 {
+        &[link_header, cursor, after_last_item, next_url, page_number, offset]
+    } else {
+        &[link_header, cursor, after_last_item, next_url, page_number, offset, echoed_page_number]
+    };
+    let shape = shapes.iter().find_map(|shape| shape(evidence))?;
     Some(Pagination {
-        items: list.field.clone(),
+        items: list.path.clone(),
         item: list.item.clone(),
         shape,
         origin: PaginationOrigin::Detected,
@@ -450,18 +461,21 @@ fn declared_pagination(
         )
     })?;
     if let Some(items) = &rule.items {
-        if list.field.as_deref() != Some(items.as_str()) {
-            let found = list.field.as_deref().map_or("the body itself".to_string(), |field| format!("`{field}`"));
+        let wanted = items.names();
+        if wanted != list.path {
+            let found =
+                if list.path.is_empty() { "the body itself".to_string() } else { format!("`{}`", list.path.join(".")) };
             return Err(SpecProblem::new(
                 pointer,
                 format!(
-                    "the configuration's `{key}.items` is `{items}`, but the list the operation returns is {found}"
+                    "the configuration's `{key}.items` is `{}`, but the list the operation returns is {found}",
+                    wanted.join(".")
                 ),
             ));
         }
     }
     Ok(Some(Pagination {
-        items: list.field.clone(),
+        items: list.path.clone(),
         item: list.item.clone(),
         shape,
         origin: PaginationOrigin::Configured(key),
@@ -472,22 +486,28 @@ fn declared_pagination(
 /// The list a success response decodes to, if it is one.
 fn list_of(api: &Api, kind: &ResponseKind) -> Option<List> {
     let ResponseKind::Json { ty, unwrap } = kind else { return None };
+    let top: Vec<String> = unwrap.iter().cloned().collect();
     if let Some(item) = array_item(ty) {
-        return Some(List { field: unwrap.clone(), item, named: true });
-    }
-    // An unwrapped field that is an object is what the call returns, not a page: its array
-    // sits below the top level, where the runtime does not look for items.
-    if unwrap.is_some() {
-        return None;
+        return Some(List { path: top, item, named: true });
     }
     let TypeRef::Named(id) = strip_nullable(ty) else { return None };
     let TypeKind::Struct(body) = &api.type_def(*id).kind else { return None };
     let arrays: Vec<(&str, TypeRef)> =
         body.fields.iter().filter_map(|field| Some((field.wire_name.as_str(), array_item(&field.ty)?))).collect();
+    let at = |name: &str| [top.clone(), vec![name.to_string()]].concat();
+    // An unwrapped object is a page only through its one array, and only when the body
+    // speaks of pages (see `Evidence::gather`): else it is what the call returns, which may
+    // merely hold an array.
+    if unwrap.is_some() {
+        return match arrays.as_slice() {
+            [(name, item)] => Some(List { path: at(name), item: item.clone(), named: false }),
+            _ => None,
+        };
+    }
     let named: Vec<_> = arrays.iter().filter(|(name, _)| LIST_FIELDS.contains(name)).collect();
     match (named.as_slice(), arrays.as_slice()) {
-        ([(name, item)], _) => Some(List { field: Some(name.to_string()), item: item.clone(), named: true }),
-        (_, [(name, item)]) => Some(List { field: Some(name.to_string()), item: item.clone(), named: false }),
+        ([(name, item)], _) => Some(List { path: at(name), item: item.clone(), named: true }),
+        (_, [(name, item)]) => Some(List { path: at(name), item: item.clone(), named: false }),
         _ => None,
     }
 }
@@ -658,8 +678,8 @@ fn kind_of(resolver: Resolver<'_>, node: &dyn SchemaNode, depth: usize) -> (Fiel
 struct SchemaReader<'r, 'a> {
     resolver: Resolver<'a>,
     fields: &'r mut Vec<BodyField>,
-    /// The items field, whose contents are items, not page metadata.
-    skip: Option<String>,
+    /// The items' path, whose contents are items, not page metadata.
+    skip: Vec<String>,
 }
 
 impl<'a> SchemaReader<'_, 'a> {
@@ -670,7 +690,10 @@ impl<'a> SchemaReader<'_, 'a> {
             let mut next_level = Vec::new();
             for (prefix, object) in level {
                 for (name, property) in properties(self.resolver, object) {
-                    if prefix.is_empty() && self.skip.as_deref() == Some(name.as_str()) {
+                    if prefix.len() + 1 == self.skip.len()
+                        && self.skip.starts_with(&prefix)
+                        && self.skip[prefix.len()] == name
+                    {
                         continue;
                     }
                     let (kind, format) = kind_of(self.resolver, property, 0);
@@ -725,8 +748,8 @@ pub struct PaginationReport {
     pub configured: usize,
     /// `GET` lists without pagination, by operationId, in document order.
     pub unpaginated_lists: Vec<String>,
-    /// Every paginated operation: operationId, shape name and items field, in document order.
-    pub paginated_operations: Vec<(String, &'static str, Option<String>)>,
+    /// Every paginated operation: operationId, shape name and items path, in document order.
+    pub paginated_operations: Vec<(String, &'static str, Vec<String>)>,
 }
 
 impl PaginationReport {
@@ -775,6 +798,8 @@ impl std::fmt::Display for PaginationReport {
         for (shape, count) in &self.paginated_by_shape {
             writeln!(f, "  {shape}: {count}")?;
         }
+        let nested = self.paginated_operations.iter().filter(|(_, _, items)| items.len() > 1).count();
+        writeln!(f, "  with items one object down (e.g. `result.reports`): {nested}")?;
         let shown: Vec<&str> = self.unpaginated_lists.iter().take(12).map(String::as_str).collect();
         let more = if self.unpaginated_lists.len() > shown.len() { ", ..." } else { "" };
         writeln!(f, "GET lists without pagination: {}", self.unpaginated_lists.len())?;
