@@ -20,6 +20,29 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
     // The quick corpus test (xtask/src/corpus.rs) needs the pinned corpus and the release generator.
     crate::corpus::install()?;
     let sdkgen_bin = crate::corpus::generator_binary()?;
+    // The committed SDK's contract tests (one per operation of the fragment) against Prism's
+    // mock of the fragment, with a per-operation report: `cargo xtask contract --sdk
+    // generated-sdk --require-all`.
+    let started = std::time::Instant::now();
+    let report = crate::contract::run_spec(&root.join(crate::codegen::SPEC), &committed_sdk_options(&root))?;
+    print!("{}", report.summary());
+    let contract_passed = report.passed() == report.rows.len();
+    eprintln!(
+        "contract tests of the committed SDK: {} in {:.1} s (report: {}/report.md)",
+        if contract_passed { "all passed" } else { "FAILED" },
+        started.elapsed().as_secs_f64(),
+        report.crate_dir
+    );
+    // The workspace run compiles and runs the same tests (generated-sdk/tests/contract.rs), so
+    // it gets a mock too; the guard stops it when the run ends, however it ends.
+    let log = root.join("target/contract-workspace-prism.log");
+    let prism = crate::contract::Prism::start(
+        &prism_dir.join("node_modules/.bin/prism"),
+        &root.join(crate::codegen::SPEC),
+        false,
+        &log,
+        std::time::Duration::from_secs(300),
+    )?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     // The tests that need Prism or the corpus are `#[ignore]`d in a plain `cargo test`; both
     // are installed now, so every test runs.
@@ -35,8 +58,21 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
         .args(&arguments)
         .env("SDKGEN_PRISM", prism_dir.join("node_modules/.bin/prism"))
         .env("SDKGEN_BIN", sdkgen_bin)
+        .env(crate::contract::URL_ENV, prism.base_url())
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    Ok(status.success())
+    drop(prism);
+    Ok(status.success() && contract_passed)
+}
+
+/// `--sdk generated-sdk --config spec/codegen.toml`: the committed crate, built in the
+/// workspace's target directory like the rest of the suite.
+fn committed_sdk_options(root: &std::path::Path) -> crate::contract::RunOptions {
+    crate::contract::RunOptions {
+        config: Some(root.join(crate::codegen::CONFIG)),
+        sdk: Some(root.join(crate::codegen::OUT)),
+        threads: 4,
+        ..crate::contract::RunOptions::default()
+    }
 }
