@@ -4,6 +4,7 @@
 mod cargo;
 mod construct;
 pub mod consumer;
+pub mod contract;
 mod docs;
 pub mod escape;
 mod operations;
