@@ -226,13 +226,15 @@ pub fn classify_failure(output: &str) -> (Outcome, String) {
 
 /// The panic message in a test's captured output: what follows `thread '...' panicked at
 /// FILE:LINE:COL:` (or the older `panicked at 'MESSAGE', FILE`), without libtest's backtrace
-/// note; the whole output when there is no panic line.
+/// note or a backtrace; the whole output when there is no panic line.
 fn panic_message(output: &str) -> String {
     let mut lines = output.lines();
     let mut message = String::new();
     let mut found = false;
     for line in lines.by_ref() {
-        if let Some((_, rest)) = line.split_once("' panicked at ") {
+        // `thread 'NAME' panicked at`, or with the thread's id: `thread 'NAME' (1234) panicked at`.
+        let panic_line = line.starts_with("thread '").then(|| line.split_once(" panicked at ")).flatten();
+        if let Some((_, rest)) = panic_line {
             found = true;
             if let Some(old_style) = rest.strip_prefix('\'') {
                 message.push_str(old_style.rsplit_once("', ").map_or(old_style, |(m, _)| m));
@@ -784,14 +786,17 @@ fn generate(spec: &Path, options: &RunOptions, crate_path: &str) -> Result<sdkge
         },
         standalone: true,
         lenient: true,
-        // PENDING J1: `contract_tests: true` once `sdkgen::Options` has it.
+        contract_tests: true,
     };
     sdkgen::generate_from_paths(spec, options.config.as_deref(), &generator_options).map_err(|e| e.to_string())
 }
 
 /// The cases of a model: each contract test and its operation.
-pub fn cases(api: &sdkgen::ir::Api) -> Result<Vec<Case>, String> {
-    Ok(pending_j1::contract_cases(api)?
+pub fn cases(api: &sdkgen::ir::Api) -> Vec<Case> {
+    let mut cases = sdkgen::contract_cases(api);
+    // The report lists operations in the spec's order.
+    cases.sort_by_key(|case| case.operation);
+    cases
         .into_iter()
         .filter_map(|case| {
             let operation = api.operations.get(case.operation)?;
@@ -803,20 +808,10 @@ pub fn cases(api: &sdkgen::ir::Api) -> Result<Vec<Case>, String> {
                 not_callable: case.not_callable,
             })
         })
-        .collect())
+        .collect()
 }
 
-/// PENDING J1: replaced by `sdkgen::contract_cases` when branch j1 is merged.
-mod pending_j1 {
-    pub struct ContractCase {
-        pub operation: usize,
-        pub test: String,
-        pub not_callable: Option<String>,
-    }
-    pub fn contract_cases(_api: &sdkgen::ir::Api) -> Result<Vec<ContractCase>, String> {
-        Err("sdkgen::contract_cases is not available on this branch yet (J1's part)".into())
-    }
-}
+
 
 /// A path relative to the root when it is inside it.
 fn display_path(path: &Path) -> String {
@@ -831,7 +826,7 @@ struct Build {
     executable: Option<PathBuf>,
     /// The compiler's first errors.
     errors: Vec<String>,
-    /// Crates compiled.
+    /// Crates compiled (not already up to date).
     artifacts: usize,
 }
 
@@ -860,15 +855,15 @@ fn build_tests(dir: &Path, target: Option<&Path>, progress: bool) -> Result<Buil
         for line in std::io::BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-            if message["reason"] == "compiler-artifact" {
+            if message["reason"] == "compiler-artifact" && message["fresh"] == false {
                 build.artifacts += 1;
                 if progress && build.artifacts % 50 == 0 {
                     eprintln!("  built {} crates ({:.0} s)", build.artifacts, started.elapsed().as_secs_f64());
                 }
-                if message["target"]["name"] == "contract" {
-                    if let Some(executable) = message["executable"].as_str() {
-                        build.executable = Some(PathBuf::from(executable));
-                    }
+            }
+            if message["reason"] == "compiler-artifact" && message["target"]["name"] == "contract" {
+                if let Some(executable) = message["executable"].as_str() {
+                    build.executable = Some(PathBuf::from(executable));
                 }
             }
         }
@@ -955,7 +950,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
             (dir, generated.api, Some(root.join(TARGET_DIR)))
         }
     };
-    let mut cases = cases(&api)?;
+    let mut cases = cases(&api);
     if let Some(filter) = &options.filter {
         cases.retain(|case| case.test.contains(filter.as_str()));
     }
@@ -1041,6 +1036,8 @@ fn run_tests(
         .args(["--include-ignored", "--test-threads", &options.threads.max(1).to_string()])
         .current_dir(dir)
         .env(URL_ENV, url)
+        // A backtrace per failed test would bury the messages the report is made of.
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr);
@@ -1324,6 +1321,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             let output = format!("thread 't' panicked at tests/contract.rs:1:1:\n{prefix}why\nnote: run with `RUST_BACKTRACE=1`");
             assert_eq!(classify_failure(&output), (outcome, "why".to_string()));
         }
+        let with_id = "thread 'a::b' (30709) panicked at tests/contract.rs:22:17:\ncontract: transport: timed out\nstack backtrace:\n   0: x";
+        assert_eq!(classify_failure(with_id), (Outcome::Transport, "timed out".into()));
         let old = "thread 'a::b' panicked at 'contract: transport: connection refused', tests/contract.rs:3:4";
         assert_eq!(classify_failure(old), (Outcome::Transport, "connection refused".into()));
     }
