@@ -369,6 +369,8 @@ pub struct Row {
 pub struct RunFacts {
     /// The compiler's first errors, when the test binary did not build.
     pub build_errors: Option<Vec<String>>,
+    /// The first compiler error inside each test function that has one (by libtest name).
+    pub test_errors: BTreeMap<String, String>,
     /// Why tests without a result did not run (the binary's exit, the time limit).
     pub no_result_reason: Option<String>,
     /// Requests in Prism's log.
@@ -390,8 +392,21 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
                 violations: Vec::new(),
             };
             if let Some(errors) = &facts.build_errors {
-                row.outcome = Outcome::DidNotCompile;
-                row.detail = errors.first().map(|e| first_line(e).to_string()).unwrap_or_default();
+                // An error inside a test is that operation's; when errors are inside some
+                // tests, the others merely did not run; when none is, the crate or the shared
+                // part of the file failed and no operation compiled.
+                if let Some(error) = facts.test_errors.get(&case.test) {
+                    row.outcome = Outcome::DidNotCompile;
+                    row.detail = error.clone();
+                } else if facts.test_errors.is_empty() {
+                    row.outcome = Outcome::DidNotCompile;
+                    row.detail = errors.first().map(|e| first_line(e).to_string()).unwrap_or_default();
+                } else {
+                    row.detail = format!(
+                        "the test binary did not build ({} other tests have compiler errors)",
+                        facts.test_errors.len()
+                    );
+                }
                 return row;
             }
             match statuses.get(&case.test) {
@@ -826,6 +841,8 @@ struct Build {
     executable: Option<PathBuf>,
     /// The compiler's first errors.
     errors: Vec<String>,
+    /// Up to 1,000 errors, to find which tests have one.
+    all_errors: Vec<String>,
     /// Crates compiled (not already up to date).
     artifacts: usize,
 }
@@ -850,7 +867,7 @@ fn build_tests(dir: &Path, target: Option<&Path>, progress: bool) -> Result<Buil
     }
     let mut child = command.spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
     let started = Instant::now();
-    let mut build = Build { executable: None, errors: Vec::new(), artifacts: 0 };
+    let mut build = Build { executable: None, errors: Vec::new(), all_errors: Vec::new(), artifacts: 0 };
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
@@ -874,7 +891,8 @@ fn build_tests(dir: &Path, target: Option<&Path>, progress: bool) -> Result<Buil
     let _ = std::fs::remove_file(&stderr_path);
     if !status.success() {
         build.executable = None;
-        build.errors = first_errors(&text, 5);
+        build.all_errors = first_errors(&text, 1000);
+        build.errors = build.all_errors.iter().take(5).cloned().collect();
         if build.errors.is_empty() {
             build.errors.push(text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
         }
@@ -913,6 +931,61 @@ pub fn first_errors(stderr: &str, n: usize) -> Vec<String> {
     }
     errors.truncate(n);
     errors
+}
+
+/// Where each test function of a prettyplease-formatted test file starts: its first line
+/// (1-based) and its libtest name, from the `mod NAME {` lines around it (nesting read from
+/// the indentation).
+pub fn test_functions(source: &str) -> Vec<(usize, String)> {
+    let mut modules: Vec<(usize, String)> = Vec::new();
+    let mut functions = Vec::new();
+    for (index, line) in source.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let text = line.trim_start();
+        let text = text.strip_prefix("pub ").unwrap_or(text);
+        let item = if let Some(rest) = text.strip_prefix("mod ") {
+            Some((true, rest))
+        } else {
+            text.strip_prefix("async fn ").or_else(|| text.strip_prefix("fn ")).map(|rest| (false, rest))
+        };
+        let Some((is_module, rest)) = item else { continue };
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '#').collect();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        if name.is_empty() {
+            continue;
+        }
+        while modules.last().is_some_and(|(level, _)| *level >= indent) {
+            modules.pop();
+        }
+        if is_module {
+            modules.push((indent, name));
+        } else {
+            let mut path: Vec<&str> = modules.iter().map(|(_, m)| m.as_str()).collect();
+            path.push(&name);
+            functions.push((index + 1, path.join("::")));
+        }
+    }
+    functions
+}
+
+/// The first error located in each test function of `file` (`tests/contract.rs`), from the
+/// rendered errors (`--> tests/contract.rs:LINE:COL`).
+pub fn errors_by_test(errors: &[String], source: &str, file: &str) -> BTreeMap<String, String> {
+    let functions = test_functions(source);
+    let marker = format!("--> {file}:");
+    let mut by_test = BTreeMap::new();
+    for error in errors {
+        let Some(line) = error.lines().find_map(|l| {
+            let (_, rest) = l.split_once(&marker)?;
+            rest.split(':').next()?.parse::<usize>().ok()
+        }) else {
+            continue;
+        };
+        if let Some((_, test)) = functions.iter().rev().find(|(start, _)| *start <= line) {
+            by_test.entry(test.clone()).or_insert_with(|| format!("{} ({file}:{line})", first_line(error)));
+        }
+    }
+    by_test
 }
 
 /// Runs one spec end to end; `Err` only when the runner itself fails.
@@ -982,7 +1055,9 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         for error in &build.errors {
             say(error.clone());
         }
-        let facts = RunFacts { build_errors: Some(build.errors.clone()), ..RunFacts::default() };
+        let source = std::fs::read_to_string(dir.join("tests/contract.rs")).unwrap_or_default();
+        let test_errors = errors_by_test(&build.all_errors, &source, "tests/contract.rs");
+        let facts = RunFacts { build_errors: Some(build.errors.clone()), test_errors, ..RunFacts::default() };
         report.rows = assemble(&cases, &BTreeMap::new(), &facts);
         report.build_errors = Some(build.errors);
         report.timings = timings;
@@ -1007,9 +1082,9 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("tests".into(), seconds));
     let facts = RunFacts {
-        build_errors: None,
         no_result_reason,
         logged: parse_prism_log(&std::fs::read_to_string(&log).unwrap_or_default()),
+        ..RunFacts::default()
     };
     report.rows = assemble(&cases, &statuses, &facts);
     say(format!("[4/4] ran {} tests in {seconds:.1} s", statuses.len()));
@@ -1429,6 +1504,27 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let report = Report { rows, build_errors: Some(errors), ..sample_report() };
         assert!(report.markdown().contains("## The test binary did not build"));
         assert_eq!(report.summary_line(), "0 of 1 operations passed");
+    }
+
+    #[test]
+    fn compiler_errors_inside_a_test_belong_to_its_operation() {
+        let source = "//! Contract tests.\n\nfn client() -> Client {\n    todo()\n}\nmod zones {\n    mod dns {\n        #[tokio::test]\n        async fn list() {\n            call(1);\n        }\n    }\n    #[tokio::test]\n    async fn r#get() {\n        call(2);\n    }\n}\n";
+        assert_eq!(
+            test_functions(source),
+            [(3, "client".to_string()), (9, "zones::dns::list".to_string()), (14, "zones::get".to_string())]
+        );
+        let errors = vec![
+            "error[E0308]: mismatched types\n  --> tests/contract.rs:10:18".to_string(),
+            "error[E0599]: no method named `x`\n  --> src/lib.rs:3:1".to_string(),
+        ];
+        let by_test = errors_by_test(&errors, source, "tests/contract.rs");
+        assert_eq!(by_test.len(), 1);
+        assert_eq!(by_test["zones::dns::list"], "error[E0308]: mismatched types (tests/contract.rs:10)");
+        let cases = [case("zones::dns::list", "dns-list", "GET", "/dns"), case("zones::get", "zones-get", "GET", "/z")];
+        let facts = RunFacts { build_errors: Some(errors), test_errors: by_test, ..RunFacts::default() };
+        let rows = assemble(&cases, &BTreeMap::new(), &facts);
+        assert_eq!((rows[0].outcome, rows[1].outcome), (Outcome::DidNotCompile, Outcome::DidNotRun));
+        assert!(rows[1].detail.contains("did not build"));
     }
 
     #[test]
