@@ -1014,6 +1014,9 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         }
         None => {
             let generated = generate(spec, options, "target/contract")?;
+            if !generated.files.iter().any(|file| file.path == "tests/contract.rs") {
+                return Err("the generator wrote no tests/contract.rs (contract_tests is on)".into());
+            }
             let dir = match &options.out {
                 Some(out) => out.clone(),
                 None => root.join(OUT_ROOT).join(&generated.api.package.name),
