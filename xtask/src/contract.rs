@@ -458,6 +458,8 @@ pub struct Report {
     pub spec: String,
     /// The crate's folder.
     pub crate_dir: String,
+    /// Where the report and the run's logs are.
+    pub report_dir: String,
     /// One row per operation, in spec order.
     pub rows: Vec<Row>,
     /// The compiler's first errors, when the test binary did not build.
@@ -849,9 +851,9 @@ struct Build {
 
 /// `cargo test --no-run --test contract`, reading cargo's JSON messages for the executable
 /// and the first errors, with a progress line every 50 crates.
-fn build_tests(dir: &Path, target: Option<&Path>, progress: bool) -> Result<Build, String> {
+fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, progress: bool) -> Result<Build, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let stderr_path = dir.join("target-build.stderr");
+    let stderr_path = reports.join("build.stderr");
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
     let mut command = Command::new(cargo);
     command
@@ -1000,7 +1002,9 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
 
     // 1. The crate and its cases.
     let started = Instant::now();
-    let (dir, api, target) = match &options.sdk {
+    // `dir` is the crate; `reports` gets the reports, logs and outputs (the crate's own folder
+    // when the runner generated it, never a crate it was given).
+    let (dir, api, target, reports) = match &options.sdk {
         Some(sdk) => {
             let generated = generate(spec, options, &display_path(sdk))?;
             if !sdk.join("tests/contract.rs").is_file() {
@@ -1009,8 +1013,13 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
                     sdk.display()
                 ));
             }
+            let reports = match &options.out {
+                Some(out) => out.clone(),
+                None => root.join(OUT_ROOT).join(format!("{}-given", generated.api.package.name)),
+            };
+            std::fs::create_dir_all(&reports).map_err(|e| format!("{}: {e}", reports.display()))?;
             // A crate inside a workspace builds in the workspace's target directory.
-            (sdk.clone(), generated.api, None)
+            (sdk.clone(), generated.api, None, reports)
         }
         None => {
             let generated = generate(spec, options, "target/contract")?;
@@ -1023,7 +1032,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
             };
             sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
             std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("copying Cargo.lock: {e}"))?;
-            (dir, generated.api, Some(root.join(TARGET_DIR)))
+            (dir.clone(), generated.api, Some(root.join(TARGET_DIR)), dir)
         }
     };
     let mut cases = cases(&api);
@@ -1033,8 +1042,8 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let not_callable = cases.iter().filter(|c| c.not_callable.is_some()).count();
     let seconds = started.elapsed().as_secs_f64();
     say(format!(
-        "[1/4] {} {} operations, {} contract tests ({not_callable} not callable) into {} in {seconds:.1} s",
-        if options.sdk.is_some() { "read" } else { "generated" },
+        "[1/4] {} {} operations, {} contract tests ({not_callable} not callable), crate {} ({seconds:.1} s)",
+        if options.sdk.is_some() { "model of" } else { "generated" },
         api.operations.len(),
         cases.len(),
         dir.display()
@@ -1043,6 +1052,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let mut report = Report {
         spec: display_path(spec),
         crate_dir: display_path(&dir),
+        report_dir: display_path(&reports),
         rows: Vec::new(),
         build_errors: None,
         timings: Vec::new(),
@@ -1050,7 +1060,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
 
     // 2. The test binary.
     let started = Instant::now();
-    let build = build_tests(&dir, target.as_deref(), options.progress)?;
+    let build = build_tests(&dir, &reports, target.as_deref(), options.progress)?;
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("build".into(), seconds));
     let Some(executable) = build.executable else {
@@ -1064,7 +1074,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         report.rows = assemble(&cases, &BTreeMap::new(), &facts);
         report.build_errors = Some(build.errors);
         report.timings = timings;
-        write_report(&report, &dir)?;
+        write_report(&report, &reports)?;
         return Ok(report);
     };
     say(format!("[2/4] built the test binary ({} crates compiled) in {seconds:.1} s", build.artifacts));
@@ -1072,7 +1082,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     // 3. Prism.
     let started = Instant::now();
     let prism_bin = prism_binary()?;
-    let log = dir.join("prism.log");
+    let log = reports.join("prism.log");
     let prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("prism start".into(), seconds));
@@ -1080,7 +1090,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
 
     // 4. The tests.
     let started = Instant::now();
-    let (statuses, no_result_reason) = run_tests(&executable, &dir, &prism.base_url(), options)?;
+    let (statuses, no_result_reason) = run_tests(&executable, &dir, &reports, &prism.base_url(), options)?;
     drop(prism);
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("tests".into(), seconds));
@@ -1092,21 +1102,22 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     report.rows = assemble(&cases, &statuses, &facts);
     say(format!("[4/4] ran {} tests in {seconds:.1} s", statuses.len()));
     report.timings = timings;
-    write_report(&report, &dir)?;
+    write_report(&report, &reports)?;
     Ok(report)
 }
 
-/// Runs the test binary with the mock's URL, its output to files in `dir`, killed after the
+/// Runs the test binary in `dir` with the mock's URL, its output to files in `reports`, killed after the
 /// time limit. Returns libtest's statuses and, when the binary did not finish normally, why
 /// tests without a result did not run.
 fn run_tests(
     executable: &Path,
     dir: &Path,
+    reports: &Path,
     url: &str,
     options: &RunOptions,
 ) -> Result<(BTreeMap<String, TestStatus>, Option<String>), String> {
-    let stdout_path = dir.join("contract-tests.stdout");
-    let stderr_path = dir.join("contract-tests.stderr");
+    let stdout_path = reports.join("contract-tests.stdout");
+    let stderr_path = reports.join("contract-tests.stderr");
     let stdout = std::fs::File::create(&stdout_path).map_err(|e| e.to_string())?;
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
     let mut command = Command::new(executable);
@@ -1320,7 +1331,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     let spec = spec.ok_or("usage: cargo xtask contract SPEC [--config FILE] [--out DIR] [--sdk DIR] ...")?;
     let report = run_spec(&spec, &options)?;
     print!("{}", report.summary());
-    let dir = crate::project_root().join(&report.crate_dir);
+    let dir = crate::project_root().join(&report.report_dir);
     println!("report: {}", dir.join("report.md").display());
     Ok(!require_all || report.passed() == report.rows.len())
 }
@@ -1464,6 +1475,7 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         Report {
             spec: "spec.yaml".into(),
             crate_dir: "target/contract/x".into(),
+            report_dir: "target/contract/x".into(),
             rows: assemble(&cases, &statuses, &facts),
             build_errors: None,
             timings: vec![("generate".into(), 0.25)],

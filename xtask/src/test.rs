@@ -31,7 +31,7 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
         "contract tests of the committed SDK: {} in {:.1} s (report: {}/report.md)",
         if contract_passed { "all passed" } else { "FAILED" },
         started.elapsed().as_secs_f64(),
-        report.crate_dir
+        report.report_dir
     );
     // The workspace run compiles and runs the same tests (generated-sdk/tests/contract.rs), so
     // it gets a mock too; the guard stops it when the run ends, however it ends.
