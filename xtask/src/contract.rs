@@ -219,7 +219,8 @@ pub fn parse_libtest(stdout: &str) -> BTreeMap<String, TestStatus> {
 /// The outcome and the detail of a failed test's captured output.
 pub fn classify_failure(output: &str) -> (Outcome, String) {
     let message = panic_message(output);
-    let found = PREFIXES.iter().filter_map(|(prefix, outcome)| message.find(prefix).map(|at| (at, prefix, *outcome))).min();
+    let found =
+        PREFIXES.iter().filter_map(|(prefix, outcome)| message.find(prefix).map(|at| (at, prefix, *outcome))).min();
     match found {
         Some((at, prefix, outcome)) => (outcome, message[at + prefix.len()..].trim().to_string()),
         None if message.is_empty() => (Outcome::Panicked, "no output captured".into()),
@@ -277,7 +278,8 @@ pub fn violations(text: &str) -> Vec<String> {
                         .map(|parts| parts.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join("."))
                         .unwrap_or_default();
                     let message = item["message"].as_str().unwrap_or_default();
-                    let entry = if location.is_empty() { message.to_string() } else { format!("{location}: {message}") };
+                    let entry =
+                        if location.is_empty() { message.to_string() } else { format!("{location}: {message}") };
                     if !entry.is_empty() && !found.contains(&entry) {
                         found.push(entry);
                     }
@@ -564,7 +566,9 @@ impl Report {
                 let _ = writeln!(out, "| {} | {count} |", md_cell(&reason));
             }
         }
-        out.push_str("\n## Operations\n\n| operation | method | path | outcome | why |\n| --- | --- | --- | --- | --- |\n");
+        out.push_str(
+            "\n## Operations\n\n| operation | method | path | outcome | why |\n| --- | --- | --- | --- | --- |\n",
+        );
         for row in &self.rows {
             let why = if row.violations.is_empty() { row.detail.clone() } else { row.violations.join("; ") };
             let _ = writeln!(
@@ -675,8 +679,7 @@ impl Prism {
     /// it accepts connections.
     pub fn start(bin: &Path, spec: &Path, strict: bool, log: &Path, timeout: Duration) -> Result<Prism, String> {
         let port = free_port()?;
-        let mut args: Vec<String> =
-            vec!["mock".into(), "-h".into(), "127.0.0.1".into(), "-p".into(), port.to_string()];
+        let mut args: Vec<String> = vec!["mock".into(), "-h".into(), "127.0.0.1".into(), "-p".into(), port.to_string()];
         if strict {
             args.push("--errors".into());
         }
@@ -842,12 +845,11 @@ pub fn cases(api: &sdkgen::ir::Api) -> Vec<Case> {
         .collect()
 }
 
-
-
 /// A path relative to the root when it is inside it.
 fn display_path(path: &Path) -> String {
     let root = crate::project_root();
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let absolute =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     absolute.strip_prefix(&root).unwrap_or(&absolute).to_string_lossy().into_owned()
 }
 
@@ -890,7 +892,7 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, progress: bool
             let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
             if message["reason"] == "compiler-artifact" && message["fresh"] == false {
                 build.artifacts += 1;
-                if progress && build.artifacts % 50 == 0 {
+                if progress && build.artifacts.is_multiple_of(50) {
                     eprintln!("  built {} crates ({:.0} s)", build.artifacts, started.elapsed().as_secs_f64());
                 }
             }
@@ -910,7 +912,9 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, progress: bool
         build.all_errors = first_errors(&text, 1000);
         build.errors = build.all_errors.iter().take(5).cloned().collect();
         if build.errors.is_empty() {
-            build.errors.push(text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+            build
+                .errors
+                .push(text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
         }
     }
     Ok(build)
@@ -1045,7 +1049,8 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
                 None => root.join(OUT_ROOT).join(&generated.api.package.name),
             };
             sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
-            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("copying Cargo.lock: {e}"))?;
+            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+                .map_err(|e| format!("copying Cargo.lock: {e}"))?;
             (dir.clone(), generated.api, Some(root.join(TARGET_DIR)), dir)
         }
     };
@@ -1168,7 +1173,10 @@ fn run_tests(
         Some(status) if status.success() || status.code() == Some(101) => None,
         Some(status) => {
             let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-            Some(format!("the test binary ended ({status}) before this test finished: {}", truncate(first_line(&stderr), 200)))
+            Some(format!(
+                "the test binary ended ({status}) before this test finished: {}",
+                truncate(first_line(&stderr), 200)
+            ))
         }
     };
     Ok((statuses, reason))
@@ -1275,7 +1283,12 @@ fn run_sample(options: &RunOptions, limit: Option<usize>, filter: Option<&str>) 
             }
             Err(error) => {
                 eprintln!("runner failed: {}", first_line(&error));
-                SampleLine { doc: doc.clone(), passed: 0, total: 0, top: format!("runner: {}", truncate(first_line(&error), 120)) }
+                SampleLine {
+                    doc: doc.clone(),
+                    passed: 0,
+                    total: 0,
+                    top: format!("runner: {}", truncate(first_line(&error), 120)),
+                }
             }
         };
         lines.push(line);
@@ -1355,7 +1368,13 @@ mod tests {
     use super::*;
 
     fn case(test: &str, id: &str, method: &str, path: &str) -> Case {
-        Case { test: test.into(), operation_id: id.into(), method: method.into(), path: path.into(), not_callable: None }
+        Case {
+            test: test.into(),
+            operation_id: id.into(),
+            method: method.into(),
+            path: path.into(),
+            not_callable: None,
+        }
     }
 
     /// libtest's output for a run with every kind of result: names with `::`, a panic whose
@@ -1421,7 +1440,9 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
     #[test]
     fn every_prefix_classifies_and_old_style_panics_parse() {
         for (prefix, outcome) in PREFIXES {
-            let output = format!("thread 't' panicked at tests/contract.rs:1:1:\n{prefix}why\nnote: run with `RUST_BACKTRACE=1`");
+            let output = format!(
+                "thread 't' panicked at tests/contract.rs:1:1:\n{prefix}why\nnote: run with `RUST_BACKTRACE=1`"
+            );
             assert_eq!(classify_failure(&output), (outcome, "why".to_string()));
         }
         let with_id = "thread 'a::b' (30709) panicked at tests/contract.rs:22:17:\ncontract: transport: timed out\nstack backtrace:\n   0: x";
@@ -1453,17 +1474,26 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let logged = parse_prism_log(PRISM_LOG);
         assert_eq!(logged.len(), 2);
         assert_eq!(logged[1].path, "/accounts/abc/storage/kv/namespaces/n1/values/k");
-        assert!(path_matches("/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}", &logged[1].path));
+        assert!(path_matches(
+            "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
+            &logged[1].path
+        ));
         assert!(!path_matches("/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys", &logged[1].path));
         let cases = [case("zones::list", "zones-get", "GET", "/zones")];
         let mut statuses = BTreeMap::new();
         statuses.insert(
             "zones::list".to_string(),
-            TestStatus::Failed("thread 'zones::list' panicked at x:\ncontract: request rejected: 400 Bad Request: {\"success\":false}".into()),
+            TestStatus::Failed(
+                "thread 'zones::list' panicked at x:\ncontract: request rejected: 400 Bad Request: {\"success\":false}"
+                    .into(),
+            ),
         );
         let rows = assemble(&cases, &statuses, &RunFacts { logged, ..RunFacts::default() });
         assert_eq!(rows[0].outcome, Outcome::RequestRejected);
-        assert_eq!(rows[0].violations, ["request.query.per_page Request query parameter per_page must be number (Prism's log)"]);
+        assert_eq!(
+            rows[0].violations,
+            ["request.query.per_page Request query parameter per_page must be number (Prism's log)"]
+        );
     }
 
     fn sample_report() -> Report {
@@ -1471,7 +1501,10 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             case("a::get", "a-get", "GET", "/a"),
             case("a::put", "a-put", "PUT", "/a"),
             case("b::list", "b|list", "GET", "/b"),
-            Case { not_callable: Some("body type Node has no finite value".into()), ..case("c::post", "c-post", "POST", "/c") },
+            Case {
+                not_callable: Some("body type Node has no finite value".into()),
+                ..case("c::post", "c-post", "POST", "/c")
+            },
             case("d::get", "d-get", "GET", "/d"),
         ];
         let mut statuses = BTreeMap::new();
@@ -1485,7 +1518,10 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             "c::post".to_string(),
             TestStatus::Failed("thread 'c::post' panicked at f:1:1:\ncontract: not callable: see the generator".into()),
         );
-        let facts = RunFacts { no_result_reason: Some("the test binary ended (signal: 6) before this test finished".into()), ..RunFacts::default() };
+        let facts = RunFacts {
+            no_result_reason: Some("the test binary ended (signal: 6) before this test finished".into()),
+            ..RunFacts::default()
+        };
         Report {
             spec: "spec.yaml".into(),
             crate_dir: "target/contract/x".into(),
@@ -1508,7 +1544,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         assert_eq!(report.rows[3].detail, "body type Node has no finite value");
         assert!(report.rows[4].detail.contains("signal: 6"));
         assert_eq!(
-            problem_title("404 Not Found {\"type\":\"x#NO_PATH\",\"title\":\"Route not resolved\",\"status\":404}").as_deref(),
+            problem_title("404 Not Found {\"type\":\"x#NO_PATH\",\"title\":\"Route not resolved\",\"status\":404}")
+                .as_deref(),
             Some("404 Not Found Route not resolved")
         );
         let md = report.markdown();
@@ -1562,7 +1599,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
 
     #[test]
     fn sample_rule_is_deterministic_and_skips_quick_and_large_documents() {
-        let documents: Vec<(String, u64)> = (0..200).map(|i| (format!("api{i}.json"), if i % 7 == 0 { 1 << 30 } else { 1000 })).collect();
+        let documents: Vec<(String, u64)> =
+            (0..200).map(|i| (format!("api{i}.json"), if i % 7 == 0 { 1 << 30 } else { 1000 })).collect();
         let quick = vec!["api1.json".to_string()];
         let chosen = choose_sample(&documents, &quick);
         assert_eq!(chosen.len(), SAMPLE_SIZE);
@@ -1615,7 +1653,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         }
         // One that exits during startup is reported with its output.
         let mut prism =
-            Prism::spawn(Path::new("/bin/sh"), &["-c".into(), "echo cannot load; exit 3".into()], 1, &dir.join("log")).unwrap();
+            Prism::spawn(Path::new("/bin/sh"), &["-c".into(), "echo cannot load; exit 3".into()], 1, &dir.join("log"))
+                .unwrap();
         let error = prism.wait_ready(Duration::from_secs(10)).unwrap_err();
         assert!(error.contains("exited during startup") && error.contains("cannot load"), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
