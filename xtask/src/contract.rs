@@ -791,6 +791,10 @@ pub struct RunOptions {
     pub prism_timeout: Duration,
     /// Print the per-stage progress lines.
     pub progress: bool,
+    /// More arguments for the build's `cargo test --no-run` (`cargo xtask test` passes its
+    /// workspace run's, so that the binary that run built is reused, not rebuilt with other
+    /// features).
+    pub cargo_args: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -805,6 +809,7 @@ impl Default for RunOptions {
             timeout: Duration::from_secs(1800),
             prism_timeout: Duration::from_secs(300),
             progress: true,
+            cargo_args: Vec::new(),
         }
     }
 }
@@ -867,13 +872,15 @@ struct Build {
 
 /// `cargo test --no-run --test contract`, reading cargo's JSON messages for the executable
 /// and the first errors, with a progress line every 50 crates.
-fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, progress: bool) -> Result<Build, String> {
+fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, options: &RunOptions) -> Result<Build, String> {
+    let progress = options.progress;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let stderr_path = reports.join("build.stderr");
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
     let mut command = Command::new(cargo);
     command
         .args(["test", "--no-run", "--test", "contract", "--message-format", "json-render-diagnostics"])
+        .args(&options.cargo_args)
         .current_dir(dir)
         .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
@@ -1079,7 +1086,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
 
     // 2. The test binary.
     let started = Instant::now();
-    let build = build_tests(&dir, &reports, target.as_deref(), options.progress)?;
+    let build = build_tests(&dir, &reports, target.as_deref(), options)?;
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("build".into(), seconds));
     let Some(executable) = build.executable else {

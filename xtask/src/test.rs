@@ -20,21 +20,9 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
     // The quick corpus test (xtask/src/corpus.rs) needs the pinned corpus and the release generator.
     crate::corpus::install()?;
     let sdkgen_bin = crate::corpus::generator_binary()?;
-    // The committed SDK's contract tests (one per operation of the fragment) against Prism's
-    // mock of the fragment, with a per-operation report: `cargo xtask contract --sdk
-    // generated-sdk --require-all`.
-    let started = std::time::Instant::now();
-    let report = crate::contract::run_spec(&root.join(crate::codegen::SPEC), &committed_sdk_options(&root))?;
-    print!("{}", report.summary());
-    let contract_passed = report.passed() == report.rows.len();
-    eprintln!(
-        "contract tests of the committed SDK: {} in {:.1} s (report: {}/report.md)",
-        if contract_passed { "all passed" } else { "FAILED" },
-        started.elapsed().as_secs_f64(),
-        report.report_dir
-    );
-    // The workspace run compiles and runs the same tests (generated-sdk/tests/contract.rs), so
-    // it gets a mock too; the guard stops it when the run ends, however it ends.
+    // The workspace run compiles and runs the committed SDK's contract tests
+    // (generated-sdk/tests/contract.rs) among the others, so it gets a mock of the fragment; the
+    // guard stops it when the run ends, however it ends.
     let log = root.join("target/contract-workspace-prism.log");
     let prism = crate::contract::Prism::start(
         &prism_dir.join("node_modules/.bin/prism"),
@@ -63,16 +51,30 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     drop(prism);
+    // Then the same tests through the runner, for the per-operation report and its verdict
+    // (`cargo xtask contract --sdk generated-sdk --require-all`); after the workspace run, so
+    // that the test binary is already built.
+    let started = std::time::Instant::now();
+    let report = crate::contract::run_spec(&root.join(crate::codegen::SPEC), &committed_sdk_options(&root))?;
+    print!("{}", report.summary());
+    let contract_passed = report.passed() == report.rows.len();
+    eprintln!(
+        "contract tests of the committed SDK: {} in {:.1} s (report: {}/report.md)",
+        if contract_passed { "all passed" } else { "FAILED" },
+        started.elapsed().as_secs_f64(),
+        report.report_dir
+    );
     Ok(status.success() && contract_passed)
 }
 
 /// `--sdk generated-sdk --config spec/codegen.toml`: the committed crate, built in the
-/// workspace's target directory like the rest of the suite.
+/// workspace's target directory with the workspace run's features, so its test binary is reused.
 fn committed_sdk_options(root: &std::path::Path) -> crate::contract::RunOptions {
     crate::contract::RunOptions {
         config: Some(root.join(crate::codegen::CONFIG)),
         sdk: Some(root.join(crate::codegen::OUT)),
         threads: 4,
+        cargo_args: vec!["--workspace".into(), "--features".into(), "sdk-runtime/tracing".into()],
         ..crate::contract::RunOptions::default()
     }
 }
