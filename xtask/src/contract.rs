@@ -4,7 +4,7 @@
 //! ```text
 //! cargo xtask contract SPEC [--config FILE] [--out DIR] [--filter SUBSTR] [--threads N]
 //!                           [--sdk DIR] [--require-all] [--prism-errors] [--timeout SECS]
-//!                           [--prism-timeout SECS]
+//!                           [--prism-timeout SECS] [--cargo-arg ARG]...
 //! cargo xtask contract --corpus-sample [--limit N] [--filter SUBSTR] [--threads N]
 //! cargo xtask contract --write-corpus-sample
 //! ```
@@ -38,9 +38,9 @@
 //!   Cloudflare's whole document (12.5 MB) in about 26 s, so the start timeout is 300 s.
 //! - Its other gaps, found by sending it requests, are `PRISM_GAPS`, listed in every report.
 //!
-//! The exit status is non-zero only when the runner itself fails (generation, build of
-//! everything before the tests, Prism start), or, with `--require-all`, when any operation does
-//! not pass. Test failures are the report's content.
+//! The exit status is non-zero only when the runner itself fails (generation, the build of the
+//! crate and its tests, whose errors the report then shows, Prism's start), or, with
+//! `--require-all`, when any operation does not pass. Test failures are the report's content.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -1348,6 +1348,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             "--timeout" => options.timeout = seconds(value("--timeout")?, "--timeout")?,
             "--prism-timeout" => options.prism_timeout = seconds(value("--prism-timeout")?, "--prism-timeout")?,
             "--limit" => limit = Some(value("--limit")?.parse::<usize>().map_err(|_| "--limit takes a number")?),
+            "--cargo-arg" => options.cargo_args.push(value("--cargo-arg")?),
             "--prism-errors" => options.strict = true,
             "--require-all" => require_all = true,
             "--corpus-sample" => corpus_sample = true,
@@ -1367,6 +1368,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     print!("{}", report.summary());
     let dir = crate::project_root().join(&report.report_dir);
     println!("report: {}", dir.join("report.md").display());
+    if report.build_errors.is_some() {
+        // Generated code that does not compile is the generator's failure, not a test result.
+        eprintln!("error: the contract tests did not build (the compiler's first errors are above and in the report)");
+        return Ok(false);
+    }
     Ok(!require_all || report.passed() == report.rows.len())
 }
 
