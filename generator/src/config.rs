@@ -30,6 +30,18 @@ pub struct Config {
     pub generator: GeneratorConfig,
     /// How list operations page (declarations and overrides of what detection finds).
     pub pagination: PaginationConfig,
+    /// Tests generated into the crate.
+    pub tests: TestsConfig,
+}
+
+/// `[tests]`: tests generated into the crate beside its code.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TestsConfig {
+    /// Write `tests/contract.rs`: one `#[ignore]`d test per operation that calls it through
+    /// the public API with values derived from the spec and checks the decoded response,
+    /// against a mock server of the spec at `SDKGEN_CONTRACT_URL`.
+    pub contract: bool,
 }
 
 /// `[generator]`.
@@ -362,6 +374,11 @@ mod validate {
         for (extension, heading) in &config.docs.extensions {
             value(path(&["docs", "extensions", extension]), plain_text(heading));
         }
+        if config.tests.contract {
+            if let Some(tokio) = package.dev_dependencies.get("tokio") {
+                value(path(&["package", "dev-dependencies", "tokio"]), contract_tokio(tokio));
+            }
+        }
         for name in package.dev_dependencies.keys() {
             if let Some(message) = crate_name(name) {
                 out.push(Problem { path: path(&["package", "dev-dependencies", name]), at_key: true, message });
@@ -369,6 +386,24 @@ mod validate {
         }
         super::pagination::problems(&config.pagination, &mut out);
         out
+    }
+
+    /// The contract tests (`[tests] contract = true`) run on `#[tokio::test]`, which needs the
+    /// `macros` and `rt-multi-thread` features of a configured tokio dev-dependency.
+    fn contract_tokio(value: &toml::Value) -> Option<String> {
+        let features: Vec<&str> = value
+            .get("features")
+            .and_then(toml::Value::as_array)
+            .map(|items| items.iter().filter_map(toml::Value::as_str).collect())
+            .unwrap_or_default();
+        let missing: Vec<&str> =
+            ["macros", "rt-multi-thread"].into_iter().filter(|feature| !features.contains(feature)).collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "the contract tests (`tests.contract`) need tokio's features {}",
+                missing.iter().map(|feature| format!("`{feature}`")).collect::<Vec<_>>().join(" and ")
+            )
+        })
     }
 
     /// Where a problem is in the text: ` (line L, column C)`, or nothing when not found.

@@ -25,6 +25,7 @@ pub mod write;
 use std::path::Path;
 
 pub use config::Config;
+pub use emit::contract::{contract_cases, ContractCase};
 pub use emit::consumer::{consumer_check_crate, ConsumerCheck, ConsumerOptions, ConsumerStats};
 pub use error::{Error, Result};
 pub use output::{Drift, GeneratedFile, Provenance, Written};
@@ -41,6 +42,8 @@ pub struct Options {
     pub standalone: bool,
     /// Force lenient mode on (see [`config::GeneratorConfig::lenient`]).
     pub lenient: bool,
+    /// Write the contract tests, `tests/contract.rs` (see [`config::TestsConfig::contract`]).
+    pub contract_tests: bool,
 }
 
 /// The result of a run: the files and the model they came from.
@@ -62,6 +65,7 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
     let mut config = config.clone();
     config.generator.lenient |= options.lenient;
     config.generator.standalone |= options.standalone;
+    config.tests.contract |= options.contract_tests;
     let config = &config;
     let mut timings = Vec::new();
     let started = std::time::Instant::now();

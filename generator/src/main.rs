@@ -65,6 +65,9 @@ enum Command {
         /// Skip or simplify what is broken in one operation or schema (each listed) instead of stopping.
         #[arg(long)]
         lenient: bool,
+        /// Also write `tests/contract.rs`: a test per operation, run against a mock server of the spec.
+        #[arg(long)]
+        tests: bool,
     },
     /// Extract operations and everything they reference into a self-contained YAML document.
     Extract {
@@ -92,14 +95,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
     match cli.command {
-        Command::Generate { spec, config, out, check, standalone, verbose, lenient } => {
+        Command::Generate { spec, config, out, check, standalone, verbose, lenient, tests } => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let provenance = Provenance {
                 spec: spec.display().to_string(),
                 command: strip_check(&command),
                 crate_path: out.display().to_string(),
             };
-            let options = Options { provenance, standalone, lenient };
+            let options = Options { provenance, standalone, lenient, contract_tests: tests };
             let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &options)?;
             let api = &generated.api;
             eprintln!(

@@ -69,6 +69,7 @@ fn generate(config: &Config) -> sdkgen::Generated {
         },
         standalone: true,
         lenient: false,
+        contract_tests: false,
     };
     sdkgen::generate(&loaded, config, &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -220,6 +220,7 @@ fn generate_lenient(test: &str, text: &str) -> sdkgen::Generated {
         provenance: sdkgen::Provenance { spec: "api.yaml".into(), command: "test".into(), crate_path: "out".into() },
         standalone: true,
         lenient: true,
+        contract_tests: false,
     };
     sdkgen::generate(&loaded, &sdkgen::Config::default(), &options).unwrap()
 }

@@ -461,6 +461,7 @@ fn problems_with(path: &Path, lenient: bool, config: &sdkgen::Config) -> (bool, 
         },
         standalone: true,
         lenient,
+        contract_tests: false,
     };
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let loaded = sdkgen::load::load_spec(path)?;

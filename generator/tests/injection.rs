@@ -21,7 +21,7 @@ fn generate_with(config_text: Option<&str>, provenance: Provenance, standalone: 
     let text = config_text.map_or_else(|| std::fs::read_to_string(dir.join("hostile.toml")).unwrap(), str::to_string);
     let config = Config::parse(&text, Path::new("hostile.toml")).unwrap_or_else(|e| panic!("{e}"));
     let spec = sdkgen::load::load_spec(&dir.join("hostile.yaml")).unwrap_or_else(|e| panic!("{e}"));
-    let options = Options { provenance, standalone, lenient: false };
+    let options = Options { provenance, standalone, lenient: false, contract_tests: false };
     sdkgen::generate(&spec, &config, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 

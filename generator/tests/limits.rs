@@ -190,6 +190,7 @@ fn generate_in_process(spec: &std::path::Path, lenient: bool) -> sdkgen::Result<
         provenance: sdkgen::Provenance { spec: "api".into(), command: "test".into(), crate_path: "out".into() },
         standalone: true,
         lenient,
+        contract_tests: false,
     };
     sdkgen::generate(&loaded, &sdkgen::Config::default(), &options)
 }

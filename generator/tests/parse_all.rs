@@ -251,6 +251,7 @@ fn cloudflare_extract_parses_and_passes_the_oracle() {
         },
         standalone: false,
         lenient: false,
+        contract_tests: false,
     };
     let generated = sdkgen::generate(&loaded, &config, &options).unwrap_or_else(|e| panic!("{e}"));
     assert_generated_clean(&generated, "spec/cloudflare-fragment.yaml");

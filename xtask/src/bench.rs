@@ -112,6 +112,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             },
             standalone: true,
             lenient: true,
+            contract_tests: false,
         };
         let mut lines = 0;
         let mut stages: [Vec<f64>; 3] = Default::default();
@@ -270,6 +271,7 @@ fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
         },
         standalone: true,
         lenient: true,
+        contract_tests: false,
     };
     let generated = sdkgen::generate_from_paths(spec, None, &options).map_err(|e| e.to_string())?;
     sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;

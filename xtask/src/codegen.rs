@@ -57,6 +57,7 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
         provenance: Provenance { spec: SPEC.into(), command: COMMAND.into(), crate_path: OUT.into() },
         standalone: false,
         lenient: false,
+        contract_tests: false,
     };
     sdkgen::generate_from_paths(&root.join(SPEC), Some(&root.join(CONFIG)), &options).map_err(|e| e.to_string())
 }

@@ -234,7 +234,7 @@ pub fn run_documents(
 }
 
 /// The generated crate's folder name for a document.
-fn crate_dir_name(doc: &str) -> String {
+pub(crate) fn crate_dir_name(doc: &str) -> String {
     doc.trim_end_matches(".json").trim_end_matches(".yaml").replace(['/', ':'], "__")
 }
 
@@ -397,7 +397,7 @@ fn error_kind(message: &str) -> String {
 }
 
 /// Blanks quoted names, JSON pointers, paths and numbers so that messages group by cause.
-fn normalize_message(message: &str) -> String {
+pub(crate) fn normalize_message(message: &str) -> String {
     let mut out = String::new();
     let mut chars = message.chars().peekable();
     while let Some(c) = chars.next() {
@@ -462,7 +462,7 @@ pub fn is_located(message: &str) -> bool {
 }
 
 /// A stable 64-bit FNV-1a hash (the sample must not change between Rust versions).
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 

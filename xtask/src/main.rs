@@ -4,6 +4,7 @@ mod bench;
 mod cloudflare;
 pub mod codegen;
 mod construction;
+mod contract;
 mod corpus;
 mod test;
 
@@ -25,6 +26,18 @@ commands:
                       from a crate outside the SDK through its public API, and `cargo check` it;
                       --pagination: only report how many operations are lists and how they page)
   corpus [...]        run the generator over the APIs.guru corpus and report (see xtask/src/corpus.rs)
+  contract SPEC [--config FILE] [--out DIR] [--sdk DIR] [--filter SUBSTR] [--threads N]
+           [--require-all] [--prism-errors] [--timeout SECS] [--prism-timeout SECS] [--cargo-arg ARG]
+                      generate the SDK with its contract tests (one per operation) into
+                      target/contract/<crate>/ (--sdk: use an already generated crate), build them,
+                      run them against Prism's mock of SPEC, and write report.md and report.json
+                      there: each operation passed or why not, ending `N of M operations passed`;
+                      exit 1 only when the runner fails or the tests do not build (--require-all:
+                      also when any test fails); --prism-errors: Prism's --errors (responses that
+                      break the spec become 500s); --cargo-arg: passed to `cargo test --no-run`
+  contract --corpus-sample [--limit N] [--filter SUBSTR]
+                      the same over the fixed corpus sample (xtask/contract-sample.txt), one spec
+                      after another, with a summary table (target/contract/corpus/summary.md)
   bench               generation time and peak memory on the largest documents vs. their parse floor";
 
 fn main() -> ExitCode {
@@ -35,6 +48,7 @@ fn main() -> ExitCode {
         Some("cloudflare") => cloudflare::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("contract") => contract::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -73,7 +73,7 @@ pub fn consumer_check_crate(api: &Api, options: &ConsumerOptions) -> Result<Cons
     }
     stats.body_types = roots.len();
     let reachable = reachable(api, &roots);
-    let buildable = buildable(api);
+    let buildable = super::sample::buildable(api);
     // It builds deprecated types too, on purpose: their warnings would drown real ones.
     let mut text = String::from("#![allow(deprecated)]\n");
     for &id in &reachable {
@@ -171,41 +171,6 @@ fn reachable(api: &Api, roots: &BTreeSet<TypeId>) -> BTreeSet<TypeId> {
     seen
 }
 
-/// Which types have a finite value: the least fixed point, so that a required cycle never is.
-fn buildable(api: &Api) -> Vec<bool> {
-    let mut buildable: Vec<bool> = api.types.iter().map(|def| matches!(def.kind, TypeKind::Enum(_))).collect();
-    loop {
-        let mut changed = false;
-        for (index, def) in api.types.iter().enumerate() {
-            if buildable[index] {
-                continue;
-            }
-            let possible = match &def.kind {
-                TypeKind::Struct(body) => body
-                    .fields
-                    .iter()
-                    .filter(|field| field.required && field.default.is_none())
-                    .all(|field| has_value(&buildable, &field.ty)),
-                TypeKind::Union(body) => body.variants.iter().any(|variant| has_value(&buildable, &variant.ty)),
-                TypeKind::Enum(_) => true,
-            };
-            if possible {
-                buildable[index] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return buildable;
-        }
-    }
-}
-
-fn has_value(buildable: &[bool], ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(id) => buildable[id.0],
-        _ => true,
-    }
-}
 
 /// The type's spelling in the check crate.
 fn type_text(api: &Api, ty: &TypeRef) -> String {

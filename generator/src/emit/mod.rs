@@ -4,6 +4,7 @@
 mod cargo;
 mod construct;
 pub mod consumer;
+pub mod contract;
 mod docs;
 pub mod escape;
 mod operations;
@@ -11,6 +12,7 @@ mod pagination;
 mod readme;
 mod resources;
 mod root;
+mod sample;
 mod source;
 mod types;
 
@@ -103,6 +105,8 @@ fn cfg_attribute(features: &[String]) -> String {
 pub enum Job<'a> {
     /// `Cargo.toml`.
     Cargo,
+    /// `tests/contract.rs`, when asked for.
+    Contract,
     /// `README.md`.
     Readme,
     /// `lib.rs`, `api.rs` and the runtime.
@@ -122,6 +126,9 @@ pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
     let api = context.api;
     // The large single files first, so no worker is left with one of them at the end.
     let mut jobs = vec![Job::TypesMod, Job::Root, Job::Readme, Job::ResourcesMod, Job::Cargo];
+    if api.package.contract_tests {
+        jobs.push(Job::Contract);
+    }
     jobs.extend((0..api.types.len()).map(Job::Type));
     jobs.extend(resources::all_resources(&api.resources).into_iter().map(|(r, path)| Job::Resource(r, path)));
     jobs
@@ -131,6 +138,7 @@ pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
 pub fn emit_job(context: &Context<'_>, job: &Job<'_>) -> Vec<EmittedFile> {
     match job {
         Job::Cargo => vec![cargo::cargo_toml(context)],
+        Job::Contract => vec![contract::contract_file(context)],
         Job::Readme => vec![readme::readme(context)],
         Job::Root => root::root_files(context),
         Job::TypesMod => vec![types::types_mod(context)],

@@ -82,6 +82,8 @@ pub struct Package {
     pub dev_dependencies: BTreeMap<String, toml::Value>,
     /// Whether the crate is its own workspace.
     pub standalone: bool,
+    /// Whether the crate gets `tests/contract.rs` (`[tests] contract`, or `--tests`).
+    pub contract_tests: bool,
     /// The crate's folder as a dependent writes its `path` (from the provenance).
     pub crate_path: String,
     /// The command that regenerates the crate (from the provenance).

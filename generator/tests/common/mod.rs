@@ -32,6 +32,7 @@ pub fn generate_fixture(name: &str, standalone: bool) -> Generated {
         },
         standalone,
         lenient: false,
+        contract_tests: false,
     };
     sdkgen::generate(&loaded, &config, &options).unwrap_or_else(|e| panic!("{e}"))
 }

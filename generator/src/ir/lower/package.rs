@@ -18,6 +18,7 @@ pub(super) fn package(config: &Config, title: &str) -> Package {
         publish: package.publish,
         dev_dependencies: package.dev_dependencies.clone(),
         standalone: config.generator.standalone,
+        contract_tests: config.tests.contract,
         // Set by `generate` from the provenance, which lowering does not see.
         crate_path: String::new(),
         regenerate: String::new(),

@@ -1,0 +1,623 @@
+//! Values a validating server accepts, written as Rust expressions that build them through
+//! the SDK's public API from outside the crate: the spec's example where it fits the type and
+//! its constraints, else a minimal valid value (required properties only, an enum's first
+//! value, a string of the right format, pattern and length, a number within bounds).
+//!
+//! Every string from the spec leaves here as an escaped literal ([`literal`]).
+
+use serde_json::Value;
+
+use super::rust_type_text;
+use super::source::literal;
+use crate::ir::{Api, EnumDef, Field, FloatKind, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef};
+
+/// How deep a value may nest before the sampler gives up (lists stop at one level less).
+const MAX_DEPTH: usize = 24;
+
+/// What the spec says about one value: its format, constraints and example.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    /// `format`.
+    pub format: Option<&'a str>,
+    /// `pattern`, lengths, bounds, allowed values.
+    pub rules: Option<&'a Rules>,
+    /// The spec's example.
+    pub example: Option<&'a Value>,
+}
+
+impl<'a> Facts<'a> {
+    /// A parameter's facts.
+    pub fn of_param(param: &'a Param) -> Self {
+        Facts { format: param.format.as_deref(), rules: Some(&param.rules), example: param.example.as_ref() }
+    }
+
+    /// A struct field's facts.
+    pub fn of_field(field: &'a Field) -> Self {
+        Facts { format: field.format.as_deref(), rules: Some(&field.rules), example: field.example.as_ref() }
+    }
+
+    fn without_example(self) -> Self {
+        Facts { example: None, ..self }
+    }
+}
+
+/// Which named types have a finite value: the least fixed point, so that a type whose
+/// required properties lead back to itself with no `null`, list or map on the way never has.
+pub fn buildable(api: &Api) -> Vec<bool> {
+    let has_value = |buildable: &[bool], ty: &TypeRef| match ty {
+        TypeRef::Named(id) => buildable[id.0],
+        _ => true,
+    };
+    let mut buildable: Vec<bool> = api.types.iter().map(|def| matches!(def.kind, TypeKind::Enum(_))).collect();
+    loop {
+        let mut changed = false;
+        for (index, def) in api.types.iter().enumerate() {
+            if buildable[index] {
+                continue;
+            }
+            let possible = match &def.kind {
+                TypeKind::Struct(body) => body
+                    .fields
+                    .iter()
+                    .filter(|field| field.required && field.default.is_none())
+                    .all(|field| has_value(&buildable, &field.ty)),
+                TypeKind::Union(body) => body.variants.iter().any(|variant| has_value(&buildable, &variant.ty)),
+                TypeKind::Enum(_) => true,
+            };
+            if possible {
+                buildable[index] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return buildable;
+        }
+    }
+}
+
+/// Builds value expressions for one API, outside the crate `sdk` (the library's name).
+pub struct Sampler<'a> {
+    api: &'a Api,
+    sdk: &'a str,
+    buildable: Vec<bool>,
+}
+
+impl<'a> Sampler<'a> {
+    /// A sampler of `api`'s values, spelled from a crate that calls the SDK `sdk`.
+    pub fn new(api: &'a Api, sdk: &'a str) -> Self {
+        Sampler { api, sdk, buildable: buildable(api) }
+    }
+
+    /// The Rust spelling of `ty` outside the crate.
+    pub fn type_text(&self, ty: &TypeRef) -> String {
+        rust_type_text(self.api, ty).replace("crate::", &format!("{}::", self.sdk))
+    }
+
+    /// A value of exactly type `ty`, or why there is none.
+    pub fn value(&self, ty: &TypeRef, facts: Facts<'_>) -> Result<String, String> {
+        self.value_in(ty, facts, &mut Vec::new())
+    }
+
+    /// A value for an `impl Into<String>` or `&str` argument when `ty` is a string (a bare
+    /// literal), else as [`Sampler::value`].
+    pub fn argument(&self, ty: &TypeRef, facts: Facts<'_>) -> Result<String, String> {
+        match ty {
+            TypeRef::String => Ok(literal(&string_value(facts))),
+            other => self.value(other, facts),
+        }
+    }
+
+    fn value_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
+        if let Some(example) = facts.example {
+            if let Some(value) = self.from_example(ty, facts, example, stack) {
+                return Ok(value);
+            }
+        }
+        let facts = facts.without_example();
+        Ok(match ty {
+            TypeRef::String => format!("String::from({})", literal(&string_value(facts))),
+            TypeRef::Bool => "true".into(),
+            TypeRef::Integer(kind) => integer_text(integer_value(facts.rules, *kind), *kind),
+            TypeRef::Float(kind) => float_text(float_value(facts.rules), *kind),
+            TypeRef::Json => "serde_json::Value::Object(serde_json::Map::new())".into(),
+            TypeRef::File => self.file(),
+            TypeRef::Array(item) => {
+                let recursive = matches!(**item, TypeRef::Named(id) if stack.contains(&id));
+                match (recursive || stack.len() + 1 >= MAX_DEPTH).then_some(()) {
+                    Some(()) => format!("Vec::<{}>::new()", self.type_text(item)),
+                    // One item: lists with `minItems` are common, lists without room for one rare.
+                    None => match self.value_in(item, facts, stack) {
+                        Ok(value) => format!("vec![{value}]"),
+                        Err(_) => format!("Vec::<{}>::new()", self.type_text(item)),
+                    },
+                }
+            }
+            TypeRef::Map(value) => format!("std::collections::BTreeMap::<String, {}>::new()", self.type_text(value)),
+            TypeRef::Nullable(inner) => format!("None::<{}>", self.type_text(inner)),
+            TypeRef::Named(id) => self.named(*id, stack)?,
+        })
+    }
+
+    fn file(&self) -> String {
+        format!("{}::File::from_bytes(b\"contract\".to_vec()).filename(\"contract.txt\")", self.sdk)
+    }
+
+    /// A value of a named type: an enum's first value, a struct from its required
+    /// properties, a union's first alternative that can be built.
+    fn named(&self, id: TypeId, stack: &mut Vec<TypeId>) -> Result<String, String> {
+        let def = self.api.type_def(id);
+        let name = format!("{}::types::{}", self.sdk, def.name);
+        if let TypeKind::Enum(body) = &def.kind {
+            return Ok(enum_value(&name, body, None));
+        }
+        if !self.buildable[id.0] {
+            return Err(format!("`{}` has no finite value (a required property leads back to it)", def.name));
+        }
+        if stack.len() >= MAX_DEPTH {
+            return Err(format!("`{}` nests more than {MAX_DEPTH} levels deep", def.name));
+        }
+        stack.push(id);
+        let result = match &def.kind {
+            TypeKind::Struct(body) => self.struct_value(&name, body, None, stack),
+            TypeKind::Union(body) => {
+                let types: Vec<String> = body.variants.iter().map(|variant| self.type_text(&variant.ty)).collect();
+                let mut chosen = Err(format!("no alternative of `{}` can be built", def.name));
+                for (index, variant) in body.variants.iter().enumerate() {
+                    // An alternative already being built would only lead back here.
+                    if matches!(variant.ty, TypeRef::Named(inner) if stack.contains(&inner)) {
+                        continue;
+                    }
+                    let Ok(value) = self.value_in(&variant.ty, Facts::default(), stack) else { continue };
+                    let has_from = types.iter().filter(|other| **other == types[index]).count() == 1;
+                    chosen = Ok(if has_from {
+                        format!("{name}::from({value})")
+                    } else if variant.boxed {
+                        format!("{name}::{}(Box::new({value}))", variant.rust_name)
+                    } else {
+                        format!("{name}::{}({value})", variant.rust_name)
+                    });
+                    break;
+                }
+                chosen
+            }
+            TypeKind::Enum(_) => unreachable!("enums return above"),
+        };
+        stack.pop();
+        result
+    }
+
+    /// `Name::new(required...)`: each required property without a spec default, from the
+    /// example object where it has the property.
+    fn struct_value(
+        &self,
+        name: &str,
+        body: &StructDef,
+        example: Option<&serde_json::Map<String, Value>>,
+        stack: &mut Vec<TypeId>,
+    ) -> Result<String, String> {
+        let mut arguments = Vec::new();
+        for field in body.fields.iter().filter(|field| field.required && field.default.is_none()) {
+            let mut facts = Facts::of_field(field);
+            if let Some(object) = example {
+                facts.example = object.get(&field.wire_name).or(facts.example);
+            }
+            arguments.push(match &field.ty {
+                // The constructor takes `Option<T>`; `null` is what the spec allows.
+                TypeRef::Nullable(inner) => match facts.example {
+                    Some(example) if !example.is_null() => match self.from_example(inner, facts, example, stack) {
+                        Some(value) => format!("Some({value})"),
+                        None => format!("None::<{}>", self.type_text(inner)),
+                    },
+                    _ => format!("None::<{}>", self.type_text(inner)),
+                },
+                other => self.argument_in(other, facts, stack)?,
+            });
+        }
+        Ok(format!("{name}::{}({})", body.constructor, arguments.join(", ")))
+    }
+
+    fn argument_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
+        match ty {
+            TypeRef::String => Ok(literal(&string_value(facts))),
+            other => self.value_in(other, facts, stack),
+        }
+    }
+
+    /// The example as a value of `ty`, when it fits the type and the constraints.
+    fn from_example(&self, ty: &TypeRef, facts: Facts<'_>, example: &Value, stack: &mut Vec<TypeId>) -> Option<String> {
+        match (ty, example) {
+            (TypeRef::String, Value::String(text)) if string_fits(text, facts.rules) => {
+                Some(format!("String::from({})", literal(text)))
+            }
+            (TypeRef::Bool, Value::Bool(flag)) => Some(flag.to_string()),
+            (TypeRef::Integer(kind), Value::Number(number)) => {
+                let value = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from))?;
+                (in_kind(value, *kind) && within(value as f64, facts.rules)).then(|| integer_text(value, *kind))
+            }
+            (TypeRef::Float(kind), Value::Number(number)) => {
+                let value = number.as_f64()?;
+                let fits = value.is_finite() && within(value, facts.rules);
+                let fits = fits && (*kind == FloatKind::F64 || (value as f32).is_finite());
+                fits.then(|| float_text(value, *kind))
+            }
+            (TypeRef::Json, example) => Some(json_text(example)),
+            (TypeRef::Array(item), Value::Array(items)) if stack.len() + 1 < MAX_DEPTH => {
+                let item_facts = Facts { example: None, ..facts };
+                let values: Option<Vec<String>> =
+                    items.iter().map(|value| self.from_example(item, item_facts, value, stack)).collect();
+                let values = values?;
+                Some(match values.is_empty() {
+                    true => format!("Vec::<{}>::new()", self.type_text(item)),
+                    false => format!("vec![{}]", values.join(", ")),
+                })
+            }
+            (TypeRef::Nullable(inner), Value::Null) => Some(format!("None::<{}>", self.type_text(inner))),
+            (TypeRef::Nullable(inner), example) => {
+                self.from_example(inner, facts, example, stack).map(|value| format!("Some({value})"))
+            }
+            (TypeRef::Named(id), example) => {
+                let def = self.api.type_def(*id);
+                let name = format!("{}::types::{}", self.sdk, def.name);
+                match (&def.kind, example) {
+                    (TypeKind::Enum(body), Value::String(wire)) => {
+                        body.variants.iter().any(|variant| &variant.wire == wire).then(|| enum_value(&name, body, Some(wire)))
+                    }
+                    (TypeKind::Struct(body), Value::Object(object))
+                        if self.buildable[id.0] && !stack.contains(id) && stack.len() < MAX_DEPTH =>
+                    {
+                        stack.push(*id);
+                        let value = self.struct_value(&name, body, Some(object), stack).ok();
+                        stack.pop();
+                        value
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An enum's value: the variant whose wire value is `wire`, else the first; an enum without
+/// values holds any string in its catch-all variant.
+fn enum_value(name: &str, body: &EnumDef, wire: Option<&str>) -> String {
+    let chosen = wire.and_then(|wire| body.variants.iter().find(|variant| variant.wire == wire));
+    match chosen.or(body.variants.first()) {
+        Some(variant) => format!("{name}::{}", variant.rust_name),
+        None => format!("{name}::{}(String::from(\"text\"))", body.unknown_variant),
+    }
+}
+
+/// A JSON value as a `serde_json::Value` expression: scalars directly, anything else parsed
+/// from its (escaped) JSON text.
+fn json_text(value: &Value) -> String {
+    match value {
+        Value::Null => "serde_json::Value::Null".into(),
+        Value::Bool(flag) => format!("serde_json::Value::Bool({flag})"),
+        Value::String(text) => format!("serde_json::Value::String(String::from({}))", literal(text)),
+        other => format!(
+            "serde_json::from_str::<serde_json::Value>({}).expect(\"the spec's example is JSON\")",
+            literal(&other.to_string())
+        ),
+    }
+}
+
+fn in_kind(value: i128, kind: IntegerKind) -> bool {
+    let (low, high) = kind_range(kind);
+    (low..=high).contains(&value)
+}
+
+fn kind_range(kind: IntegerKind) -> (i128, i128) {
+    match kind {
+        IntegerKind::I32 => (i32::MIN.into(), i32::MAX.into()),
+        IntegerKind::I64 => (i64::MIN.into(), i64::MAX.into()),
+        IntegerKind::U32 => (0, u32::MAX.into()),
+        IntegerKind::U64 => (0, u64::MAX.into()),
+    }
+}
+
+fn within(value: f64, rules: Option<&Rules>) -> bool {
+    let Some(rules) = rules else { return true };
+    rules.minimum.is_none_or(|minimum| value >= minimum) && rules.maximum.is_none_or(|maximum| value <= maximum)
+}
+
+/// An integer within the bounds: the middle of both, one above a minimum (which may be
+/// exclusive), one below a maximum; 1 without bounds.
+pub fn integer_value(rules: Option<&Rules>, kind: IntegerKind) -> i128 {
+    let (low, high) = kind_range(kind);
+    let minimum = rules.and_then(|rules| rules.minimum).map(|minimum| minimum.ceil().clamp(low as f64, high as f64) as i128);
+    let maximum = rules.and_then(|rules| rules.maximum).map(|maximum| maximum.floor().clamp(low as f64, high as f64) as i128);
+    let value = match (minimum, maximum) {
+        (Some(minimum), Some(maximum)) if minimum <= maximum => minimum + (maximum - minimum) / 2,
+        (Some(minimum), Some(_)) => minimum,
+        (Some(minimum), None) => minimum.saturating_add(1),
+        (None, Some(maximum)) if maximum > 1 => 1,
+        (None, Some(maximum)) => maximum.saturating_sub(1),
+        (None, None) => 1,
+    };
+    value.clamp(low, high)
+}
+
+/// A number within the bounds, chosen as [`integer_value`] chooses.
+pub fn float_value(rules: Option<&Rules>) -> f64 {
+    let minimum = rules.and_then(|rules| rules.minimum).filter(|value| value.is_finite());
+    let maximum = rules.and_then(|rules| rules.maximum).filter(|value| value.is_finite());
+    match (minimum, maximum) {
+        (Some(minimum), Some(maximum)) if minimum <= maximum => minimum + (maximum - minimum) / 2.0,
+        (Some(minimum), Some(_)) => minimum,
+        (Some(minimum), None) => minimum + 1.0,
+        (None, Some(maximum)) if maximum > 1.0 => 1.0,
+        (None, Some(maximum)) => maximum - 1.0,
+        (None, None) => 1.5,
+    }
+}
+
+fn integer_text(value: i128, kind: IntegerKind) -> String {
+    let suffix = match kind {
+        IntegerKind::I32 => "i32",
+        IntegerKind::I64 => "i64",
+        IntegerKind::U32 => "u32",
+        IntegerKind::U64 => "u64",
+    };
+    format!("{value}_{suffix}")
+}
+
+fn float_text(value: f64, kind: FloatKind) -> String {
+    let (text, suffix) = match kind {
+        FloatKind::F32 => (format!("{:?}", value as f32), "f32"),
+        FloatKind::F64 => (format!("{value:?}"), "f64"),
+    };
+    // Suffixed, the literal has its type wherever it stands (`1e20_f64`, `-0.5_f32`).
+    format!("{text}_{suffix}")
+}
+
+/// A string the constraints accept: the example; an allowed value; one generated from the
+/// pattern; one of the format; `text`, padded or cut to the lengths. When nothing fits, the
+/// best guess is returned and the server judges.
+pub fn string_value(facts: Facts<'_>) -> String {
+    let rules = facts.rules;
+    if let Some(Value::String(example)) = facts.example {
+        if string_fits(example, rules) {
+            return example.clone();
+        }
+    }
+    if let Some(first) = rules.and_then(|rules| rules.allowed.first()) {
+        return first.clone();
+    }
+    let (minimum, maximum) = lengths(rules);
+    if let Some(pattern) = rules.and_then(|rules| rules.pattern.as_deref()) {
+        if let Some(value) = from_pattern(pattern, minimum, maximum) {
+            return value;
+        }
+    }
+    let formatted = facts.format.and_then(format_value);
+    if let Some(value) = &formatted {
+        if string_fits(value, rules) {
+            return value.clone();
+        }
+    }
+    let mut text = String::from("text");
+    while text.chars().count() < minimum {
+        text.push('a');
+    }
+    let text: String = text.chars().take(maximum.max(minimum)).collect();
+    if string_fits(&text, rules) {
+        return text;
+    }
+    formatted.unwrap_or(text)
+}
+
+fn lengths(rules: Option<&Rules>) -> (usize, usize) {
+    let minimum = rules.and_then(|rules| rules.min_length).unwrap_or(0);
+    let maximum = rules.and_then(|rules| rules.max_length).unwrap_or(usize::MAX);
+    (minimum, maximum)
+}
+
+/// Whether `text` meets the lengths, allowed values and pattern (an invalid or unsupported
+/// pattern is not held against it).
+pub fn string_fits(text: &str, rules: Option<&Rules>) -> bool {
+    let Some(rules) = rules else { return true };
+    let (minimum, maximum) = lengths(Some(rules));
+    let length = text.chars().count();
+    let pattern_ok = match rules.pattern.as_deref().map(regex_lite::Regex::new) {
+        Some(Ok(regex)) => regex.is_match(text),
+        _ => true,
+    };
+    (minimum..=maximum).contains(&length)
+        && (rules.allowed.is_empty() || rules.allowed.iter().any(|value| value == text))
+        && pattern_ok
+}
+
+/// A value of a string `format`, for the formats a validator checks.
+pub fn format_value(format: &str) -> Option<String> {
+    Some(
+        match format {
+            "uuid" => "00000000-0000-4000-8000-000000000000",
+            "date-time" => "2024-01-01T00:00:00Z",
+            "date" => "2024-01-01",
+            "time" => "00:00:00Z",
+            "duration" => "P1D",
+            "email" | "idn-email" => "user@example.com",
+            "uri" | "url" | "iri" => "https://example.com/",
+            "uri-reference" | "iri-reference" => "/example",
+            "uri-template" => "https://example.com/{id}",
+            "hostname" | "idn-hostname" => "example.com",
+            "ipv4" => "192.0.2.1",
+            "ipv6" => "2001:db8::1",
+            "byte" => "Y29udHJhY3Q=",
+            "json-pointer" => "/example",
+            "regex" => "^example$",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// The shortest string the pattern matches whose length is within bounds: repetitions run
+/// their minimum, then one more each, until the length is reached; alternations take their
+/// first branch; classes a letter or digit when they hold one. `None` when the pattern does
+/// not parse, or no such string is found (or the runtime's regex engine disagrees).
+pub fn from_pattern(pattern: &str, minimum: usize, maximum: usize) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new().nest_limit(64).build().parse(pattern).ok()?;
+    let regex = regex_lite::Regex::new(pattern).ok();
+    for extra in 0..=minimum.min(64) {
+        let mut out = String::new();
+        if !walk(&hir, extra, &mut out) {
+            return None;
+        }
+        let length = out.chars().count();
+        if length > maximum {
+            return None;
+        }
+        if length >= minimum {
+            return match &regex {
+                Some(regex) if !regex.is_match(&out) => None,
+                _ => Some(out),
+            };
+        }
+    }
+    None
+}
+
+/// Appends a string `hir` matches; `false` when it cannot write one (bytes that are not text).
+fn walk(hir: &regex_syntax::hir::Hir, extra: usize, out: &mut String) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    if out.len() > 4096 {
+        return false;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
+            Ok(text) => {
+                out.push_str(text);
+                true
+            }
+            Err(_) => false,
+        },
+        HirKind::Class(Class::Unicode(class)) => {
+            let ranges: Vec<(char, char)> = class.ranges().iter().map(|range| (range.start(), range.end())).collect();
+            match pick(&ranges) {
+                Some(c) => {
+                    out.push(c);
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let ranges: Vec<(char, char)> = class
+                .ranges()
+                .iter()
+                .filter(|range| range.start().is_ascii())
+                .map(|range| (char::from(range.start()), char::from(range.end().min(0x7f))))
+                .collect();
+            match pick(&ranges) {
+                Some(c) => {
+                    out.push(c);
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Repetition(repetition) => {
+            let wanted = (repetition.min as usize).saturating_add(extra);
+            let count = match repetition.max {
+                Some(max) => wanted.min(max as usize),
+                None => wanted,
+            };
+            (0..count).all(|_| walk(&repetition.sub, extra, out))
+        }
+        HirKind::Capture(capture) => walk(&capture.sub, extra, out),
+        HirKind::Concat(items) => items.iter().all(|item| walk(item, extra, out)),
+        HirKind::Alternation(branches) => branches.first().is_none_or(|branch| walk(branch, extra, out)),
+    }
+}
+
+/// A character of the ranges: `a`, `0` or `A` when one holds it, else the first printable
+/// ASCII character, else the first character.
+fn pick(ranges: &[(char, char)]) -> Option<char> {
+    let holds = |c: char| ranges.iter().any(|&(start, end)| start <= c && c <= end);
+    for preferred in ['a', '0', 'A', '-', '_'] {
+        if holds(preferred) {
+            return Some(preferred);
+        }
+    }
+    (0x21u8..0x7f).map(char::from).find(|&c| holds(c)).or_else(|| ranges.first().map(|&(start, _)| start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        Rules::default()
+    }
+
+    #[test]
+    fn formats_have_values_a_validator_accepts() {
+        assert_eq!(string_value(Facts { format: Some("uuid"), ..Facts::default() }), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(string_value(Facts { format: Some("date-time"), ..Facts::default() }), "2024-01-01T00:00:00Z");
+        assert_eq!(string_value(Facts { format: Some("email"), ..Facts::default() }), "user@example.com");
+        assert_eq!(string_value(Facts { format: Some("ipv6"), ..Facts::default() }), "2001:db8::1");
+        assert_eq!(string_value(Facts { format: Some("no-such-format"), ..Facts::default() }), "text");
+    }
+
+    #[test]
+    fn patterns_give_their_shortest_match() {
+        assert_eq!(from_pattern("^[0-9a-f]{32}$", 0, usize::MAX).as_deref(), Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        assert_eq!(from_pattern(r"^\d{3}-[A-Z]+$", 0, usize::MAX).as_deref(), Some("000-A"));
+        assert_eq!(from_pattern("^(foo|bar)baz?$", 0, usize::MAX).as_deref(), Some("fooba"));
+        assert_eq!(from_pattern("[^/]+", 0, usize::MAX).as_deref(), Some("a"));
+        // Unanchored patterns match anywhere: the empty string matches `a*`.
+        assert_eq!(from_pattern("a*", 0, usize::MAX).as_deref(), Some(""));
+        // Lengths stretch the repetitions.
+        assert_eq!(from_pattern("^[a-z]+$", 5, 10).as_deref(), Some("aaaaa"));
+        assert_eq!(from_pattern("^[a-z]{8}$", 0, 4), None);
+        assert_eq!(from_pattern("(unclosed", 0, usize::MAX), None);
+    }
+
+    #[test]
+    fn a_pattern_drives_the_string_and_the_result_matches_it() {
+        let rules = Rules { pattern: Some("^[A-Z]{2}-[0-9]{4}$".into()), ..rules() };
+        let value = string_value(Facts { rules: Some(&rules), format: Some("uuid"), ..Facts::default() });
+        assert_eq!(value, "AA-0000");
+        assert!(string_fits(&value, Some(&rules)));
+    }
+
+    #[test]
+    fn lengths_pad_and_cut() {
+        let long = Rules { min_length: Some(10), ..rules() };
+        assert_eq!(string_value(Facts { rules: Some(&long), ..Facts::default() }), "textaaaaaa");
+        let short = Rules { max_length: Some(2), ..rules() };
+        assert_eq!(string_value(Facts { rules: Some(&short), ..Facts::default() }), "te");
+    }
+
+    #[test]
+    fn examples_win_when_they_fit_and_fall_back_when_they_do_not() {
+        let rules = Rules { max_length: Some(5), ..rules() };
+        let fits = Value::String("abc".into());
+        assert_eq!(string_value(Facts { rules: Some(&rules), example: Some(&fits), ..Facts::default() }), "abc");
+        let too_long = Value::String("abcdefgh".into());
+        assert_eq!(string_value(Facts { rules: Some(&rules), example: Some(&too_long), ..Facts::default() }), "text");
+        let enum_rules = Rules { allowed: vec!["on".into(), "off".into()], ..Rules::default() };
+        let not_allowed = Value::String("maybe".into());
+        assert_eq!(string_value(Facts { rules: Some(&enum_rules), example: Some(&not_allowed), ..Facts::default() }), "on");
+    }
+
+    #[test]
+    fn numbers_stay_within_bounds() {
+        let both = Rules { minimum: Some(5.0), maximum: Some(100.0), ..rules() };
+        assert_eq!(integer_value(Some(&both), IntegerKind::I64), 52);
+        let low = Rules { minimum: Some(0.0), ..rules() };
+        assert_eq!(integer_value(Some(&low), IntegerKind::I32), 1);
+        let high = Rules { maximum: Some(-3.0), ..rules() };
+        assert_eq!(integer_value(Some(&high), IntegerKind::I64), -4);
+        assert_eq!(integer_value(Some(&high), IntegerKind::U32), 0);
+        assert_eq!(integer_value(None, IntegerKind::U64), 1);
+        let fraction = Rules { minimum: Some(0.5), maximum: Some(0.75), ..rules() };
+        assert_eq!(float_value(Some(&fraction)), 0.625);
+        assert_eq!(integer_text(-4, IntegerKind::I64), "-4_i64");
+        assert_eq!(float_text(1e20, FloatKind::F64), "1e20_f64");
+        assert_eq!(float_text(-0.5, FloatKind::F32), "-0.5_f32");
+    }
+}
