@@ -38,7 +38,8 @@ mod support {
         let message = match &error {
             Error::Api(api) => {
                 let cause = if api.status.is_client_error() { "request rejected" } else { "unexpected status" };
-                format!("{cause}: {} {}", api.status, snippet(&api.body_text()))
+                let body = snippet(&api.body_text());
+                format!("{cause}: {} {body}", api.status)
             }
             Error::Decode(decode) => {
                 let at = decode.path.as_deref().unwrap_or("the top");

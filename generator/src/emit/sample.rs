@@ -437,7 +437,8 @@ pub fn format_value(format: &str) -> Option<String> {
     Some(
         match format {
             "uuid" => "00000000-0000-4000-8000-000000000000",
-            "date-time" => "2024-01-01T00:00:00Z",
+            // The model spells OpenAPI's own string formats as `datetime`.
+            "date-time" | "datetime" => "2024-01-01T00:00:00Z",
             "date" => "2024-01-01",
             "time" => "00:00:00Z",
             "duration" => "P1D",
