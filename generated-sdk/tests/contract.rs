@@ -11,6 +11,7 @@
 //! SDKGEN_CONTRACT_URL=http://127.0.0.1:4010 cargo test --test contract -- --include-ignored
 //! ```
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 /// What every contract test shares: the client and the checks, each failing with a message
 /// that starts with the cause (`contract: <cause>: `).
@@ -22,22 +23,30 @@ mod support {
     /// security scheme and no retries.
     pub fn client() -> Client {
         let Ok(url) = std::env::var("SDKGEN_CONTRACT_URL") else {
-            panic!("contract: transport: SDKGEN_CONTRACT_URL is not set (the base URL of a mock server of the spec)")
+            panic!(
+                "contract: transport: SDKGEN_CONTRACT_URL is not set (the base URL of a mock server of the spec)"
+            )
         };
-        ok(Client::builder()
-            .base_url(url)
-            .max_retries(0)
-            .api_email("contract-credential")
-            .api_key("contract-credential")
-            .api_token("contract-credential")
-            .build())
+        ok(
+            Client::builder()
+                .base_url(url)
+                .max_retries(0)
+                .api_email("contract-credential")
+                .api_key("contract-credential")
+                .api_token("contract-credential")
+                .build(),
+        )
     }
 
     /// Panics with the cause of a failed call.
     pub fn fail(error: Error) -> ! {
         let message = match &error {
             Error::Api(api) => {
-                let cause = if api.status.is_client_error() { "request rejected" } else { "unexpected status" };
+                let cause = if api.status.is_client_error() {
+                    "request rejected"
+                } else {
+                    "unexpected status"
+                };
                 let body = snippet(&api.body_text());
                 format!("{cause}: {} {body}", api.status)
             }
@@ -89,7 +98,9 @@ mod support {
         let decoded = match serde_json::to_value(decoded) {
             Ok(decoded) => decoded,
             Err(error) => {
-                panic!("contract: response changed: the decoded value does not serialize: {error}")
+                panic!(
+                    "contract: response changed: the decoded value does not serialize: {error}"
+                )
             }
         };
         if let Some(pointer) = difference("", &received, &decoded) {
@@ -98,9 +109,15 @@ mod support {
     }
 
     /// The JSON pointer of the first place where `decoded` differs from `received`.
-    fn difference(pointer: &str, received: &serde_json::Value, decoded: &serde_json::Value) -> Option<String> {
+    fn difference(
+        pointer: &str,
+        received: &serde_json::Value,
+        decoded: &serde_json::Value,
+    ) -> Option<String> {
         use serde_json::Value;
-        let at = |key: &str| format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let at = |key: &str| {
+            format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+        };
         match (received, decoded) {
             (Value::Object(received), Value::Object(decoded)) => {
                 for (key, value) in received {
@@ -116,7 +133,9 @@ mod support {
                 }
                 decoded
                     .iter()
-                    .find(|(key, value)| !value.is_null() && !received.contains_key(*key))
+                    .find(|(key, value)| {
+                        !value.is_null() && !received.contains_key(*key)
+                    })
                     .map(|(key, _)| at(key))
             }
             (Value::Array(received), Value::Array(decoded)) => {
@@ -127,7 +146,11 @@ mod support {
                     .iter()
                     .zip(decoded)
                     .enumerate()
-                    .find_map(|(index, (left, right))| difference(&at(&index.to_string()), left, right))
+                    .find_map(|(index, (left, right))| difference(
+                        &at(&index.to_string()),
+                        left,
+                        right,
+                    ))
             }
             (Value::Number(left), Value::Number(right)) => {
                 (left.as_f64() != right.as_f64()).then(|| pointer.to_string())
@@ -148,13 +171,15 @@ mod analytics_engine {
                 "text",
             );
             let client = crate::support::client();
-            let decoded = crate::support::ok(client.analytics_engine().sql().query(&params).await);
+            let decoded = crate::support::ok(
+                client.analytics_engine().sql().query(&params).await,
+            );
             crate::support::same_json(
-                &decoded,
-                client.analytics_engine().sql().query(&params).send_stream().await,
-                None,
-            )
-            .await;
+                    &decoded,
+                    client.analytics_engine().sql().query(&params).send_stream().await,
+                    None,
+                )
+                .await;
         }
     }
 }
@@ -165,8 +190,9 @@ mod dns {
         #[tokio::test]
         #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
         async fn list() {
-            let params =
-                cloudflare_sdk::resources::dns::records::RecordListParams::new("023e105f4ecef8ad9ca31a8372d0c353");
+            let params = cloudflare_sdk::resources::dns::records::RecordListParams::new(
+                "023e105f4ecef8ad9ca31a8372d0c353",
+            );
             let client = crate::support::client();
             crate::support::ok(client.dns().records().list(&params).await);
         }
@@ -178,17 +204,28 @@ mod keys {
     #[tokio::test]
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn list() {
-        let params = cloudflare_sdk::resources::keys::KeyListParams::new("023e105f4ecef8ad9ca31a8372d0c353");
+        let params = cloudflare_sdk::resources::keys::KeyListParams::new(
+            "023e105f4ecef8ad9ca31a8372d0c353",
+        );
         let client = crate::support::client();
-        crate::support::ok(client.keys().list("0f2ac74b498b48028cb68387c421e279", &params).await);
+        crate::support::ok(
+            client.keys().list("0f2ac74b498b48028cb68387c421e279", &params).await,
+        );
     }
 
     #[tokio::test]
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn get() {
-        let params = cloudflare_sdk::resources::keys::KeyGetParams::new("023e105f4ecef8ad9ca31a8372d0c353");
+        let params = cloudflare_sdk::resources::keys::KeyGetParams::new(
+            "023e105f4ecef8ad9ca31a8372d0c353",
+        );
         let client = crate::support::client();
-        crate::support::ok(client.keys().get("0f2ac74b498b48028cb68387c421e279", "My-Key", &params).await);
+        crate::support::ok(
+            client
+                .keys()
+                .get("0f2ac74b498b48028cb68387c421e279", "My-Key", &params)
+                .await,
+        );
     }
 
     #[tokio::test]
@@ -197,18 +234,27 @@ mod keys {
         let params = cloudflare_sdk::resources::keys::KeyUpdateParams::new(
             "023e105f4ecef8ad9ca31a8372d0c353",
             cloudflare_sdk::resources::keys::KeyUpdateContent::OctetStream(
-                cloudflare_sdk::File::from_bytes(b"contract".to_vec()).filename("contract.txt"),
+                cloudflare_sdk::File::from_bytes(b"contract".to_vec())
+                    .filename("contract.txt"),
             ),
         );
         let client = crate::support::client();
-        let decoded =
-            crate::support::ok(client.keys().update("0f2ac74b498b48028cb68387c421e279", "My-Key", &params).await);
+        let decoded = crate::support::ok(
+            client
+                .keys()
+                .update("0f2ac74b498b48028cb68387c421e279", "My-Key", &params)
+                .await,
+        );
         crate::support::same_json(
-            &decoded,
-            client.keys().update("0f2ac74b498b48028cb68387c421e279", "My-Key", &params).send_stream().await,
-            Some("result"),
-        )
-        .await;
+                &decoded,
+                client
+                    .keys()
+                    .update("0f2ac74b498b48028cb68387c421e279", "My-Key", &params)
+                    .send_stream()
+                    .await,
+                Some("result"),
+            )
+            .await;
     }
 }
 
@@ -217,17 +263,26 @@ mod queue {
     #[tokio::test]
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn queues_get_metrics() {
-        let params =
-            cloudflare_sdk::resources::queue::QueueQueuesGetMetricsParams::new("023e105f4ecef8ad9ca31a8372d0c353");
+        let params = cloudflare_sdk::resources::queue::QueueQueuesGetMetricsParams::new(
+            "023e105f4ecef8ad9ca31a8372d0c353",
+        );
         let client = crate::support::client();
-        let decoded =
-            crate::support::ok(client.queue().queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params).await);
+        let decoded = crate::support::ok(
+            client
+                .queue()
+                .queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params)
+                .await,
+        );
         crate::support::same_json(
-            &decoded,
-            client.queue().queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params).send_stream().await,
-            Some("result"),
-        )
-        .await;
+                &decoded,
+                client
+                    .queue()
+                    .queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params)
+                    .send_stream()
+                    .await,
+                Some("result"),
+            )
+            .await;
     }
 }
 
@@ -240,17 +295,25 @@ mod workers {
             let params = cloudflare_sdk::resources::workers::scripts::ScriptUpdateParams::new(
                 "023e105f4ecef8ad9ca31a8372d0c353",
                 cloudflare_sdk::resources::workers::scripts::ScriptUpdateContent::Javascript(
-                    cloudflare_sdk::File::from_bytes(b"contract".to_vec()).filename("contract.txt"),
+                    cloudflare_sdk::File::from_bytes(b"contract".to_vec())
+                        .filename("contract.txt"),
                 ),
             );
             let client = crate::support::client();
-            let decoded = crate::support::ok(client.workers().scripts().update("this-is_my_script-01", &params).await);
+            let decoded = crate::support::ok(
+                client.workers().scripts().update("this-is_my_script-01", &params).await,
+            );
             crate::support::same_json(
-                &decoded,
-                client.workers().scripts().update("this-is_my_script-01", &params).send_stream().await,
-                Some("result"),
-            )
-            .await;
+                    &decoded,
+                    client
+                        .workers()
+                        .scripts()
+                        .update("this-is_my_script-01", &params)
+                        .send_stream()
+                        .await,
+                    Some("result"),
+                )
+                .await;
         }
     }
 }
@@ -273,22 +336,30 @@ mod zero_trust {
                             .access()
                             .users()
                             .active_sessions()
-                            .get("f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "X1aXj1lFVcqqyoXF", &params)
+                            .get(
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                "X1aXj1lFVcqqyoXF",
+                                &params,
+                            )
                             .await,
                     );
                     crate::support::same_json(
-                        &decoded,
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .active_sessions()
-                            .get("f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "X1aXj1lFVcqqyoXF", &params)
-                            .send_stream()
-                            .await,
-                        Some("result"),
-                    )
-                    .await;
+                            &decoded,
+                            client
+                                .zero_trust()
+                                .access()
+                                .users()
+                                .active_sessions()
+                                .get(
+                                    "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                    "X1aXj1lFVcqqyoXF",
+                                    &params,
+                                )
+                                .send_stream()
+                                .await,
+                            Some("result"),
+                        )
+                        .await;
                 }
             }
         }

@@ -83,7 +83,9 @@ pub fn contract_file(context: &Context<'_>) -> EmittedFile {
         suffix += 1;
         support = format!("support_{suffix}");
     }
-    let mut text = String::from("#![allow(deprecated)]\n");
+    // Formatted by the generator; `cargo fmt` on the workspace would reflow it (the attribute
+    // is seen by rustfmt alone).
+    let mut text = String::from("#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(deprecated)]\n");
     text.push_str(&support_module(api, &support));
     let mut path = Vec::new();
     resource_tests(&mut text, &sampler, context, &api.resources, &mut path, &support);
