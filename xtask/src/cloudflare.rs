@@ -1,6 +1,7 @@
-//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction] [--pagination]`: Cloudflare's whole document,
-//! generated into `target/cloudflare-sdk/` (not committed), with a report of everything simplified or
-//! skipped; `--construction` (also part of `--check-build`) runs the construction check on it.
+//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction] [--pagination] [--profile] [--growth]`:
+//! Cloudflare's whole document, generated into `target/cloudflare-sdk/` (not committed), with a report of
+//! everything simplified or skipped; `--construction` (also part of `--check-build`) runs the construction
+//! check on it; `--profile` and `--growth` report where its compile time goes (`compile_cost.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,20 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
 pub fn run(args: &[String]) -> Result<bool, String> {
     if args.iter().any(|a| a == "--pagination") {
         return pagination_report();
+    }
+    if args.iter().any(|a| a == "--profile" || a == "--growth") {
+        let generated = generate()?;
+        let out = crate::project_root().join("target/cloudflare-sdk");
+        sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
+        std::fs::copy(crate::project_root().join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+        eprintln!("dedupe: {}", sdkgen::ir::analysis::dedupe::DedupeReport::of(&generated.api));
+        if args.iter().any(|a| a == "--profile") {
+            crate::compile_cost::profile(&out)?;
+        }
+        if args.iter().any(|a| a == "--growth") {
+            crate::compile_cost::growth(&generated.api, &out)?;
+        }
+        return Ok(true);
     }
     let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
     let construction = check_build || args.iter().any(|a| a == "--construction");
@@ -140,10 +155,10 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 
 /// The outcome of one `cargo check`.
 pub(crate) struct CheckRun {
-    seconds: f64,
-    peak_rss_mib: f64,
+    pub(crate) seconds: f64,
+    pub(crate) peak_rss_mib: f64,
     pub(crate) errors: usize,
-    warnings: usize,
+    pub(crate) warnings: usize,
 }
 
 impl std::fmt::Display for CheckRun {
