@@ -52,6 +52,11 @@ fn construction_check_crate() {
 }
 
 #[test]
+fn dedupe() {
+    snapshot("dedupe");
+}
+
+#[test]
 fn naming() {
     snapshot("naming");
 }

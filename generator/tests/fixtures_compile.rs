@@ -16,8 +16,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 9] =
-    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media", "pagination"];
+const FIXTURES: [&str; 10] =
+    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media", "pagination", "dedupe"];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {
@@ -67,6 +67,12 @@ fn generated_fixture_crates_compile_cleanly() {
     run(
         &["clippy", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
         "do not compile cleanly",
+    );
+    // An alias's feature alone compiles the type it names (emitted under its first name's
+    // feature, `zones`), and what that type names.
+    run(
+        &["clippy", "-p", "fixture-dedupe", "--no-default-features", "--features", "records", "--", "-D", "warnings"],
+        "do not compile with an alias's feature alone",
     );
     run(&["doc", "--workspace", "--no-deps", "--quiet"], "do not document cleanly");
     run(&["test", "--workspace", "--doc", "--quiet"], "fail their doctests");

@@ -3,6 +3,7 @@
 mod bench;
 mod cloudflare;
 pub mod codegen;
+mod compile_cost;
 mod construction;
 mod contract;
 mod corpus;
@@ -18,13 +19,15 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate generated-sdk/ from spec/ (--check: fail on any difference)
   test                install test tools (Prism) and run the whole test suite
-  cloudflare [--check-build] [--clippy] [--construction] [--pagination]
+  cloudflare [--check-build] [--clippy] [--construction] [--pagination] [--profile] [--growth]
                       generate the SDK for Cloudflare's whole document into target/cloudflare-sdk
                       (--check-build: also run `cargo check` on it, zero_trust alone then all
                       features, and report time, memory and warnings; --clippy: then clippy too;
                       --construction, also part of --check-build: build every request-body type
                       from a crate outside the SDK through its public API, and `cargo check` it;
-                      --pagination: only report how many operations are lists and how they page)
+                      --pagination: only report how many operations are lists and how they page;
+                      --profile: rustc's passes (-Z time-passes) for zero_trust and all features;
+                      --growth: check time and memory against the number of resources and types)
   corpus [...]        run the generator over the APIs.guru corpus and report (see xtask/src/corpus.rs)
   contract SPEC [--config FILE] [--out DIR] [--sdk DIR] [--filter SUBSTR] [--threads N]
            [--require-all] [--prism-errors] [--timeout SECS] [--prism-timeout SECS] [--cargo-arg ARG]

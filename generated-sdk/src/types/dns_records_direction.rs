@@ -6,51 +6,6 @@
 /// Direction to order DNS records in.
 ///
 /// Schema: `#/components/schemas/dns-records_direction`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DnsRecordsDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl DnsRecordsDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for DnsRecordsDirection {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for DnsRecordsDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DnsRecordsDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for DnsRecordsDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`ZoneListDirection`](crate::types::ZoneListDirection), under this name.
+pub type DnsRecordsDirection = crate::types::ZoneListDirection;

@@ -6,51 +6,6 @@
 /// Whether to match all search requirements or at least one (any). If set to `all`, acts like a logical AND between filters. If set to `any`, acts like a logical OR instead. Note that the interaction between tag filters is controlled by the `tag-match` parameter instead.
 ///
 /// Schema: `#/components/schemas/dns-records_match`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DnsRecordsMatch {
-    /// `any`
-    Any,
-    /// `all`
-    All,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl DnsRecordsMatch {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Any => "any",
-            Self::All => "all",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for DnsRecordsMatch {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "any" => Self::Any,
-            "all" => Self::All,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for DnsRecordsMatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DnsRecordsMatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for DnsRecordsMatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`ZoneListMatch`](crate::types::ZoneListMatch), under this name.
+pub type DnsRecordsMatch = crate::types::ZoneListMatch;

@@ -3,59 +3,7 @@
 
 //! The `DnsRecordsMessagesItemSource` type.
 
-use crate::runtime::object;
-
 /// Schema: `#/components/schemas/dns-records_messages/items/properties/source`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DnsRecordsMessagesItemSource {
-    /// The `pointer` property.
-    pub pointer: Option<String>,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DnsRecordsMessagesItemSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for DnsRecordsMessagesItemSource {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            pointer: fields.optional("pointer"),
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for DnsRecordsMessagesItemSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.optional("pointer", &self.pointer)?;
-        object.end(&self.extra)
-    }
-}
-
-impl DnsRecordsMessagesItemSource {
-    /// A `DnsRecordsMessagesItemSource` from its required values; the optional ones are unset.
-    pub fn new() -> Self {
-        Self {
-            pointer: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `pointer`.
-    pub fn pointer(mut self, value: impl Into<String>) -> Self {
-        self.pointer = Some(value.into());
-        self
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`AccessMessagesItemSource`](crate::types::AccessMessagesItemSource), under this name.
+pub type DnsRecordsMessagesItemSource = crate::types::AccessMessagesItemSource;

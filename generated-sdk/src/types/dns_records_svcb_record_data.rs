@@ -3,90 +3,9 @@
 
 //! The `DnsRecordsSvcbRecordData` type.
 
-use crate::runtime::object;
-
 /// Components of a SVCB record.
 ///
 /// Schema: `#/components/schemas/dns-records_SVCBRecord/properties/data`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DnsRecordsSvcbRecordData {
-    /// Priority.
-    ///
-    /// From 0 to 65535.
-    /// Example: `1`.
-    pub priority: Option<f64>,
-    /// Target.
-    ///
-    /// Example: `"."`.
-    pub target: Option<String>,
-    /// Value.
-    ///
-    /// Example: `"alpn=\"h3,h2\" ipv4hint=\"127.0.0.1\" ipv6hint=\"::1\""`.
-    pub value: Option<String>,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DnsRecordsSvcbRecordData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for DnsRecordsSvcbRecordData {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            priority: fields.optional("priority"),
-            target: fields.optional("target"),
-            value: fields.optional("value"),
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for DnsRecordsSvcbRecordData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.optional("priority", &self.priority)?;
-        object.optional("target", &self.target)?;
-        object.optional("value", &self.value)?;
-        object.end(&self.extra)
-    }
-}
-
-impl DnsRecordsSvcbRecordData {
-    /// A `DnsRecordsSvcbRecordData` from its required values; the optional ones are unset.
-    pub fn new() -> Self {
-        Self {
-            priority: None,
-            target: None,
-            value: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, value: f64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-
-    /// Sets `target`.
-    pub fn target(mut self, value: impl Into<String>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-
-    /// Sets `value`.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`DnsRecordsHttpsRecordData`](crate::types::DnsRecordsHttpsRecordData), under this name.
+pub type DnsRecordsSvcbRecordData = crate::types::DnsRecordsHttpsRecordData;

@@ -3,75 +3,7 @@
 
 //! The `WorkersApiResponseCommonFailure` type.
 
-use crate::runtime::object;
-
 /// Schema: `#/components/schemas/workers_api-response-common-failure`
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkersApiResponseCommonFailure {
-    /// The `errors` property.
-    pub errors: Vec<crate::types::WorkersMessagesItem>,
-    /// The `messages` property.
-    pub messages: Vec<crate::types::WorkersMessagesItem>,
-    /// The `result` property.
-    pub result: Option<serde_json::Value>,
-    /// Whether the API call was successful.
-    ///
-    /// Example: `false`.
-    pub success: bool,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersApiResponseCommonFailure {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for WorkersApiResponseCommonFailure {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            errors: fields.required("errors")?,
-            messages: fields.required("messages")?,
-            result: fields.required("result")?,
-            success: fields.required("success")?,
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for WorkersApiResponseCommonFailure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.required("errors", &self.errors)?;
-        object.required("messages", &self.messages)?;
-        object.required("result", &self.result)?;
-        object.required("success", &self.success)?;
-        object.end(&self.extra)
-    }
-}
-
-impl WorkersApiResponseCommonFailure {
-    /// A `WorkersApiResponseCommonFailure` from its required values; the optional ones are unset.
-    pub fn new(
-        errors: Vec<crate::types::WorkersMessagesItem>,
-        messages: Vec<crate::types::WorkersMessagesItem>,
-        result: Option<serde_json::Value>,
-        success: bool,
-    ) -> Self {
-        Self {
-            errors,
-            messages,
-            result,
-            success,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`AccessApiResponseCommonFailure`](crate::types::AccessApiResponseCommonFailure), under this name.
+pub type WorkersApiResponseCommonFailure = crate::types::AccessApiResponseCommonFailure;

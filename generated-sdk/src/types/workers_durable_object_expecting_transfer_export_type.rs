@@ -6,47 +6,6 @@
 /// Marks this entry as a Durable Object export.
 ///
 /// Schema: `#/components/schemas/workers_durable_object_expecting_transfer_export/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkersDurableObjectExpectingTransferExportType {
-    /// `durable-object`
-    DurableObject,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl WorkersDurableObjectExpectingTransferExportType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DurableObject => "durable-object",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for WorkersDurableObjectExpectingTransferExportType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "durable-object" => Self::DurableObject,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkersDurableObjectExpectingTransferExportType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersDurableObjectExpectingTransferExportType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for WorkersDurableObjectExpectingTransferExportType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`WorkersDurableObjectExportType`](crate::types::WorkersDurableObjectExportType), under this name.
+pub type WorkersDurableObjectExpectingTransferExportType = crate::types::WorkersDurableObjectExportType;

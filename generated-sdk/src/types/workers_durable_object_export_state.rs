@@ -6,47 +6,6 @@
 /// Live export. May be omitted; defaults to `created`.
 ///
 /// Schema: `#/components/schemas/workers_durable_object_export/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkersDurableObjectExportState {
-    /// `created`
-    Created,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl WorkersDurableObjectExportState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for WorkersDurableObjectExportState {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "created" => Self::Created,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkersDurableObjectExportState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersDurableObjectExportState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for WorkersDurableObjectExportState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`WorkersWorkerExportState`](crate::types::WorkersWorkerExportState), under this name.
+pub type WorkersDurableObjectExportState = crate::types::WorkersWorkerExportState;

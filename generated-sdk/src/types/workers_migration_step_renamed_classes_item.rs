@@ -3,70 +3,7 @@
 
 //! The `WorkersMigrationStepRenamedClassesItem` type.
 
-use crate::runtime::object;
-
 /// Schema: `#/components/schemas/workers_migration_step/properties/renamed_classes/items`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkersMigrationStepRenamedClassesItem {
-    /// The `from` property.
-    pub from: Option<String>,
-    /// The `to` property.
-    pub to: Option<String>,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersMigrationStepRenamedClassesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for WorkersMigrationStepRenamedClassesItem {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            from: fields.optional("from"),
-            to: fields.optional("to"),
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for WorkersMigrationStepRenamedClassesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.optional("from", &self.from)?;
-        object.optional("to", &self.to)?;
-        object.end(&self.extra)
-    }
-}
-
-impl WorkersMigrationStepRenamedClassesItem {
-    /// A `WorkersMigrationStepRenamedClassesItem` from its required values; the optional ones are unset.
-    pub fn new() -> Self {
-        Self {
-            from: None,
-            to: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `from`.
-    pub fn set_from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-
-    /// Sets `to`.
-    pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.to = Some(value.into());
-        self
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`WorkersSingleStepMigrationsRenamedClassesItem`](crate::types::WorkersSingleStepMigrationsRenamedClassesItem), under this name.
+pub type WorkersMigrationStepRenamedClassesItem = crate::types::WorkersSingleStepMigrationsRenamedClassesItem;

@@ -6,47 +6,6 @@
 /// Targeted placement mode.
 ///
 /// Schema: `#/components/schemas/workers_placement_info/anyOf/5/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkersPlacementInfoVariant5Mode {
-    /// `targeted`
-    Targeted,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl WorkersPlacementInfoVariant5Mode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Targeted => "targeted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for WorkersPlacementInfoVariant5Mode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "targeted" => Self::Targeted,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkersPlacementInfoVariant5Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersPlacementInfoVariant5Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for WorkersPlacementInfoVariant5Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`WorkersPlacementInfoVariant4Mode`](crate::types::WorkersPlacementInfoVariant4Mode), under this name.
+pub type WorkersPlacementInfoVariant5Mode = crate::types::WorkersPlacementInfoVariant4Mode;

@@ -3,75 +3,7 @@
 
 //! The `ZonesApiResponseCommonFailure` type.
 
-use crate::runtime::object;
-
 /// Schema: `#/components/schemas/zones_api-response-common-failure`
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ZonesApiResponseCommonFailure {
-    /// The `errors` property.
-    pub errors: Vec<crate::types::ResponseInfo>,
-    /// The `messages` property.
-    pub messages: Vec<crate::types::ResponseInfo>,
-    /// The `result` property.
-    pub result: Option<serde_json::Value>,
-    /// Whether the API call was successful.
-    ///
-    /// Example: `false`.
-    pub success: bool,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ZonesApiResponseCommonFailure {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for ZonesApiResponseCommonFailure {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            errors: fields.required("errors")?,
-            messages: fields.required("messages")?,
-            result: fields.required("result")?,
-            success: fields.required("success")?,
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for ZonesApiResponseCommonFailure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.required("errors", &self.errors)?;
-        object.required("messages", &self.messages)?;
-        object.required("result", &self.result)?;
-        object.required("success", &self.success)?;
-        object.end(&self.extra)
-    }
-}
-
-impl ZonesApiResponseCommonFailure {
-    /// A `ZonesApiResponseCommonFailure` from its required values; the optional ones are unset.
-    pub fn new(
-        errors: Vec<crate::types::ResponseInfo>,
-        messages: Vec<crate::types::ResponseInfo>,
-        result: Option<serde_json::Value>,
-        success: bool,
-    ) -> Self {
-        Self {
-            errors,
-            messages,
-            result,
-            success,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`WorkersKvApiResponseCommonFailure`](crate::types::WorkersKvApiResponseCommonFailure), under this name.
+pub type ZonesApiResponseCommonFailure = crate::types::WorkersKvApiResponseCommonFailure;

@@ -7,59 +7,6 @@
 /// typically a partner-hosted zone or a CNAME setup.
 ///
 /// Schema: `#/components/schemas/zones_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ZonesType {
-    /// `full`
-    Full,
-    /// `partial`
-    Partial,
-    /// `secondary`
-    Secondary,
-    /// `internal`
-    Internal,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl ZonesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "full",
-            Self::Partial => "partial",
-            Self::Secondary => "secondary",
-            Self::Internal => "internal",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for ZonesType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "full" => Self::Full,
-            "partial" => Self::Partial,
-            "secondary" => Self::Secondary,
-            "internal" => Self::Internal,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for ZonesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZonesType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for ZonesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`ZoneListTypeItem`](crate::types::ZoneListTypeItem), under this name.
+pub type ZonesType = crate::types::ZoneListTypeItem;

@@ -6,59 +6,6 @@
 /// The zone status on Cloudflare.
 ///
 /// Schema: `#/components/schemas/zones_zone/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ZonesZoneStatus {
-    /// `initializing`
-    Initializing,
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `moved`
-    Moved,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl ZonesZoneStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "initializing",
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Moved => "moved",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for ZonesZoneStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "initializing" => Self::Initializing,
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "moved" => Self::Moved,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for ZonesZoneStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZonesZoneStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for ZonesZoneStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`ZoneListStatus`](crate::types::ZoneListStatus), under this name.
+pub type ZonesZoneStatus = crate::types::ZoneListStatus;

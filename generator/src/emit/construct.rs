@@ -99,11 +99,14 @@ pub fn struct_construction(out: &mut Source, api: &Api, id: TypeId, name: &str, 
 /// impls of one type would conflict), except a variant of the union's own type (the standard
 /// library's `From<T> for T` has it).
 pub fn union_conversions(out: &mut Source, api: &Api, id: TypeId, name: &str, body: &UnionDef) {
-    let types: Vec<String> = body.variants.iter().map(|variant| rust_type_text(api, &variant.ty)).collect();
-    for (variant, ty) in body.variants.iter().zip(&types) {
-        if types.iter().filter(|other| *other == ty).count() > 1 || variant.ty == TypeRef::Named(id) {
+    // Compared through aliases: two names of one type are one type (`ir::analysis::dedupe`).
+    let types: Vec<TypeRef> = body.variants.iter().map(|variant| api.canonical_ref(&variant.ty)).collect();
+    for (variant, canonical) in body.variants.iter().zip(&types) {
+        if types.iter().filter(|other| *other == canonical).count() > 1 || *canonical == TypeRef::Named(api.canonical(id))
+        {
             continue;
         }
+        let ty = rust_type_text(api, &variant.ty);
         let value = if variant.boxed { "Box::new(value)" } else { "value" };
         out.blank();
         out.line(0, format_args!("impl From<{ty}> for {name} {{"));

@@ -612,7 +612,9 @@ pub fn body_choice(out: &mut Source, api: &Api, operation: &Operation, handle: &
     let mut seen = Vec::new();
     for variant in variants {
         let ty = body_type(api, &variant.kind);
-        if seen.contains(&ty) {
+        // Two names of one type (an alias, `ir::analysis::dedupe`) are one type.
+        let canonical: Vec<TypeRef> = variant.kind.types().into_iter().map(|t| api.canonical_ref(t)).collect();
+        if seen.iter().any(|(c, t): &(Vec<TypeRef>, String)| *t == ty || (!c.is_empty() && *c == canonical)) {
             continue;
         }
         out.blank();
@@ -621,6 +623,6 @@ pub fn body_choice(out: &mut Source, api: &Api, operation: &Operation, handle: &
         out.line(2, format_args!("Self::{}(value)", variant.rust_name));
         out.line(1, "}");
         out.line(0, "}");
-        seen.push(ty);
+        seen.push((canonical, ty));
     }
 }

@@ -54,6 +54,10 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
     }
     doc_lines.push(format!("Schema: {}", code(&def.pointer)));
     let mut out = Source::default();
+    if let Some(canonical) = def.alias_of {
+        alias_item(&mut out, context.api, canonical, doc_lines, def);
+        return out.text;
+    }
     match &def.kind {
         TypeKind::Struct(body) => struct_item(&mut out, context, id, body, &doc_lines, &def.name),
         TypeKind::Enum(body) => enum_item(&mut out, body, &doc_lines, def),
@@ -63,6 +67,17 @@ fn type_item(context: &Context<'_>, id: crate::ir::TypeId, def: &TypeDef) -> Str
         }
     }
     out.text
+}
+
+/// `pub type Name = Canonical;` for a type identical to another (see
+/// `ir::analysis::dedupe`): its own docs, and a line saying which type it names. Constructor,
+/// setters and enum variants are reached through the alias.
+fn alias_item(out: &mut Source, api: &Api, canonical: crate::ir::TypeId, mut docs: Vec<String>, def: &TypeDef) {
+    let target = &api.type_def(canonical).name;
+    docs.push(String::new());
+    docs.push(format!("The same shape as [`{target}`](crate::types::{target}), under this name."));
+    item_docs(out, &docs, def);
+    out.line(0, format_args!("pub type {} = crate::types::{target};", def.name));
 }
 
 /// The Rust spelling of a field's type, `Option` included when it may be absent or `null`.

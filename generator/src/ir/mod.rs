@@ -566,6 +566,11 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// Whether the spec deprecates the schema.
     pub deprecated: Option<Deprecation>,
+    /// When another type has exactly this shape (see [`analysis::dedupe`]): that type, which is
+    /// emitted, while this one is emitted as `pub type Name = Other;` with its own docs. Its
+    /// `kind` still describes the shape, so every public name (constructor, setters, enum
+    /// variants) works through the alias.
+    pub alias_of: Option<TypeId>,
     /// Shape.
     pub kind: TypeKind,
 }
@@ -754,6 +759,23 @@ impl Api {
     /// The type behind an id.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// The type emitted for `id`: itself, or the type it is an alias of.
+    pub fn canonical(&self, id: TypeId) -> TypeId {
+        self.type_def(id).alias_of.unwrap_or(id)
+    }
+
+    /// A type use with every named type replaced by its canonical type (two uses name the
+    /// same Rust type exactly when their canonical forms are equal).
+    pub fn canonical_ref(&self, ty: &TypeRef) -> TypeRef {
+        match ty {
+            TypeRef::Named(id) => TypeRef::Named(self.canonical(*id)),
+            TypeRef::Array(item) => TypeRef::Array(Box::new(self.canonical_ref(item))),
+            TypeRef::Map(value) => TypeRef::Map(Box::new(self.canonical_ref(value))),
+            TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(self.canonical_ref(inner))),
+            other => other.clone(),
+        }
     }
 
     /// Whether `Default::default()` exists for a use of a type.

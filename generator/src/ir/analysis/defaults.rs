@@ -34,6 +34,7 @@ mod tests {
             pointer: "#/components/schemas/T".into(),
             doc: None,
             deprecated: None,
+            alias_of: None,
             kind: TypeKind::Struct(StructDef {
                 fields,
                 extra_name: "extra".into(),

@@ -131,6 +131,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     super::analysis::defaults::mark_defaultable(&mut api.types);
     mark_multipart(&mut api);
     super::analysis::features::assign(&mut api);
+    super::analysis::dedupe::merge_identical(&mut api);
     Ok(api)
 }
 

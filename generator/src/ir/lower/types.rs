@@ -915,6 +915,7 @@ impl<'a> TypeLowerer<'a> {
             pointer: pointer.to_string(),
             doc,
             deprecated: None,
+            alias_of: None,
             kind,
         });
     }
