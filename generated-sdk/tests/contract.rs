@@ -318,6 +318,27 @@ mod workers {
     }
 }
 
+#[cfg(feature = "workers_ai")]
+mod workers_ai {
+    #[tokio::test]
+    #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
+    async fn post_run_model() {
+        let params = cloudflare_sdk::resources::workers_ai::WorkersAiPostRunModelParams::new(
+            "023e105f4ecef8ad9ca31a8372d0c353",
+        );
+        let client = crate::support::client();
+        let decoded = crate::support::ok(
+            client.workers_ai().post_run_model("text", &params).await,
+        );
+        crate::support::same_json(
+                &decoded,
+                client.workers_ai().post_run_model("text", &params).send_stream().await,
+                Some("result"),
+            )
+            .await;
+    }
+}
+
 #[cfg(feature = "zero_trust")]
 mod zero_trust {
     mod access {

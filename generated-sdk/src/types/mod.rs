@@ -9,10 +9,10 @@ mod access_active_session_response;
 #[cfg(feature = "full")]
 pub use access_active_session_response::AccessActiveSessionResponse;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(feature = "workers", feature = "zero_trust"))]
 mod access_api_response_common_failure;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(feature = "workers", feature = "zero_trust"))]
 pub use access_api_response_common_failure::AccessApiResponseCommonFailure;
 
 #[cfg(feature = "zero_trust")]
@@ -39,16 +39,30 @@ mod access_geo;
 #[cfg(feature = "zero_trust")]
 pub use access_geo::AccessGeo;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 mod access_messages_item;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 pub use access_messages_item::AccessMessagesItem;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 mod access_messages_item_source;
 
-#[cfg(feature = "zero_trust")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 pub use access_messages_item_source::AccessMessagesItemSource;
 
 #[cfg(feature = "zero_trust")]
@@ -129,10 +143,10 @@ mod dns_records_cname_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_cname_record_type::DnsRecordsCnameRecordType;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 mod dns_records_direction;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 pub use dns_records_direction::DnsRecordsDirection;
 
 #[cfg(feature = "dns")]
@@ -279,10 +293,10 @@ mod dns_records_dns_response_collection;
 #[cfg(feature = "full")]
 pub use dns_records_dns_response_collection::DnsRecordsDnsResponseCollection;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "dns")]
 mod dns_records_dns_response_collection_result_info;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "dns")]
 pub use dns_records_dns_response_collection_result_info::DnsRecordsDnsResponseCollectionResultInfo;
 
 #[cfg(feature = "dns")]
@@ -345,22 +359,36 @@ mod dns_records_loc_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_loc_record_type::DnsRecordsLocRecordType;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 mod dns_records_match;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 pub use dns_records_match::DnsRecordsMatch;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 mod dns_records_messages_item;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 pub use dns_records_messages_item::DnsRecordsMessagesItem;
 
-#[cfg(feature = "dns")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 mod dns_records_messages_item_source;
 
-#[cfg(feature = "dns")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 pub use dns_records_messages_item_source::DnsRecordsMessagesItemSource;
 
 #[cfg(feature = "dns")]
@@ -459,10 +487,10 @@ mod dns_records_svcb_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_svcb_record_type::DnsRecordsSvcbRecordType;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 mod dns_records_tag_match;
 
-#[cfg(feature = "dns")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 pub use dns_records_tag_match::DnsRecordsTagMatch;
 
 #[cfg(feature = "dns")]
@@ -549,10 +577,24 @@ mod response_info;
 #[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
 pub use response_info::ResponseInfo;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 mod response_info_source;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 pub use response_info_source::ResponseInfoSource;
 
 #[cfg(feature = "workers")]
@@ -963,10 +1005,10 @@ mod workers_ai_post_run_model_response_result_type_translation;
 #[cfg(feature = "workers_ai")]
 pub use workers_ai_post_run_model_response_result_type_translation::WorkersAiPostRunModelResponseResultTypeTranslation;
 
-#[cfg(feature = "workers")]
+#[cfg(any(feature = "workers", feature = "zero_trust"))]
 mod workers_api_response_common_failure;
 
-#[cfg(feature = "workers")]
+#[cfg(any(feature = "workers", feature = "zero_trust"))]
 pub use workers_api_response_common_failure::WorkersApiResponseCommonFailure;
 
 #[cfg(feature = "workers")]
@@ -1665,10 +1707,10 @@ mod workers_exports_reconciliation_warning;
 #[cfg(feature = "workers")]
 pub use workers_exports_reconciliation_warning::WorkersExportsReconciliationWarning;
 
-#[cfg(feature = "keys")]
+#[cfg(any(feature = "keys", feature = "zones"))]
 mod workers_kv_api_response_common_failure;
 
-#[cfg(feature = "keys")]
+#[cfg(any(feature = "keys", feature = "zones"))]
 pub use workers_kv_api_response_common_failure::WorkersKvApiResponseCommonFailure;
 
 #[cfg(feature = "full")]
@@ -1701,16 +1743,30 @@ mod workers_limits;
 #[cfg(feature = "workers")]
 pub use workers_limits::WorkersLimits;
 
-#[cfg(feature = "workers")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 mod workers_messages_item;
 
-#[cfg(feature = "workers")]
+#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
 pub use workers_messages_item::WorkersMessagesItem;
 
-#[cfg(feature = "workers")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 mod workers_messages_item_source;
 
-#[cfg(feature = "workers")]
+#[cfg(any(
+    feature = "dns",
+    feature = "keys",
+    feature = "queue",
+    feature = "workers",
+    feature = "zero_trust",
+    feature = "zones"
+))]
 pub use workers_messages_item_source::WorkersMessagesItemSource;
 
 #[cfg(feature = "workers")]
@@ -1941,16 +1997,16 @@ mod workers_worker_export_type;
 #[cfg(feature = "workers")]
 pub use workers_worker_export_type::WorkersWorkerExportType;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 mod zone_list_direction;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 pub use zone_list_direction::ZoneListDirection;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 mod zone_list_match;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "dns", feature = "zones"))]
 pub use zone_list_match::ZoneListMatch;
 
 #[cfg(feature = "zones")]
@@ -1977,10 +2033,10 @@ mod zone_list_type_item;
 #[cfg(feature = "zones")]
 pub use zone_list_type_item::ZoneListTypeItem;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "keys", feature = "zones"))]
 mod zones_api_response_common_failure;
 
-#[cfg(feature = "zones")]
+#[cfg(any(feature = "keys", feature = "zones"))]
 pub use zones_api_response_common_failure::ZonesApiResponseCommonFailure;
 
 #[cfg(feature = "full")]

@@ -3,75 +3,9 @@
 
 //! The `WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat` type.
 
-use crate::runtime::object;
-
 /// JSON Mode
 ///
 /// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/requestBody/content/application~1json/schema/anyOf/7/anyOf/1/properties/response_format`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat {
-    /// The `json_schema` property.
-    pub json_schema: Option<serde_json::Value>,
-    /// The `type` property.
-    pub type_: Option<crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType>,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            json_schema: fields.optional("json_schema"),
-            type_: fields.optional("type"),
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.optional("json_schema", &self.json_schema)?;
-        object.optional("type", &self.type_)?;
-        object.end(&self.extra)
-    }
-}
-
-impl WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat {
-    /// A `WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat` from its required values; the optional ones are unset.
-    pub fn new() -> Self {
-        Self {
-            json_schema: None,
-            type_: None,
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `json_schema`.
-    pub fn json_schema(mut self, value: serde_json::Value) -> Self {
-        self.json_schema = Some(value);
-        self
-    }
-
-    /// Sets `type`.
-    pub fn type_(
-        mut self,
-        value: crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType,
-    ) -> Self {
-        self.type_ = Some(value);
-        self
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`WorkersAiPostRunModelBodyTextGenerationPromptResponseFormat`](crate::types::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormat), under this name.
+pub type WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat = crate::types::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormat;

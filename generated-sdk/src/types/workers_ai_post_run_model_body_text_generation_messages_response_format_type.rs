@@ -4,51 +4,6 @@
 //! The `WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType` type.
 
 /// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/requestBody/content/application~1json/schema/anyOf/7/anyOf/1/properties/response_format/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    /// `json_object`
-    JsonObject,
-    /// `json_schema`
-    JsonSchema,
-    /// A value this version of the SDK does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonObject => "json_object",
-            Self::JsonSchema => "json_schema",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<String> for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "json_object" => Self::JsonObject,
-            "json_schema" => Self::JsonSchema,
-            _ => Self::UnknownValue(value),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl serde::Serialize for WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+///
+/// The same shape as [`WorkersAiPostRunModelBodyTextGenerationPromptResponseFormatType`](crate::types::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormatType), under this name.
+pub type WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType = crate::types::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormatType;

@@ -3,58 +3,7 @@
 
 //! The `WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313` type.
 
-use crate::runtime::object;
-
 /// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/requestBody/content/application~1json/schema/anyOf/7/anyOf/1/properties/tools/items/anyOf/1/properties/function/properties/parameters/properties/properties/additionalProperties`
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 {
-    /// A description of the expected parameter.
-    pub description: String,
-    /// The data type of the parameter.
-    pub type_: String,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            description: fields.required("description")?,
-            type_: fields.required("type")?,
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.required("description", &self.description)?;
-        object.required("type", &self.type_)?;
-        object.end(&self.extra)
-    }
-}
-
-impl WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 {
-    /// A `WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313` from its required values; the optional ones are unset.
-    pub fn new(description: impl Into<String>, type_: impl Into<String>) -> Self {
-        Self {
-            description: description.into(),
-            type_: type_.into(),
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH28b1e21f`](crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH28b1e21f), under this name.
+pub type WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313 = crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH28b1e21f;

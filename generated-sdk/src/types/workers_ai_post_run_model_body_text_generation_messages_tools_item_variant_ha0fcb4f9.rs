@@ -3,74 +3,9 @@
 
 //! The `WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9` type.
 
-use crate::runtime::object;
-
 /// Schema defining the parameters accepted by the function.
 ///
 /// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/requestBody/content/application~1json/schema/anyOf/7/anyOf/1/properties/tools/items/anyOf/1/properties/function/properties/parameters`
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 {
-    /// Definitions of each parameter.
-    pub properties: std::collections::BTreeMap<String, crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313>,
-    /// List of required parameter names.
-    pub required: Option<Vec<String>>,
-    /// The type of the parameters object (usually 'object').
-    pub type_: String,
-    /// Properties the spec does not list, kept so that nothing the server sends is lost.
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
-    }
-}
-
-impl object::FromFields for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 {
-    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
-        Ok(Self {
-            properties: fields.required("properties")?,
-            required: fields.optional("required"),
-            type_: fields.required("type")?,
-            extra: fields.rest()?,
-        })
-    }
-}
-
-impl serde::Serialize for WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = object::Writer::new(serializer)?;
-        object.required("properties", &self.properties)?;
-        object.optional("required", &self.required)?;
-        object.required("type", &self.type_)?;
-        object.end(&self.extra)
-    }
-}
-
-impl WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 {
-    /// A `WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9` from its required values; the optional ones are unset.
-    pub fn new(
-        properties: std::collections::BTreeMap<String, crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313>,
-        type_: impl Into<String>,
-    ) -> Self {
-        Self {
-            properties,
-            required: None,
-            type_: type_.into(),
-            extra: std::collections::BTreeMap::new(),
-        }
-    }
-
-    /// Sets `required`.
-    pub fn required(mut self, value: Vec<String>) -> Self {
-        self.required = Some(value);
-        self
-    }
-
-    /// Adds a property the spec does not list (kept in `extra`).
-    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-}
+///
+/// The same shape as [`WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHc849ff2e`](crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHc849ff2e), under this name.
+pub type WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9 = crate::types::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHc849ff2e;
