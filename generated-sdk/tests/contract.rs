@@ -95,6 +95,9 @@ mod support {
                 None => return,
             }
         }
+        if received.is_null() {
+            return;
+        }
         let decoded = match serde_json::to_value(decoded) {
             Ok(decoded) => decoded,
             Err(error) => {

@@ -47,6 +47,12 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Widget" }
+  /support:
+    get:
+      operationId: support-get
+      tags: [support]
+      responses:
+        "204": { description: Done. }
   /loops:
     post:
       operationId: loops-create
@@ -165,6 +171,7 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
         names,
         [
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
+            ("support::get", None),
             ("widgets::create", None),
         ]
     );
@@ -194,11 +201,18 @@ fn values_come_from_examples_that_fit_else_from_the_schema() {
                 contract_sdk::types::WidgetOwner::new("owner@example.org"),
             ),
         );
-        let client = crate::support::client();"#;
+        let client = crate::support_2::client();"#;
     assert!(text.contains(expected), "{text}");
     assert!(text.contains(".create(\"00000000-0000-4000-8000-000000000000\", &params)"), "{text}");
     // Optional values are not sent.
     assert!(!text.contains("optional, so not sent") && !text.contains(".optional("), "{text}");
+}
+
+#[test]
+fn the_helpers_yield_their_module_name_to_a_resource() {
+    let text = contract_file(&generate());
+    assert!(text.contains("mod support_2 {") && text.contains("let client = crate::support_2::client();"), "{text}");
+    assert!(text.contains("mod support {\n    #[tokio::test]"), "{text}");
 }
 
 #[test]
