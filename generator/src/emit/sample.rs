@@ -109,7 +109,7 @@ impl<'a> Sampler<'a> {
 
     fn value_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
         if let Some(example) = facts.example {
-            if let Some(value) = self.from_example(ty, facts, example, stack) {
+            if let Some(value) = self.example_value(ty, facts, example, stack) {
                 return Ok(value);
             }
         }
@@ -204,7 +204,7 @@ impl<'a> Sampler<'a> {
             arguments.push(match &field.ty {
                 // The constructor takes `Option<T>`; `null` is what the spec allows.
                 TypeRef::Nullable(inner) => match facts.example {
-                    Some(example) if !example.is_null() => match self.from_example(inner, facts, example, stack) {
+                    Some(example) if !example.is_null() => match self.example_value(inner, facts, example, stack) {
                         Some(value) => format!("Some({value})"),
                         None => format!("None::<{}>", self.type_text(inner)),
                     },
@@ -224,7 +224,13 @@ impl<'a> Sampler<'a> {
     }
 
     /// The example as a value of `ty`, when it fits the type and the constraints.
-    fn from_example(&self, ty: &TypeRef, facts: Facts<'_>, example: &Value, stack: &mut Vec<TypeId>) -> Option<String> {
+    fn example_value(
+        &self,
+        ty: &TypeRef,
+        facts: Facts<'_>,
+        example: &Value,
+        stack: &mut Vec<TypeId>,
+    ) -> Option<String> {
         match (ty, example) {
             (TypeRef::String, Value::String(text)) if string_fits(text, facts.rules) => {
                 Some(format!("String::from({})", literal(text)))
@@ -244,7 +250,7 @@ impl<'a> Sampler<'a> {
             (TypeRef::Array(item), Value::Array(items)) if stack.len() + 1 < MAX_DEPTH => {
                 let item_facts = Facts { example: None, ..facts };
                 let values: Option<Vec<String>> =
-                    items.iter().map(|value| self.from_example(item, item_facts, value, stack)).collect();
+                    items.iter().map(|value| self.example_value(item, item_facts, value, stack)).collect();
                 let values = values?;
                 Some(match values.is_empty() {
                     true => format!("Vec::<{}>::new()", self.type_text(item)),
@@ -253,7 +259,7 @@ impl<'a> Sampler<'a> {
             }
             (TypeRef::Nullable(inner), Value::Null) => Some(format!("None::<{}>", self.type_text(inner))),
             (TypeRef::Nullable(inner), example) => {
-                self.from_example(inner, facts, example, stack).map(|value| format!("Some({value})"))
+                self.example_value(inner, facts, example, stack).map(|value| format!("Some({value})"))
             }
             (TypeRef::Named(id), example) => {
                 let def = self.api.type_def(*id);
