@@ -21,7 +21,7 @@ use super::client::{looks_secret, Client};
 use super::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error, TimeoutError, ValidationError};
 use super::response::{header_value, ApiResponse};
 use super::retry::should_retry_response;
-use super::stream::{ByteStream, EventStream, JsonLines};
+use super::stream::{ByteStream, Connect, EventStream, JsonLines, Reconnection};
 use super::trace::{CallSpan, Outcome};
 use super::upload::{File, Form, Payload, ToMultipart};
 
@@ -920,11 +920,34 @@ where
     /// the body as it is polled.
     pub async fn events<U: DeserializeOwned + 'static>(mut self) -> Result<EventStream<U>, Error> {
         self.accept = Some("text/event-stream");
-        let response = self.send_stream().await?;
-        match response.header("content-type").and_then(media_essence) {
-            Some(media_type) if media_type != "text/event-stream" => Err(not_streamed(response, &media_type).await),
-            _ => Ok(response.into_body().sse()),
-        }
+        Ok(event_body(self.send_stream().await?).await?.sse())
+    }
+
+    /// [`Call::events`], resuming when the connection drops: after a connection error or the
+    /// idle timeout while the events stream, the request is sent again (with the same
+    /// credentials, retries and options) with a `Last-Event-ID` header holding the last event
+    /// id seen, after the reconnection time the server set with `retry:` (see
+    /// [`EventStream`]), at most `max_reconnects` times in all; the stream goes on with the new
+    /// connection's events. A request whose body is a stream cannot be sent twice, so it does
+    /// not reconnect.
+    pub async fn events_resuming<U: DeserializeOwned + 'static>(
+        mut self,
+        max_reconnects: u32,
+    ) -> Result<EventStream<U>, Error> {
+        self.accept = Some("text/event-stream");
+        let resendable = self.parts.body.as_ref().is_none_or(|body| body.payload.can_resend());
+        let again = resendable.then(|| Resend {
+            client: self.client.clone(),
+            op: self.op,
+            parts: self.parts.clone(),
+            options: self.options.clone(),
+            operation: self.operation.clone(),
+            security: self.security,
+        });
+        let events = event_body(self.send_stream().await?).await?.sse();
+        let Some(again) = again else { return Ok(events) };
+        let connect: Connect = Box::new(move |last_id| -> Reconnection { Box::pin(again.clone().send(last_id)) });
+        Ok(events.with_reconnect(connect, max_reconnects))
     }
 
     /// Sends the request asking for newline-delimited JSON (`Accept: application/x-ndjson`)
@@ -1098,6 +1121,40 @@ where
                 }
             }
         }
+    }
+}
+
+/// An answer to a request for events, as its body: an error when the server answered with
+/// something else (see `not_streamed`).
+async fn event_body(response: ApiResponse<ByteStream>) -> Result<ByteStream, Error> {
+    match response.header("content-type").and_then(media_essence) {
+        Some(media_type) if media_type != "text/event-stream" => Err(not_streamed(response, &media_type).await),
+        _ => Ok(response.into_body()),
+    }
+}
+
+/// What a call for events needs to be sent again (`Call::events_resuming`).
+#[derive(Clone)]
+struct Resend {
+    client: Client,
+    op: &'static OperationSpec,
+    parts: RequestParts,
+    options: RequestOptions,
+    operation: Cow<'static, str>,
+    security: &'static [&'static [&'static str]],
+}
+
+impl Resend {
+    /// Sends the request again, with `Last-Event-ID` when an id was seen.
+    async fn send(self, last_id: Option<String>) -> Result<ByteStream, Error> {
+        let mut call = Call::new(&self.client, self.op, self.parts, Decoder::bytes()).options(self.options);
+        call.operation = self.operation;
+        call.security = self.security;
+        call.accept = Some("text/event-stream");
+        if let Some(id) = last_id {
+            call = call.header("Last-Event-ID", id);
+        }
+        event_body(call.send_stream().await?).await
     }
 }
 

@@ -122,7 +122,12 @@ impl ByteStream {
     /// Parses the body as server-sent events whose `data` is decoded as `U`
     /// (see [`EventStream`]).
     pub fn sse<U: DeserializeOwned + 'static>(self) -> EventStream<U> {
-        EventStream { parser: SseParser::new(self), sentinel: Sentinel::DoneUnlessDecodable, _marker: PhantomData }
+        EventStream {
+            parser: SseParser::new(self),
+            sentinel: Sentinel::DoneUnlessDecodable,
+            reconnect: None,
+            _marker: PhantomData,
+        }
     }
 }
 
@@ -369,13 +374,42 @@ pub struct Event<U> {
 /// `U`) or [`EventStream::no_sentinel`] (no special case: `[DONE]` is then a decode error
 /// for a typed stream).
 ///
-/// Not done: reconnecting. When the connection drops, the stream yields the error and ends;
-/// to resume, send the call again with a `Last-Event-ID` header set from
+/// Reconnecting is opt-in (`Call::events_resuming`): when the connection drops while events
+/// stream (a connection error or the idle timeout), the request is sent again, after the
+/// reconnection time (the server's latest `retry:`, at most [`MAX_RECONNECTION_TIME`]; else
+/// [`DEFAULT_RECONNECTION_TIME`]), with a `Last-Event-ID` header when an id was seen, at most
+/// the number of times the caller allowed; the events continue as if nothing happened. A body
+/// that ends cleanly, an error status or a failed reconnection ends the stream (the last two
+/// with their error). Otherwise, when the connection drops, the stream yields the error and
+/// ends; to resume by hand, send the call again with a `Last-Event-ID` header set from
 /// [`EventStream::last_event_id`] (honouring [`EventStream::reconnection_time`]).
 pub struct EventStream<U> {
     parser: SseParser,
     sentinel: Sentinel,
+    // Behind a `Mutex` only so that `EventStream` stays `Sync`: reached through `get_mut`.
+    reconnect: Option<Mutex<Reconnect>>,
     _marker: PhantomData<fn() -> U>,
+}
+
+/// The reconnection time until the server sets one with `retry:` (1 s).
+pub const DEFAULT_RECONNECTION_TIME: Duration = Duration::from_secs(1);
+
+/// The longest reconnection time a server's `retry:` can impose (60 s).
+pub const MAX_RECONNECTION_TIME: Duration = Duration::from_secs(60);
+
+/// A request sent again: the body of its (successful) answer.
+pub(super) type Reconnection = Pin<Box<dyn Future<Output = Result<ByteStream, Error>> + Send>>;
+
+/// Sends the request again, with the last event id seen (if any).
+pub(super) type Connect = Box<dyn Fn(Option<String>) -> Reconnection + Send + Sync>;
+
+/// What an [`EventStream`] needs to reconnect.
+struct Reconnect {
+    connect: Connect,
+    /// Reconnections left.
+    remaining: u32,
+    /// The reconnection under way (waiting for the reconnection time, then for the answer).
+    pending: Option<Reconnection>,
 }
 
 /// Which event data ends an [`EventStream`] without being yielded.
@@ -399,6 +433,52 @@ impl<U> EventStream<U> {
     pub fn stop_at(mut self, data: impl Into<String>) -> Self {
         self.sentinel = Sentinel::Exactly(data.into());
         self
+    }
+
+    /// Reconnects with `connect` when the connection drops, at most `max_reconnects` times.
+    pub(super) fn with_reconnect(mut self, connect: Connect, max_reconnects: u32) -> Self {
+        if max_reconnects > 0 {
+            self.reconnect = Some(Mutex::new(Reconnect { connect, remaining: max_reconnects, pending: None }));
+        }
+        self
+    }
+
+    /// Starts a reconnection after `error` if it is a dropped connection and any are left.
+    fn start_reconnect(&mut self, error: &Error) -> bool {
+        let Some(reconnect) = &mut self.reconnect else { return false };
+        let reconnect = reconnect.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if reconnect.remaining == 0 || !(error.is_connection() || error.is_timeout()) {
+            return false;
+        }
+        reconnect.remaining -= 1;
+        let delay = self.parser.reconnection.map_or(DEFAULT_RECONNECTION_TIME, |d| d.min(MAX_RECONNECTION_TIME));
+        let last_id = (!self.parser.last_id.is_empty()).then(|| self.parser.last_id.clone());
+        let answer = (reconnect.connect)(last_id);
+        reconnect.pending = Some(Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            answer.await
+        }));
+        true
+    }
+
+    /// Polls the reconnection under way: `Ready(Ok)` once the events flow again (or when
+    /// there is none), `Ready(Err)` when it failed.
+    fn poll_reconnect(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let Some(reconnect) = &mut self.reconnect else { return Poll::Ready(Ok(())) };
+        let reconnect = reconnect.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let Some(pending) = &mut reconnect.pending else { return Poll::Ready(Ok(())) };
+        let result = std::task::ready!(pending.as_mut().poll(cx));
+        reconnect.pending = None;
+        Poll::Ready(match result {
+            Ok(body) => {
+                self.parser.restart(body);
+                Ok(())
+            }
+            Err(error) => {
+                reconnect.remaining = 0;
+                Err(error)
+            }
+        })
     }
 
     /// Yields every event, `[DONE]` included (as a decode error when it does not decode as
@@ -463,6 +543,17 @@ impl SseParser {
             pending_retry: None,
             reconnection: None,
         }
+    }
+
+    /// Reads a new connection's body: the event being received is discarded; the last event
+    /// id and the reconnection time carry over.
+    fn restart(&mut self, source: ByteStream) {
+        let mut lines = Lines::new(source);
+        lines.lone_cr = true;
+        self.lines = lines;
+        self.at_start = true;
+        self.data.clear();
+        self.event.clear();
     }
 
     fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawEvent, Error>>> {
@@ -542,13 +633,20 @@ impl<U: DeserializeOwned + 'static> Stream for EventStream<U> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let parser = &mut this.parser;
-        let raw = match parser.poll_event(cx) {
-            Poll::Ready(Some(Ok(raw))) => raw,
-            Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => return Poll::Ready(None),
-            Poll::Pending => return Poll::Pending,
+        let raw = loop {
+            if let Err(error) = std::task::ready!(this.poll_reconnect(cx)) {
+                this.parser.lines.finish();
+                return Poll::Ready(Some(Err(error)));
+            }
+            match this.parser.poll_event(cx) {
+                Poll::Ready(Some(Ok(raw))) => break raw,
+                Poll::Ready(Some(Err(e))) if this.start_reconnect(&e) => continue,
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
         };
+        let parser = &mut this.parser;
         if matches!(&this.sentinel, Sentinel::Exactly(sentinel) if *sentinel == raw.data) {
             parser.lines.finish();
             return Poll::Ready(None);

@@ -4,7 +4,8 @@
 
 mod common;
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use common::*;
 use futures_util::StreamExt;
@@ -15,6 +16,8 @@ use sdk_runtime::request::{Call, Decoder, OperationSpec, PathBuilder, RequestPar
 use sdk_runtime::stream::Event;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
 use wiremock::matchers::{body_json, header, method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -190,4 +193,117 @@ async fn json_lines_of_any_call() {
     assert_eq!(lines[1].as_ref().unwrap().response, "b");
     assert!(lines[2].as_ref().unwrap_err().is_decode());
     assert_eq!(lines[3].as_ref().unwrap().response, "c");
+}
+
+// ---------------------------------------------------------------- reconnecting
+
+/// A raw TCP server: connection `n` (from 0) reads the request head, which is recorded, and
+/// is answered with `respond(n)`'s bytes, then closed (cutting a chunked body mid-way when
+/// the bytes stop before its last chunk).
+async fn cutting_server(respond: fn(usize) -> &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => head.extend_from_slice(&buf[..read]),
+                }
+            }
+            seen.lock().unwrap().push(String::from_utf8_lossy(&head).to_lowercase());
+            let answer = respond(n);
+            n += 1;
+            tokio::spawn(async move {
+                let _ = sock.write_all(answer.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    (format!("http://{addr}/client/v4"), heads)
+}
+
+#[tokio::test]
+async fn a_dropped_event_stream_resumes_with_the_last_event_id() {
+    let (base, heads) = cutting_server(|n| match n {
+        // `retry: 20` keeps the test fast; the stream is cut inside the second event.
+        0 => {
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n\
+              28\r\nretry: 20\nid: 7\ndata: {\"response\":\"a\"}\n\n\r\n40\r\ndata: {\"resp"
+        }
+        _ => {
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 31\r\n\r\n\
+              id: 8\ndata: {\"response\":\"b\"}\n\n\n"
+        }
+    })
+    .await;
+    let client = token_client(&base);
+    let body = json!({"prompt": "hi", "stream": true});
+    let started = Instant::now();
+    let events: Vec<Result<Event<Token>, Error>> =
+        run_model(&client, &body).events_resuming::<Token>(3).await.unwrap().collect().await;
+    let events: Vec<(Option<String>, String)> =
+        events.into_iter().map(|event| event.map(|e| (e.id, e.data.response)).unwrap()).collect();
+    assert_eq!(events, [(Some("7".into()), "a".into()), (Some("8".into()), "b".into())]);
+    assert!(started.elapsed() >= Duration::from_millis(20), "waits the server's reconnection time");
+    let heads = heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[1].contains("\r\nlast-event-id: 7\r\n"), "{}", heads[1]);
+    assert!(heads[1].contains("\r\naccept: text/event-stream\r\n"), "{}", heads[1]);
+    assert!(heads[1].contains("authorization: bearer"), "the same credentials: {}", heads[1]);
+    assert!(heads[1].starts_with("post /client/v4/ai/run/"), "{}", heads[1]);
+}
+
+#[tokio::test]
+async fn reconnections_are_bounded_and_the_last_error_is_yielded() {
+    let (base, heads) = cutting_server(|_| {
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n\
+         21\r\nretry: 1\ndata: {\"response\":\"x\"}\n\n\r\n40\r\ndata: cut"
+    })
+    .await;
+    let client = token_client(&base);
+    let events: Vec<Result<Event<Token>, Error>> =
+        run_model(&client, &json!({"prompt": "hi"})).events_resuming::<Token>(2).await.unwrap().collect().await;
+    // Each of the three connections gives its event; the third cut is the stream's end.
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert!(events[..3].iter().all(|event| event.as_ref().is_ok_and(|e| e.data.response == "x")));
+    assert!(events[3].as_ref().unwrap_err().is_connection(), "{:?}", events[3]);
+    assert_eq!(heads.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_failed_reconnection_ends_the_stream_with_its_error() {
+    let (base, heads) = cutting_server(|n| match n {
+        0 => {
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n\
+              21\r\nretry: 1\ndata: {\"response\":\"x\"}\n\n\r\n40\r\ndata: cut"
+        }
+        _ => "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+    })
+    .await;
+    let client = token_client(&base);
+    let events: Vec<Result<Event<Token>, Error>> =
+        run_model(&client, &json!({"prompt": "hi"})).events_resuming::<Token>(5).await.unwrap().collect().await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events[1].as_ref().unwrap_err().is_not_found(), "{:?}", events[1]);
+    assert_eq!(heads.lock().unwrap().len(), 2, "no reconnection after an error status");
+
+    // Without `events_resuming`, a cut is the end.
+    let (base, heads) = cutting_server(|_| {
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n\
+         21\r\nretry: 1\ndata: {\"response\":\"x\"}\n\n\r\n40\r\ndata: cut"
+    })
+    .await;
+    let client = token_client(&base);
+    let events: Vec<Result<Event<Token>, Error>> =
+        run_model(&client, &json!({"prompt": "hi"})).events::<Token>().await.unwrap().collect().await;
+    assert_eq!(events.len(), 2);
+    assert!(events[1].as_ref().unwrap_err().is_connection());
+    assert_eq!(heads.lock().unwrap().len(), 1);
 }

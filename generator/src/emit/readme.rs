@@ -505,7 +505,9 @@ fn lists_files_streams(context: &Context<'_>) -> String {
          for `text/event-stream`), or as newline-delimited JSON (`.json_lines::<T>()`): for a server that \
          streams where the spec declares one JSON answer, or that streams when the request asks for it (a \
          `stream: true` option). Credentials, retries and errors are those of any call. A `data: [DONE]` \
-         event that is not a `T` ends the stream (`.stop_at(...)` and `.no_sentinel()` choose otherwise)",
+         event that is not a `T` ends the stream (`.stop_at(...)` and `.no_sentinel()` choose otherwise); \
+         `.events_resuming::<T>(n)` also reconnects, up to `n` times, when the connection drops (with \
+         `Last-Event-ID`, after the server's `retry:` time)",
     );
     match events {
         Some(mut call) => {
