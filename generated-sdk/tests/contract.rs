@@ -11,6 +11,7 @@
 //! SDKGEN_CONTRACT_URL=http://127.0.0.1:4010 cargo test --test contract -- --include-ignored
 //! ```
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 /// What every contract test shares: the client and the checks, each failing with a message
 /// that starts with the cause (`contract: <cause>: `).
@@ -46,7 +47,8 @@ mod support {
                 } else {
                     "unexpected status"
                 };
-                format!("{cause}: {} {}", api.status, snippet(& api.body_text()))
+                let body = snippet(&api.body_text());
+                format!("{cause}: {} {body}", api.status)
             }
             Error::Decode(decode) => {
                 let at = decode.path.as_deref().unwrap_or("the top");

@@ -189,9 +189,13 @@ impl Config {
     /// Parses and validates `codegen.toml` text; `origin` names the file in errors, which
     /// give the TOML key path and, for a bad value, its line and column.
     pub fn parse(text: &str, origin: &std::path::Path) -> crate::Result<Self> {
-        let config: Self = toml::from_str(text).map_err(|error| crate::Error::Config {
-            path: origin.to_path_buf(),
-            message: error.to_string().trim_end().to_string(),
+        // The key path leads the message (`tests.contract: TOML parse error at line 2 ...`):
+        // a value of the wrong type is otherwise shown only by its line.
+        let config: Self = serde_path_to_error::deserialize(toml::Deserializer::new(text)).map_err(|error| {
+            let key = error.path().to_string();
+            let message = error.into_inner().to_string().trim_end().to_string();
+            let message = if key == "." || key.is_empty() { message } else { format!("{key}: {message}") };
+            crate::Error::Config { path: origin.to_path_buf(), message }
         })?;
         config.check(origin, Some(text))?;
         Ok(config)

@@ -25,8 +25,8 @@ pub mod write;
 use std::path::Path;
 
 pub use config::Config;
-pub use emit::contract::{contract_cases, ContractCase};
 pub use emit::consumer::{consumer_check_crate, ConsumerCheck, ConsumerOptions, ConsumerStats};
+pub use emit::contract::{contract_cases, ContractCase};
 pub use error::{Error, Result};
 pub use output::{Drift, GeneratedFile, Provenance, Written};
 

@@ -110,6 +110,10 @@ fn hostile_output_parses_and_no_payload_becomes_code() {
         if file.path.starts_with("src/runtime/") {
             continue;
         }
+        if file.path == "tests/contract.rs" {
+            contract_has_only_its_own_code(&generated, &syntax, &idents);
+            continue;
+        }
         for ident in &idents {
             let lower = ident.to_lowercase();
             assert!(
@@ -130,6 +134,31 @@ fn hostile_output_parses_and_no_payload_becomes_code() {
     }
     assert!(readme.contents.starts_with("<!-- ") && readme.contents.lines().next().unwrap().ends_with(" -->"));
     assert_eq!(readme.contents.lines().next().unwrap().matches("-->").count(), 1);
+}
+
+/// The contract tests hold `#[tokio::test]` once per operation and `panic!` only where the
+/// generator writes one (the support module, and the test of an operation that cannot be
+/// called); no payload identifier at all.
+fn contract_has_only_its_own_code(generated: &Generated, syntax: &syn::File, idents: &[String]) {
+    for ident in idents {
+        let lower = ident.to_lowercase();
+        assert!(ident != "compile_error" && !lower.starts_with("pwned"), "tests/contract.rs: payload `{ident}`");
+    }
+    let count = |name: &str| idents.iter().filter(|ident| *ident == name).count();
+    assert_eq!(count("test"), generated.api.operations.len(), "one #[tokio::test] per operation");
+    let mut support_panics = 0;
+    for item in &syntax.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "support" {
+                let (mut docs, mut support_idents) = (Vec::new(), Vec::new());
+                walk(quote::ToTokens::to_token_stream(module), &mut docs, &mut support_idents);
+                support_panics = support_idents.iter().filter(|ident| *ident == "panic").count();
+            }
+        }
+    }
+    let not_callable = sdkgen::contract_cases(&generated.api).iter().filter(|case| case.not_callable.is_some()).count();
+    assert!(support_panics > 0);
+    assert_eq!(count("panic"), support_panics + not_callable, "panics only where the generator writes them");
 }
 
 #[test]

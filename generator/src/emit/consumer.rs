@@ -171,7 +171,6 @@ fn reachable(api: &Api, roots: &BTreeSet<TypeId>) -> BTreeSet<TypeId> {
     seen
 }
 
-
 /// The type's spelling in the check crate.
 fn type_text(api: &Api, ty: &TypeRef) -> String {
     rust_type_text(api, ty).replace("crate::", &format!("{SDK}::"))

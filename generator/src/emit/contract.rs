@@ -8,7 +8,7 @@
 use super::sample::{Facts, Sampler};
 use super::source::literal;
 use super::{Context, EmittedFile};
-use crate::ir::{Api, BodyKind, Operation, ResponseKind, Resource, SchemeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Resource, ResponseKind, SchemeKind, TypeRef};
 
 /// The environment variable holding the mock server's base URL.
 pub const URL_VARIABLE: &str = "SDKGEN_CONTRACT_URL";
@@ -83,7 +83,9 @@ pub fn contract_file(context: &Context<'_>) -> EmittedFile {
         suffix += 1;
         support = format!("support_{suffix}");
     }
-    let mut text = String::from("#![allow(deprecated)]\n");
+    // Formatted by the generator; `cargo fmt` on the workspace would reflow it (the attribute
+    // is seen by rustfmt alone).
+    let mut text = String::from("#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(deprecated)]\n");
     text.push_str(&support_module(api, &support));
     let mut path = Vec::new();
     resource_tests(&mut text, &sampler, context, &api.resources, &mut path, &support);
@@ -115,7 +117,10 @@ pub fn contract_file(context: &Context<'_>) -> EmittedFile {
 fn support_module(api: &Api, name: &str) -> String {
     let sdk = &api.package.library;
     let kinds = || {
-        api.operations.iter().filter(|operation| operation.pagination.is_none()).map(|operation| &operation.success.kind)
+        api.operations
+            .iter()
+            .filter(|operation| operation.pagination.is_none())
+            .map(|operation| &operation.success.kind)
     };
     let streams = kinds().any(|kind| matches!(kind, ResponseKind::JsonLines { .. } | ResponseKind::EventStream { .. }));
     let json = kinds().any(|kind| matches!(kind, ResponseKind::Json { .. }));
@@ -140,7 +145,9 @@ fn support_module(api: &Api, name: &str) -> String {
     let mut credentials = String::new();
     for scheme in &api.security_schemes {
         match scheme.kind {
-            SchemeKind::Basic => credentials.push_str(&format!(".{}(\"contract-user\", \"contract-password\")", scheme.setter)),
+            SchemeKind::Basic => {
+                credentials.push_str(&format!(".{}(\"contract-user\", \"contract-password\")", scheme.setter))
+            }
             _ => credentials.push_str(&format!(".{}(\"contract-credential\")", scheme.setter)),
         }
     }
@@ -172,7 +179,8 @@ mod SUPPORT_NAME {
         let message = match &error {
             Error::Api(api) => {
                 let cause = if api.status.is_client_error() { "request rejected" } else { "unexpected status" };
-                format!("{cause}: {} {}", api.status, snippet(&api.body_text()))
+                let body = snippet(&api.body_text());
+                format!("{cause}: {} {body}", api.status)
             }
             Error::Decode(decode) => {
                 let at = decode.path.as_deref().unwrap_or("the top");
@@ -325,7 +333,8 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
     let mut arguments = Vec::new();
     for param in &operation.positional {
         let facts = Facts::of_param(param);
-        let value = sampler.argument(&param.ty, facts).map_err(|why| format!("path parameter `{}`: {why}", param.wire_name))?;
+        let value =
+            sampler.argument(&param.ty, facts).map_err(|why| format!("path parameter `{}`: {why}", param.wire_name))?;
         // Path arguments are `&str`, numbers and booleans by value, anything else by reference.
         arguments.push(match param.ty {
             TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => value,
@@ -336,7 +345,9 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
         let mut values = Vec::new();
         for field in params.fields.iter().filter(|field| field.required) {
             let facts = Facts::of_param(field);
-            values.push(sampler.argument(&field.ty, facts).map_err(|why| format!("parameter `{}`: {why}", field.wire_name))?);
+            values.push(
+                sampler.argument(&field.ty, facts).map_err(|why| format!("parameter `{}`: {why}", field.wire_name))?,
+            );
         }
         if let Some(body) = params.body.as_ref().filter(|body| body.required) {
             values.push(body_value(sampler, api, &body.kind, path).map_err(|why| format!("request body: {why}"))?);

@@ -259,9 +259,11 @@ impl<'a> Sampler<'a> {
                 let def = self.api.type_def(*id);
                 let name = format!("{}::types::{}", self.sdk, def.name);
                 match (&def.kind, example) {
-                    (TypeKind::Enum(body), Value::String(wire)) => {
-                        body.variants.iter().any(|variant| &variant.wire == wire).then(|| enum_value(&name, body, Some(wire)))
-                    }
+                    (TypeKind::Enum(body), Value::String(wire)) => body
+                        .variants
+                        .iter()
+                        .any(|variant| &variant.wire == wire)
+                        .then(|| enum_value(&name, body, Some(wire))),
                     (TypeKind::Struct(body), Value::Object(object))
                         if self.buildable[id.0] && !stack.contains(id) && stack.len() < MAX_DEPTH =>
                     {
@@ -325,8 +327,10 @@ fn within(value: f64, rules: Option<&Rules>) -> bool {
 /// exclusive), one below a maximum; 1 without bounds.
 pub fn integer_value(rules: Option<&Rules>, kind: IntegerKind) -> i128 {
     let (low, high) = kind_range(kind);
-    let minimum = rules.and_then(|rules| rules.minimum).map(|minimum| minimum.ceil().clamp(low as f64, high as f64) as i128);
-    let maximum = rules.and_then(|rules| rules.maximum).map(|maximum| maximum.floor().clamp(low as f64, high as f64) as i128);
+    let minimum =
+        rules.and_then(|rules| rules.minimum).map(|minimum| minimum.ceil().clamp(low as f64, high as f64) as i128);
+    let maximum =
+        rules.and_then(|rules| rules.maximum).map(|maximum| maximum.floor().clamp(low as f64, high as f64) as i128);
     let value = match (minimum, maximum) {
         (Some(minimum), Some(maximum)) if minimum <= maximum => minimum + (maximum - minimum) / 2,
         (Some(minimum), Some(_)) => minimum,
@@ -433,7 +437,8 @@ pub fn format_value(format: &str) -> Option<String> {
     Some(
         match format {
             "uuid" => "00000000-0000-4000-8000-000000000000",
-            "date-time" => "2024-01-01T00:00:00Z",
+            // The model spells OpenAPI's own string formats as `datetime`.
+            "date-time" | "datetime" => "2024-01-01T00:00:00Z",
             "date" => "2024-01-01",
             "time" => "00:00:00Z",
             "duration" => "P1D",
@@ -555,7 +560,10 @@ mod tests {
 
     #[test]
     fn formats_have_values_a_validator_accepts() {
-        assert_eq!(string_value(Facts { format: Some("uuid"), ..Facts::default() }), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            string_value(Facts { format: Some("uuid"), ..Facts::default() }),
+            "00000000-0000-4000-8000-000000000000"
+        );
         assert_eq!(string_value(Facts { format: Some("date-time"), ..Facts::default() }), "2024-01-01T00:00:00Z");
         assert_eq!(string_value(Facts { format: Some("email"), ..Facts::default() }), "user@example.com");
         assert_eq!(string_value(Facts { format: Some("ipv6"), ..Facts::default() }), "2001:db8::1");
@@ -601,7 +609,10 @@ mod tests {
         assert_eq!(string_value(Facts { rules: Some(&rules), example: Some(&too_long), ..Facts::default() }), "text");
         let enum_rules = Rules { allowed: vec!["on".into(), "off".into()], ..Rules::default() };
         let not_allowed = Value::String("maybe".into());
-        assert_eq!(string_value(Facts { rules: Some(&enum_rules), example: Some(&not_allowed), ..Facts::default() }), "on");
+        assert_eq!(
+            string_value(Facts { rules: Some(&enum_rules), example: Some(&not_allowed), ..Facts::default() }),
+            "on"
+        );
     }
 
     #[test]

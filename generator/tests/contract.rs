@@ -1,0 +1,223 @@
+//! The contract tests the generator writes (`tests/contract.rs` of a generated crate): their
+//! names, which operations cannot be called, and the values they send, derived from the spec.
+
+mod common;
+
+use sdkgen::{Config, Generated, Options, Provenance};
+
+const SPEC: &str = r##"
+openapi: 3.0.3
+info: { title: Contract API, version: "1" }
+servers: [{ url: "https://api.example.com/v1" }]
+paths:
+  /widgets/{widget_id}:
+    post:
+      operationId: widgets-create
+      tags: [widgets]
+      parameters:
+        - name: widget_id
+          in: path
+          required: true
+          schema: { type: string, format: uuid }
+        - name: count
+          in: query
+          required: true
+          example: "many"
+          schema: { type: integer, format: int32, minimum: 10, maximum: 20 }
+        - name: code
+          in: query
+          required: true
+          schema: { type: string, pattern: "^[A-Z]{2}[0-9]{3}$" }
+        - name: label
+          in: query
+          required: true
+          example: "way too long for this"
+          schema: { type: string, minLength: 6, maxLength: 8 }
+        - name: optional
+          in: query
+          schema: { type: string }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Widget" }
+      responses:
+        "200":
+          description: The widget.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Widget" }
+  /loops:
+    post:
+      operationId: loops-create
+      tags: [loops]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Loop" }
+      responses:
+        "204": { description: Done. }
+components:
+  schemas:
+    Widget:
+      type: object
+      required: [name, color, created, tags, size, owner]
+      properties:
+        name: { type: string, example: "gizmo" }
+        color: { type: string, enum: [red, green] }
+        created: { type: string, format: date-time }
+        tags: { type: array, items: { type: string }, example: ["a", "b"] }
+        size: { type: number, example: true, minimum: 2.5 }
+        owner:
+          type: object
+          required: [email]
+          properties:
+            email: { type: string, format: email }
+          example: { email: "owner@example.org" }
+        note: { type: string, example: "optional, so not sent" }
+    Loop:
+      type: object
+      required: [next]
+      properties:
+        next: { $ref: "#/components/schemas/Loop" }
+"##;
+
+fn generate() -> Generated {
+    // Tests run in parallel: each generation writes its own copy of the spec.
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = common::temp_spec(&format!("contract-{run}"), "contract.yaml", SPEC);
+    let spec = sdkgen::load::load_spec(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = Config::default();
+    config.package.name = Some("contract-sdk".into());
+    let options = Options {
+        provenance: Provenance { spec: "contract.yaml".into(), command: "test".into(), crate_path: "out".into() },
+        standalone: true,
+        lenient: false,
+        contract_tests: true,
+    };
+    sdkgen::generate(&spec, &config, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn contract_file(generated: &Generated) -> String {
+    let file = generated.files.iter().find(|file| file.path == "tests/contract.rs").expect("tests/contract.rs");
+    file.contents.clone()
+}
+
+/// Every `#[tokio::test]` function of the file, by module path.
+fn test_paths(items: &[syn::Item], path: &mut Vec<String>, out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Fn(function) => {
+                let is_test = function.attrs.iter().any(|attr| {
+                    let segments: Vec<String> =
+                        attr.path().segments.iter().map(|segment| segment.ident.to_string()).collect();
+                    segments == ["tokio", "test"]
+                });
+                let ignored = function.attrs.iter().any(|attr| attr.path().is_ident("ignore"));
+                if is_test {
+                    assert!(ignored, "{}: a contract test is #[ignore]d", function.sig.ident);
+                    let mut name = path.clone();
+                    name.push(function.sig.ident.to_string());
+                    out.push(name.join("::"));
+                }
+            }
+            syn::Item::Mod(module) => {
+                path.push(module.ident.to_string());
+                if let Some((_, items)) = &module.content {
+                    test_paths(items, path, out);
+                }
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn cases_name_the_tests_the_file_holds() {
+    for generated in [generate(), common::generate_fixture("media", false), common::generate_fixture("hostile", false)]
+    {
+        let text = contract_file(&generated);
+        let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{e}"));
+        let mut tests = Vec::new();
+        test_paths(&syntax.items, &mut Vec::new(), &mut tests);
+        let cases = sdkgen::contract_cases(&generated.api);
+        let mut names: Vec<String> = cases.iter().map(|case| case.test.clone()).collect();
+        assert_eq!(cases.len(), generated.api.operations.len());
+        let mut operations: Vec<usize> = cases.iter().map(|case| case.operation).collect();
+        operations.sort_unstable();
+        assert_eq!(operations, (0..generated.api.operations.len()).collect::<Vec<_>>(), "each operation once");
+        names.sort();
+        tests.sort();
+        assert_eq!(names, tests);
+    }
+}
+
+#[test]
+fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
+    let generated = generate();
+    let cases = sdkgen::contract_cases(&generated.api);
+    let names: Vec<(&str, Option<&str>)> =
+        cases.iter().map(|case| (case.test.as_str(), case.not_callable.as_deref())).collect();
+    assert_eq!(
+        names,
+        [
+            ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
+            ("widgets::create", None),
+        ]
+    );
+    let text = contract_file(&generated);
+    let test = &text[text.find("async fn create").unwrap()..];
+    let test = &test[..test.find("\n    }\n").unwrap()];
+    assert!(test.contains("\"contract: not callable: {}\","), "{test}");
+    assert!(
+        test.contains("\"request body: `Loop` has no finite value (a required property leads back to it)\""),
+        "{test}"
+    );
+}
+
+#[test]
+fn values_come_from_examples_that_fit_else_from_the_schema() {
+    let text = contract_file(&generate());
+    let expected = r#"        let params = contract_sdk::resources::widgets::WidgetCreateParams::new(
+            15_i32,
+            "AA000",
+            "textaa",
+            contract_sdk::types::Widget::new(
+                "gizmo",
+                contract_sdk::types::WidgetColor::Red,
+                "2024-01-01T00:00:00Z",
+                vec![String::from("a"), String::from("b")],
+                3.5_f64,
+                contract_sdk::types::WidgetOwner::new("owner@example.org"),
+            ),
+        );
+        let client = crate::support::client();"#;
+    assert!(text.contains(expected), "{text}");
+    assert!(text.contains(".create(\"00000000-0000-4000-8000-000000000000\", &params)"), "{text}");
+    // Optional values are not sent.
+    assert!(!text.contains("optional, so not sent") && !text.contains(".optional("), "{text}");
+}
+
+#[test]
+fn the_file_is_deterministic_and_only_written_when_asked_for() {
+    assert_eq!(contract_file(&generate()), contract_file(&generate()));
+    let plain = common::generate_fixture("schemas", false);
+    assert!(plain.files.iter().all(|file| file.path != "tests/contract.rs"));
+}
+
+#[test]
+fn the_switch_lives_in_codegen_toml_and_checks_tokio() {
+    let config = Config::parse("[tests]\ncontract = true\n", std::path::Path::new("codegen.toml")).unwrap();
+    assert!(config.tests.contract);
+    let error = Config::parse("[tests]\ncontract = 1\n", std::path::Path::new("codegen.toml")).unwrap_err();
+    assert!(error.to_string().contains("tests.contract"), "{error}");
+    let error = Config::parse("[tests]\ncontracts = true\n", std::path::Path::new("codegen.toml")).unwrap_err();
+    assert!(error.to_string().contains("contracts"), "{error}");
+    let text =
+        "[package.dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\"] }\n[tests]\ncontract = true\n";
+    let error = Config::parse(text, std::path::Path::new("codegen.toml")).unwrap_err().to_string();
+    assert!(error.contains("package.dev-dependencies.tokio") && error.contains("`rt-multi-thread`"), "{error}");
+}
