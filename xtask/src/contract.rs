@@ -70,6 +70,7 @@ const PRISM_GAPS: &[&str] = &[
     "When the spec declares its own 4XX response, Prism answers an invalid request with it and lists the violations only in the `sl-violations` header; the report then takes them from Prism's log.",
     "Prism reads multipart parts as strings: a part declared as an object (a JSON part, by `encoding`) sent as a plain form field is rejected with `must be object` even when valid (seen with curl -F and `type=application/json`). JSON, form, multipart and binary bodies are otherwise validated (required properties, types, maxLength, content type).",
     "Prism checks that a credential is present where the spec requires one, not its value.",
+    "Prism cannot produce some declared responses and answers its own 500 instead (reported as `mock limit (Prism)`): NDJSON (`Cannot find serializer for application/x-ndjson`), `*/*`, and an object schema served as `text/event-stream` (`Cannot serialise complex objects as text`).",
     "Without `--prism-errors`, Prism does not validate its own responses: a spec example that breaks its own schema is served as is (the SDK has to decode it); with it, such a response is a 500 `unexpected status` naming the violation.",
     "Prism 5.16 loaded every document tried (the 50 of the corpus sample, 5 OpenAPI 3.1 documents of the corpus, the 3.1 fixture); whether it validates 3.1-only schema keywords was not checked. A document it cannot load stops the run with its output.",
 ];
@@ -98,6 +99,9 @@ pub enum Outcome {
     RequestRejected,
     /// Any other status the operation does not document as success.
     UnexpectedStatus,
+    /// Prism could not produce the response the spec declares (its own 500: no serializer for
+    /// the media type, objects as text): a limit of the mock, not a verdict on the SDK.
+    MockLimit,
     /// The response did not decode into the operation's type.
     ResponseUndecodable,
     /// The decoded response, serialized again, differs from what was received.
@@ -127,10 +131,11 @@ const PREFIXES: [(&str, Outcome); 6] = [
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Passed,
         Outcome::RequestRejected,
         Outcome::UnexpectedStatus,
+        Outcome::MockLimit,
         Outcome::ResponseUndecodable,
         Outcome::ResponseChanged,
         Outcome::Transport,
@@ -146,6 +151,7 @@ impl Outcome {
             Outcome::Passed => "passed",
             Outcome::RequestRejected => "request rejected",
             Outcome::UnexpectedStatus => "unexpected status",
+            Outcome::MockLimit => "mock limit (Prism)",
             Outcome::ResponseUndecodable => "response undecodable",
             Outcome::ResponseChanged => "response changed",
             Outcome::Transport => "transport",
@@ -222,10 +228,21 @@ pub fn classify_failure(output: &str) -> (Outcome, String) {
     let found =
         PREFIXES.iter().filter_map(|(prefix, outcome)| message.find(prefix).map(|at| (at, prefix, *outcome))).min();
     match found {
+        Some((at, _, Outcome::UnexpectedStatus)) if is_mock_limit(&message[at..]) => {
+            (Outcome::MockLimit, message[at + PREFIXES[1].0.len()..].trim().to_string())
+        }
         Some((at, prefix, outcome)) => (outcome, message[at + prefix.len()..].trim().to_string()),
         None if message.is_empty() => (Outcome::Panicked, "no output captured".into()),
         None => (Outcome::Panicked, message),
     }
+}
+
+/// Prism's own errors for a response it cannot produce (found running the fixtures and the
+/// corpus sample: NDJSON, `*/*`, an object schema served as `text/event-stream`).
+const MOCK_LIMITS: [&str; 2] = ["\"title\":\"Cannot find serializer for", "errors#NO_COMPLEX_OBJECT_TEXT"];
+
+fn is_mock_limit(message: &str) -> bool {
+    message.contains("stoplight.io/prism/errors#") && MOCK_LIMITS.iter().any(|limit| message.contains(limit))
 }
 
 /// The panic message in a test's captured output: what follows `thread '...' panicked at
@@ -1299,11 +1316,12 @@ fn run_sample(options: &RunOptions, limit: Option<usize>, filter: Option<&str>) 
             }
         };
         lines.push(line);
+        // Written after every document, so an interrupted run still leaves its summary so far.
+        std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
+        let summary = sample_summary(&lines, started.elapsed().as_secs_f64());
+        std::fs::write(out_root.join("summary.md"), summary).map_err(|e| format!("{}: {e}", out_root.display()))?;
     }
     let summary = sample_summary(&lines, started.elapsed().as_secs_f64());
-    std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
-    let path = out_root.join("summary.md");
-    std::fs::write(&path, &summary).map_err(|e| format!("{}: {e}", path.display()))?;
     print!("{summary}");
     println!("(per-document reports: {}/<document>/report.md)", out_root.display());
     Ok(true)
@@ -1460,6 +1478,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         }
         let with_id = "thread 'a::b' (30709) panicked at tests/contract.rs:22:17:\ncontract: transport: timed out\nstack backtrace:\n   0: x";
         assert_eq!(classify_failure(with_id), (Outcome::Transport, "timed out".into()));
+        let limit = "thread 't' panicked at f:1:1:\ncontract: unexpected status: 500 Internal Server Error {\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Cannot find serializer for application/x-ndjson\"}";
+        assert_eq!(classify_failure(limit).0, Outcome::MockLimit);
         let old = "thread 'a::b' panicked at 'contract: transport: connection refused', tests/contract.rs:3:4";
         assert_eq!(classify_failure(old), (Outcome::Transport, "connection refused".into()));
     }
