@@ -397,6 +397,8 @@ pub struct RunFacts {
     pub no_result_reason: Option<String>,
     /// Requests in Prism's log.
     pub logged: Vec<LoggedRequest>,
+    /// How Prism ended, when it exited before the tests did (a request crashed it).
+    pub mock_exited: Option<String>,
 }
 
 /// One row per case, from libtest's results and what else the run found.
@@ -440,6 +442,21 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
                     if outcome == Outcome::NotCallable {
                         if let Some(why) = &case.not_callable {
                             row.detail = why.clone();
+                        }
+                    }
+                    let unroutable = row.detail.contains("errors#NO_PATH_MATCHED") || row.detail.contains("errors#NO_METHOD_MATCHED");
+                    if outcome == Outcome::RequestRejected && unroutable && case.path.contains('#') {
+                        // APIs.guru writes AWS's `X-Amz-Target` operations as `/#X-Amz-Target=...`
+                        // path keys: a URL fragment is never sent, so Prism, routing by the key,
+                        // cannot find the operation.
+                        row.detail = format!(
+                            "the spec's path holds a URL fragment (#...), which no client sends; Prism routes by the whole key: {}",
+                            row.detail
+                        );
+                    }
+                    if outcome == Outcome::Transport {
+                        if let Some(exit) = &facts.mock_exited {
+                            row.detail = format!("Prism had exited ({exit}), crashed by an earlier request: {}", row.detail);
                         }
                     }
                     if outcome == Outcome::RequestRejected {
@@ -496,6 +513,8 @@ pub struct Report {
     pub build_errors: Option<Vec<String>>,
     /// Stage timings, in order.
     pub timings: Vec<(String, f64)>,
+    /// How Prism ended and its last output, when it exited during the tests.
+    pub mock_crash: Option<String>,
 }
 
 impl Report {
@@ -572,6 +591,11 @@ impl Report {
             }
             out.push_str("```\n\n");
         }
+        if let Some(crash) = &self.mock_crash {
+            out.push_str("## Prism exited during the tests\n\nEvery later call failed to connect (`transport`). Its last output:\n\n```text\n");
+            out.push_str(&crash.replace("```", "'''"));
+            out.push_str("\n```\n\n");
+        }
         out.push_str("## Prism's known gaps\n\n");
         for gap in PRISM_GAPS {
             let _ = writeln!(out, "- {gap}");
@@ -629,6 +653,7 @@ impl Report {
             "total": self.rows.len(),
             "causes": causes,
             "build_errors": self.build_errors,
+            "mock_crash": self.mock_crash,
             "prism_gaps": PRISM_GAPS,
             "operations": rows,
         })
@@ -727,6 +752,11 @@ impl Prism {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// How the process ended, if it has.
+    pub fn exited(&mut self) -> Option<String> {
+        self.child.try_wait().ok().flatten().map(|status| status.to_string())
     }
 
     /// Prism's root, which the tests use as the base URL.
@@ -1099,6 +1129,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         rows: Vec::new(),
         build_errors: None,
         timings: Vec::new(),
+        mock_crash: None,
     };
 
     // 2. The test binary.
@@ -1126,7 +1157,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let started = Instant::now();
     let prism_bin = prism_binary()?;
     let log = reports.join("prism.log");
-    let prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
+    let mut prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("prism start".into(), seconds));
     say(format!("[3/4] Prism ready on {} in {seconds:.1} s (log: {})", prism.base_url(), log.display()));
@@ -1134,12 +1165,15 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     // 4. The tests.
     let started = Instant::now();
     let (statuses, no_result_reason) = run_tests(&executable, &dir, &reports, &prism.base_url(), options)?;
+    let mock_exited = prism.exited();
+    report.mock_crash = mock_exited.as_ref().map(|status| format!("{status}\n{}", prism.output_tail(30)));
     drop(prism);
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("tests".into(), seconds));
     let facts = RunFacts {
         no_result_reason,
         logged: parse_prism_log(&std::fs::read_to_string(&log).unwrap_or_default()),
+        mock_exited,
         ..RunFacts::default()
     };
     report.rows = assemble(&cases, &statuses, &facts);
@@ -1562,6 +1596,7 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             rows: assemble(&cases, &statuses, &facts),
             build_errors: None,
             timings: vec![("generate".into(), 0.25)],
+            mock_crash: None,
         }
     }
 
@@ -1607,6 +1642,19 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let report = Report { rows, build_errors: Some(errors), ..sample_report() };
         assert!(report.markdown().contains("## The test binary did not build"));
         assert_eq!(report.summary_line(), "0 of 1 operations passed");
+    }
+
+    #[test]
+    fn a_path_with_a_fragment_is_explained() {
+        let cases = [case("pi::describe", "Describe", "POST", "/#X-Amz-Target=Pi.Describe")];
+        let mut statuses = BTreeMap::new();
+        statuses.insert(
+            "pi::describe".to_string(),
+            TestStatus::Failed("thread 'pi::describe' panicked at x:\ncontract: request rejected: 404 Not Found {\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\"}".into()),
+        );
+        let rows = assemble(&cases, &statuses, &RunFacts::default());
+        assert_eq!(rows[0].outcome, Outcome::RequestRejected);
+        assert!(rows[0].detail.starts_with("the spec's path holds a URL fragment"), "{}", rows[0].detail);
     }
 
     #[test]
@@ -1690,6 +1738,20 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
                 .unwrap();
         let error = prism.wait_ready(Duration::from_secs(10)).unwrap_err();
         assert!(error.contains("exited during startup") && error.contains("cannot load"), "{error}");
+        assert_eq!(prism.exited().as_deref(), Some("exit status: 3"));
+        // Calls after Prism died are explained as such.
+        let cases = [case("a::get", "a-get", "GET", "/a")];
+        let mut statuses = BTreeMap::new();
+        statuses.insert(
+            "a::get".to_string(),
+            TestStatus::Failed("thread 'a::get' panicked at x:\ncontract: transport: connection refused".into()),
+        );
+        let facts = RunFacts { mock_exited: prism.exited(), ..RunFacts::default() };
+        let rows = assemble(&cases, &statuses, &facts);
+        assert_eq!(
+            rows[0].detail,
+            "Prism had exited (exit status: 3), crashed by an earlier request: connection refused"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
