@@ -486,6 +486,19 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
         .collect()
 }
 
+/// A failure reason without what differs between operations: URLs go (the path is in the
+/// row), after a crash of Prism only that remains, then names and numbers are blanked.
+fn reason_key(why: &str) -> String {
+    if let Some((crash, _)) = why.split_once(", crashed by an earlier request") {
+        return crate::corpus::normalize_message(&format!("{crash}, crashed by an earlier request"));
+    }
+    let words: Vec<&str> = why
+        .split(' ')
+        .map(|word| if word.starts_with("http://") || word.starts_with("https://") { "<url>" } else { word })
+        .collect();
+    crate::corpus::normalize_message(&words.join(" "))
+}
+
 /// `STATUS: TITLE` of a detail holding a problem+json body (Prism's own errors: `404 Not
 /// Found {"type":...,"title":"Route not resolved, no path matched",...}`), for grouping.
 fn problem_title(detail: &str) -> Option<String> {
@@ -546,7 +559,7 @@ impl Report {
                 Some(violation) => violation.clone(),
                 None => problem_title(&row.detail).unwrap_or_else(|| first_line(&row.detail).to_string()),
             };
-            let key = format!("{}: {}", row.outcome.name(), crate::corpus::normalize_message(&why));
+            let key = format!("{}: {}", row.outcome.name(), reason_key(&why));
             *counts.entry(key).or_default() += 1;
         }
         let mut sorted: Vec<(String, usize)> = counts.into_iter().collect();
@@ -1615,6 +1628,10 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             problem_title("404 Not Found {\"type\":\"x#NO_PATH\",\"title\":\"Route not resolved\",\"status\":404}")
                 .as_deref(),
             Some("404 Not Found Route not resolved")
+        );
+        assert_eq!(
+            reason_key("connection error after 1 attempt(s) for GET http://127.0.0.1:4/a/b: refused"),
+            "connection error after N attempt(s) for GET <url> refused"
         );
         let md = report.markdown();
         assert!(md.contains("| b\\|list | GET | /b | unexpected status | 500 |"), "{md}");
