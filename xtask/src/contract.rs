@@ -952,6 +952,7 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, options: &RunO
     }
     let mut child = command.spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
     let started = Instant::now();
+    let contract_source = std::fs::canonicalize(dir.join("tests/contract.rs")).ok();
     let mut build = Build { executable: None, errors: Vec::new(), all_errors: Vec::new(), artifacts: 0 };
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines() {
@@ -963,7 +964,10 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, options: &RunO
                     eprintln!("  built {} crates ({:.0} s)", build.artifacts, started.elapsed().as_secs_f64());
                 }
             }
-            if message["reason"] == "compiler-artifact" && message["target"]["name"] == "contract" {
+            // The crate's own `tests/contract.rs` (with `--workspace`, another package may have
+            // a test target of that name too).
+            let source = message["target"]["src_path"].as_str().and_then(|p| std::fs::canonicalize(p).ok());
+            if message["reason"] == "compiler-artifact" && source.is_some() && source == contract_source {
                 if let Some(executable) = message["executable"].as_str() {
                     build.executable = Some(PathBuf::from(executable));
                 }
