@@ -95,6 +95,9 @@ mod support {
                 None => return,
             }
         }
+        if received.is_null() {
+            return;
+        }
         let decoded = match serde_json::to_value(decoded) {
             Ok(decoded) => decoded,
             Err(error) => {
@@ -153,7 +156,10 @@ mod support {
                     ))
             }
             (Value::Number(left), Value::Number(right)) => {
-                (left.as_f64() != right.as_f64()).then(|| pointer.to_string())
+                let (left, right) = (left.as_f64(), right.as_f64());
+                let same = left == right
+                    || left.map(|value| value as f32) == right.map(|value| value as f32);
+                (!same).then(|| pointer.to_string())
             }
             (left, right) => (left != right).then(|| pointer.to_string()),
         }

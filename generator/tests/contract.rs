@@ -47,6 +47,29 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Widget" }
+  /support:
+    get:
+      operationId: support-get
+      tags: [support]
+      responses:
+        "204": { description: Done. }
+  /shapes:
+    post:
+      operationId: shapes-create
+      tags: [shapes]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - $ref: "#/components/schemas/Circle"
+                - $ref: "#/components/schemas/Square"
+              discriminator:
+                propertyName: kind
+                mapping: { round: "#/components/schemas/Circle", boxy: "#/components/schemas/Square" }
+      responses:
+        "204": { description: Done. }
   /loops:
     post:
       operationId: loops-create
@@ -76,6 +99,18 @@ components:
             email: { type: string, format: email }
           example: { email: "owner@example.org" }
         note: { type: string, example: "optional, so not sent" }
+    Circle:
+      type: object
+      required: [radius]
+      properties:
+        kind: { type: string }
+        radius: { type: number }
+    Square:
+      type: object
+      required: [kind, side]
+      properties:
+        kind: { type: string }
+        side: { type: number }
     Loop:
       type: object
       required: [next]
@@ -165,6 +200,8 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
         names,
         [
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
+            ("shapes::create", None),
+            ("support::get", None),
             ("widgets::create", None),
         ]
     );
@@ -194,11 +231,26 @@ fn values_come_from_examples_that_fit_else_from_the_schema() {
                 contract_sdk::types::WidgetOwner::new("owner@example.org"),
             ),
         );
-        let client = crate::support::client();"#;
+        let client = crate::support_2::client();"#;
     assert!(text.contains(expected), "{text}");
     assert!(text.contains(".create(\"00000000-0000-4000-8000-000000000000\", &params)"), "{text}");
     // Optional values are not sent.
     assert!(!text.contains("optional, so not sent") && !text.contains(".optional("), "{text}");
+}
+
+#[test]
+fn a_tagged_union_alternative_carries_its_tag_value() {
+    let text = contract_file(&generate());
+    let test = &text[text.find("mod shapes").unwrap()..];
+    let test = &test[..test.find("\n}\n").unwrap()];
+    assert!(test.contains("contract_sdk::types::Circle::new(1.5_f64).kind(\"round\")"), "{test}");
+}
+
+#[test]
+fn the_helpers_yield_their_module_name_to_a_resource() {
+    let text = contract_file(&generate());
+    assert!(text.contains("mod support_2 {") && text.contains("let client = crate::support_2::client();"), "{text}");
+    assert!(text.contains("mod support {\n    #[tokio::test]"), "{text}");
 }
 
 #[test]

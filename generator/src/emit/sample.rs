@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use super::rust_type_text;
 use super::source::literal;
-use crate::ir::{Api, EnumDef, Field, FloatKind, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, EnumDef, Field, FloatKind, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionVariant,
+};
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).
 const MAX_DEPTH: usize = 24;
@@ -109,7 +111,7 @@ impl<'a> Sampler<'a> {
 
     fn value_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
         if let Some(example) = facts.example {
-            if let Some(value) = self.from_example(ty, facts, example, stack) {
+            if let Some(value) = self.example_value(ty, facts, example, stack) {
                 return Ok(value);
             }
         }
@@ -158,7 +160,7 @@ impl<'a> Sampler<'a> {
         }
         stack.push(id);
         let result = match &def.kind {
-            TypeKind::Struct(body) => self.struct_value(&name, body, None, stack),
+            TypeKind::Struct(body) => self.struct_value(&name, body, None, None, stack),
             TypeKind::Union(body) => {
                 let types: Vec<String> = body.variants.iter().map(|variant| self.type_text(&variant.ty)).collect();
                 let mut chosen = Err(format!("no alternative of `{}` can be built", def.name));
@@ -167,7 +169,7 @@ impl<'a> Sampler<'a> {
                     if matches!(variant.ty, TypeRef::Named(inner) if stack.contains(&inner)) {
                         continue;
                     }
-                    let Ok(value) = self.value_in(&variant.ty, Facts::default(), stack) else { continue };
+                    let Ok(value) = self.alternative(body.tag.as_deref(), variant, stack) else { continue };
                     let has_from = types.iter().filter(|other| **other == types[index]).count() == 1;
                     chosen = Ok(if has_from {
                         format!("{name}::from({value})")
@@ -187,24 +189,43 @@ impl<'a> Sampler<'a> {
     }
 
     /// `Name::new(required...)`: each required property without a spec default, from the
-    /// example object where it has the property.
+    /// example object where it has the property. `tag` is a union's tag property and the value
+    /// that selects this alternative: it is set even when optional.
     fn struct_value(
         &self,
         name: &str,
         body: &StructDef,
         example: Option<&serde_json::Map<String, Value>>,
+        tag: Option<(&str, &Value)>,
         stack: &mut Vec<TypeId>,
     ) -> Result<String, String> {
         let mut arguments = Vec::new();
+        let mut setters = String::new();
+        for field in &body.fields {
+            let tag_value = tag.filter(|(property, _)| *property == field.wire_name).map(|(_, value)| value);
+            if let (Some(value), Some(setter), false) = (tag_value, &field.setter, field.required) {
+                let facts = Facts { example: Some(value), ..Facts::of_field(field) };
+                let base = match &field.ty {
+                    TypeRef::Nullable(inner) => inner,
+                    other => other,
+                };
+                if let Ok(value) = self.argument_in(base, facts, stack) {
+                    setters.push_str(&format!(".{setter}({value})"));
+                }
+            }
+        }
         for field in body.fields.iter().filter(|field| field.required && field.default.is_none()) {
             let mut facts = Facts::of_field(field);
             if let Some(object) = example {
                 facts.example = object.get(&field.wire_name).or(facts.example);
             }
+            if let Some((_, value)) = tag.filter(|(property, _)| *property == field.wire_name) {
+                facts.example = Some(value);
+            }
             arguments.push(match &field.ty {
                 // The constructor takes `Option<T>`; `null` is what the spec allows.
                 TypeRef::Nullable(inner) => match facts.example {
-                    Some(example) if !example.is_null() => match self.from_example(inner, facts, example, stack) {
+                    Some(example) if !example.is_null() => match self.example_value(inner, facts, example, stack) {
                         Some(value) => format!("Some({value})"),
                         None => format!("None::<{}>", self.type_text(inner)),
                     },
@@ -213,7 +234,35 @@ impl<'a> Sampler<'a> {
                 other => self.argument_in(other, facts, stack)?,
             });
         }
-        Ok(format!("{name}::{}({})", body.constructor, arguments.join(", ")))
+        Ok(format!("{name}::{}({}){setters}", body.constructor, arguments.join(", ")))
+    }
+
+    /// A value of one union alternative; an object alternative selected by a tag value carries
+    /// it in the tag property (a server tells the alternatives apart by it).
+    fn alternative(
+        &self,
+        tag: Option<&str>,
+        variant: &UnionVariant,
+        stack: &mut Vec<TypeId>,
+    ) -> Result<String, String> {
+        let tagged = match (tag, variant.tags.first(), &variant.ty) {
+            (Some(tag), Some(wire), TypeRef::Named(id)) if self.buildable[id.0] && !stack.contains(id) => {
+                let def = self.api.type_def(*id);
+                match &def.kind {
+                    TypeKind::Struct(body) if stack.len() < MAX_DEPTH => {
+                        let name = format!("{}::types::{}", self.sdk, def.name);
+                        let wire = Value::String(wire.clone());
+                        stack.push(*id);
+                        let value = self.struct_value(&name, body, None, Some((tag, &wire)), stack);
+                        stack.pop();
+                        Some(value)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        tagged.unwrap_or_else(|| self.value_in(&variant.ty, Facts::default(), stack))
     }
 
     fn argument_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
@@ -224,7 +273,13 @@ impl<'a> Sampler<'a> {
     }
 
     /// The example as a value of `ty`, when it fits the type and the constraints.
-    fn from_example(&self, ty: &TypeRef, facts: Facts<'_>, example: &Value, stack: &mut Vec<TypeId>) -> Option<String> {
+    fn example_value(
+        &self,
+        ty: &TypeRef,
+        facts: Facts<'_>,
+        example: &Value,
+        stack: &mut Vec<TypeId>,
+    ) -> Option<String> {
         match (ty, example) {
             (TypeRef::String, Value::String(text)) if string_fits(text, facts.rules) => {
                 Some(format!("String::from({})", literal(text)))
@@ -244,7 +299,7 @@ impl<'a> Sampler<'a> {
             (TypeRef::Array(item), Value::Array(items)) if stack.len() + 1 < MAX_DEPTH => {
                 let item_facts = Facts { example: None, ..facts };
                 let values: Option<Vec<String>> =
-                    items.iter().map(|value| self.from_example(item, item_facts, value, stack)).collect();
+                    items.iter().map(|value| self.example_value(item, item_facts, value, stack)).collect();
                 let values = values?;
                 Some(match values.is_empty() {
                     true => format!("Vec::<{}>::new()", self.type_text(item)),
@@ -253,7 +308,7 @@ impl<'a> Sampler<'a> {
             }
             (TypeRef::Nullable(inner), Value::Null) => Some(format!("None::<{}>", self.type_text(inner))),
             (TypeRef::Nullable(inner), example) => {
-                self.from_example(inner, facts, example, stack).map(|value| format!("Some({value})"))
+                self.example_value(inner, facts, example, stack).map(|value| format!("Some({value})"))
             }
             (TypeRef::Named(id), example) => {
                 let def = self.api.type_def(*id);
@@ -268,7 +323,7 @@ impl<'a> Sampler<'a> {
                         if self.buildable[id.0] && !stack.contains(id) && stack.len() < MAX_DEPTH =>
                     {
                         stack.push(*id);
-                        let value = self.struct_value(&name, body, Some(object), stack).ok();
+                        let value = self.struct_value(&name, body, Some(object), None, stack).ok();
                         stack.pop();
                         value
                     }
