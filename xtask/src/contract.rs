@@ -70,6 +70,7 @@ const PRISM_GAPS: &[&str] = &[
     "When the spec declares its own 4XX response, Prism answers an invalid request with it and lists the violations only in the `sl-violations` header; the report then takes them from Prism's log.",
     "Prism reads multipart parts as strings: a part declared as an object (a JSON part, by `encoding`) sent as a plain form field is rejected with `must be object` even when valid (seen with curl -F and `type=application/json`). JSON, form, multipart and binary bodies are otherwise validated (required properties, types, maxLength, content type).",
     "Prism checks that a credential is present where the spec requires one, not its value.",
+    "Prism cannot produce some declared responses and answers its own 500 instead (reported as `mock limit (Prism)`): NDJSON (`Cannot find serializer for application/x-ndjson`), `*/*`, and an object schema served as `text/event-stream` (`Cannot serialise complex objects as text`).",
     "Without `--prism-errors`, Prism does not validate its own responses: a spec example that breaks its own schema is served as is (the SDK has to decode it); with it, such a response is a 500 `unexpected status` naming the violation.",
     "Prism 5.16 loaded every document tried (the 50 of the corpus sample, 5 OpenAPI 3.1 documents of the corpus, the 3.1 fixture); whether it validates 3.1-only schema keywords was not checked. A document it cannot load stops the run with its output.",
 ];
@@ -98,6 +99,9 @@ pub enum Outcome {
     RequestRejected,
     /// Any other status the operation does not document as success.
     UnexpectedStatus,
+    /// Prism could not produce the response the spec declares (its own 500: no serializer for
+    /// the media type, objects as text): a limit of the mock, not a verdict on the SDK.
+    MockLimit,
     /// The response did not decode into the operation's type.
     ResponseUndecodable,
     /// The decoded response, serialized again, differs from what was received.
@@ -127,10 +131,11 @@ const PREFIXES: [(&str, Outcome); 6] = [
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Passed,
         Outcome::RequestRejected,
         Outcome::UnexpectedStatus,
+        Outcome::MockLimit,
         Outcome::ResponseUndecodable,
         Outcome::ResponseChanged,
         Outcome::Transport,
@@ -146,6 +151,7 @@ impl Outcome {
             Outcome::Passed => "passed",
             Outcome::RequestRejected => "request rejected",
             Outcome::UnexpectedStatus => "unexpected status",
+            Outcome::MockLimit => "mock limit (Prism)",
             Outcome::ResponseUndecodable => "response undecodable",
             Outcome::ResponseChanged => "response changed",
             Outcome::Transport => "transport",
@@ -222,10 +228,21 @@ pub fn classify_failure(output: &str) -> (Outcome, String) {
     let found =
         PREFIXES.iter().filter_map(|(prefix, outcome)| message.find(prefix).map(|at| (at, prefix, *outcome))).min();
     match found {
+        Some((at, _, Outcome::UnexpectedStatus)) if is_mock_limit(&message[at..]) => {
+            (Outcome::MockLimit, message[at + PREFIXES[1].0.len()..].trim().to_string())
+        }
         Some((at, prefix, outcome)) => (outcome, message[at + prefix.len()..].trim().to_string()),
         None if message.is_empty() => (Outcome::Panicked, "no output captured".into()),
         None => (Outcome::Panicked, message),
     }
+}
+
+/// Prism's own errors for a response it cannot produce (found running the fixtures and the
+/// corpus sample: NDJSON, `*/*`, an object schema served as `text/event-stream`).
+const MOCK_LIMITS: [&str; 2] = ["\"title\":\"Cannot find serializer for", "errors#NO_COMPLEX_OBJECT_TEXT"];
+
+fn is_mock_limit(message: &str) -> bool {
+    message.contains("stoplight.io/prism/errors#") && MOCK_LIMITS.iter().any(|limit| message.contains(limit))
 }
 
 /// The panic message in a test's captured output: what follows `thread '...' panicked at
@@ -380,6 +397,8 @@ pub struct RunFacts {
     pub no_result_reason: Option<String>,
     /// Requests in Prism's log.
     pub logged: Vec<LoggedRequest>,
+    /// How Prism ended, when it exited before the tests did (a request crashed it).
+    pub mock_exited: Option<String>,
 }
 
 /// One row per case, from libtest's results and what else the run found.
@@ -425,6 +444,21 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
                             row.detail = why.clone();
                         }
                     }
+                    let unroutable = row.detail.contains("errors#NO_PATH_MATCHED") || row.detail.contains("errors#NO_METHOD_MATCHED");
+                    if outcome == Outcome::RequestRejected && unroutable && case.path.contains('#') {
+                        // APIs.guru writes AWS's `X-Amz-Target` operations as `/#X-Amz-Target=...`
+                        // path keys: a URL fragment is never sent, so Prism, routing by the key,
+                        // cannot find the operation.
+                        row.detail = format!(
+                            "the spec's path holds a URL fragment (#...), which no client sends; Prism routes by the whole key: {}",
+                            row.detail
+                        );
+                    }
+                    if outcome == Outcome::Transport {
+                        if let Some(exit) = &facts.mock_exited {
+                            row.detail = format!("Prism had exited ({exit}), crashed by an earlier request: {}", row.detail);
+                        }
+                    }
                     if outcome == Outcome::RequestRejected {
                         row.violations = violations(output);
                         if row.violations.is_empty() {
@@ -450,6 +484,19 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
             row
         })
         .collect()
+}
+
+/// A failure reason without what differs between operations: URLs go (the path is in the
+/// row), after a crash of Prism only that remains, then names and numbers are blanked.
+fn reason_key(why: &str) -> String {
+    if let Some((crash, _)) = why.split_once(", crashed by an earlier request") {
+        return crate::corpus::normalize_message(&format!("{crash}, crashed by an earlier request"));
+    }
+    let words: Vec<&str> = why
+        .split(' ')
+        .map(|word| if word.starts_with("http://") || word.starts_with("https://") { "<url>" } else { word })
+        .collect();
+    crate::corpus::normalize_message(&words.join(" "))
 }
 
 /// `STATUS: TITLE` of a detail holding a problem+json body (Prism's own errors: `404 Not
@@ -479,6 +526,8 @@ pub struct Report {
     pub build_errors: Option<Vec<String>>,
     /// Stage timings, in order.
     pub timings: Vec<(String, f64)>,
+    /// How Prism ended and its last output, when it exited during the tests.
+    pub mock_crash: Option<String>,
 }
 
 impl Report {
@@ -510,7 +559,7 @@ impl Report {
                 Some(violation) => violation.clone(),
                 None => problem_title(&row.detail).unwrap_or_else(|| first_line(&row.detail).to_string()),
             };
-            let key = format!("{}: {}", row.outcome.name(), crate::corpus::normalize_message(&why));
+            let key = format!("{}: {}", row.outcome.name(), reason_key(&why));
             *counts.entry(key).or_default() += 1;
         }
         let mut sorted: Vec<(String, usize)> = counts.into_iter().collect();
@@ -554,6 +603,11 @@ impl Report {
                 out.push('\n');
             }
             out.push_str("```\n\n");
+        }
+        if let Some(crash) = &self.mock_crash {
+            out.push_str("## Prism exited during the tests\n\nEvery later call failed to connect (`transport`). Its last output:\n\n```text\n");
+            out.push_str(&crash.replace("```", "'''"));
+            out.push_str("\n```\n\n");
         }
         out.push_str("## Prism's known gaps\n\n");
         for gap in PRISM_GAPS {
@@ -612,6 +666,7 @@ impl Report {
             "total": self.rows.len(),
             "causes": causes,
             "build_errors": self.build_errors,
+            "mock_crash": self.mock_crash,
             "prism_gaps": PRISM_GAPS,
             "operations": rows,
         })
@@ -710,6 +765,11 @@ impl Prism {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// How the process ended, if it has.
+    pub fn exited(&mut self) -> Option<String> {
+        self.child.try_wait().ok().flatten().map(|status| status.to_string())
     }
 
     /// Prism's root, which the tests use as the base URL.
@@ -892,6 +952,7 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, options: &RunO
     }
     let mut child = command.spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
     let started = Instant::now();
+    let contract_source = std::fs::canonicalize(dir.join("tests/contract.rs")).ok();
     let mut build = Build { executable: None, errors: Vec::new(), all_errors: Vec::new(), artifacts: 0 };
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines() {
@@ -903,7 +964,10 @@ fn build_tests(dir: &Path, reports: &Path, target: Option<&Path>, options: &RunO
                     eprintln!("  built {} crates ({:.0} s)", build.artifacts, started.elapsed().as_secs_f64());
                 }
             }
-            if message["reason"] == "compiler-artifact" && message["target"]["name"] == "contract" {
+            // The crate's own `tests/contract.rs` (with `--workspace`, another package may have
+            // a test target of that name too).
+            let source = message["target"]["src_path"].as_str().and_then(|p| std::fs::canonicalize(p).ok());
+            if message["reason"] == "compiler-artifact" && source.is_some() && source == contract_source {
                 if let Some(executable) = message["executable"].as_str() {
                     build.executable = Some(PathBuf::from(executable));
                 }
@@ -1082,6 +1146,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         rows: Vec::new(),
         build_errors: None,
         timings: Vec::new(),
+        mock_crash: None,
     };
 
     // 2. The test binary.
@@ -1109,7 +1174,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let started = Instant::now();
     let prism_bin = prism_binary()?;
     let log = reports.join("prism.log");
-    let prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
+    let mut prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("prism start".into(), seconds));
     say(format!("[3/4] Prism ready on {} in {seconds:.1} s (log: {})", prism.base_url(), log.display()));
@@ -1117,12 +1182,15 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     // 4. The tests.
     let started = Instant::now();
     let (statuses, no_result_reason) = run_tests(&executable, &dir, &reports, &prism.base_url(), options)?;
+    let mock_exited = prism.exited();
+    report.mock_crash = mock_exited.as_ref().map(|status| format!("{status}\n{}", prism.output_tail(30)));
     drop(prism);
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("tests".into(), seconds));
     let facts = RunFacts {
         no_result_reason,
         logged: parse_prism_log(&std::fs::read_to_string(&log).unwrap_or_default()),
+        mock_exited,
         ..RunFacts::default()
     };
     report.rows = assemble(&cases, &statuses, &facts);
@@ -1299,11 +1367,12 @@ fn run_sample(options: &RunOptions, limit: Option<usize>, filter: Option<&str>) 
             }
         };
         lines.push(line);
+        // Written after every document, so an interrupted run still leaves its summary so far.
+        std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
+        let summary = sample_summary(&lines, started.elapsed().as_secs_f64());
+        std::fs::write(out_root.join("summary.md"), summary).map_err(|e| format!("{}: {e}", out_root.display()))?;
     }
     let summary = sample_summary(&lines, started.elapsed().as_secs_f64());
-    std::fs::create_dir_all(&out_root).map_err(|e| e.to_string())?;
-    let path = out_root.join("summary.md");
-    std::fs::write(&path, &summary).map_err(|e| format!("{}: {e}", path.display()))?;
     print!("{summary}");
     println!("(per-document reports: {}/<document>/report.md)", out_root.display());
     Ok(true)
@@ -1460,6 +1529,8 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         }
         let with_id = "thread 'a::b' (30709) panicked at tests/contract.rs:22:17:\ncontract: transport: timed out\nstack backtrace:\n   0: x";
         assert_eq!(classify_failure(with_id), (Outcome::Transport, "timed out".into()));
+        let limit = "thread 't' panicked at f:1:1:\ncontract: unexpected status: 500 Internal Server Error {\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Cannot find serializer for application/x-ndjson\"}";
+        assert_eq!(classify_failure(limit).0, Outcome::MockLimit);
         let old = "thread 'a::b' panicked at 'contract: transport: connection refused', tests/contract.rs:3:4";
         assert_eq!(classify_failure(old), (Outcome::Transport, "connection refused".into()));
     }
@@ -1542,6 +1613,7 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             rows: assemble(&cases, &statuses, &facts),
             build_errors: None,
             timings: vec![("generate".into(), 0.25)],
+            mock_crash: None,
         }
     }
 
@@ -1560,6 +1632,10 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             problem_title("404 Not Found {\"type\":\"x#NO_PATH\",\"title\":\"Route not resolved\",\"status\":404}")
                 .as_deref(),
             Some("404 Not Found Route not resolved")
+        );
+        assert_eq!(
+            reason_key("connection error after 1 attempt(s) for GET http://127.0.0.1:4/a/b: refused"),
+            "connection error after N attempt(s) for GET <url> refused"
         );
         let md = report.markdown();
         assert!(md.contains("| b\\|list | GET | /b | unexpected status | 500 |"), "{md}");
@@ -1587,6 +1663,19 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let report = Report { rows, build_errors: Some(errors), ..sample_report() };
         assert!(report.markdown().contains("## The test binary did not build"));
         assert_eq!(report.summary_line(), "0 of 1 operations passed");
+    }
+
+    #[test]
+    fn a_path_with_a_fragment_is_explained() {
+        let cases = [case("pi::describe", "Describe", "POST", "/#X-Amz-Target=Pi.Describe")];
+        let mut statuses = BTreeMap::new();
+        statuses.insert(
+            "pi::describe".to_string(),
+            TestStatus::Failed("thread 'pi::describe' panicked at x:\ncontract: request rejected: 404 Not Found {\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\"}".into()),
+        );
+        let rows = assemble(&cases, &statuses, &RunFacts::default());
+        assert_eq!(rows[0].outcome, Outcome::RequestRejected);
+        assert!(rows[0].detail.starts_with("the spec's path holds a URL fragment"), "{}", rows[0].detail);
     }
 
     #[test]
@@ -1670,6 +1759,20 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
                 .unwrap();
         let error = prism.wait_ready(Duration::from_secs(10)).unwrap_err();
         assert!(error.contains("exited during startup") && error.contains("cannot load"), "{error}");
+        assert_eq!(prism.exited().as_deref(), Some("exit status: 3"));
+        // Calls after Prism died are explained as such.
+        let cases = [case("a::get", "a-get", "GET", "/a")];
+        let mut statuses = BTreeMap::new();
+        statuses.insert(
+            "a::get".to_string(),
+            TestStatus::Failed("thread 'a::get' panicked at x:\ncontract: transport: connection refused".into()),
+        );
+        let facts = RunFacts { mock_exited: prism.exited(), ..RunFacts::default() };
+        let rows = assemble(&cases, &statuses, &facts);
+        assert_eq!(
+            rows[0].detail,
+            "Prism had exited (exit status: 3), crashed by an earlier request: connection refused"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
