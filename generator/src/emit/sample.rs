@@ -10,7 +10,8 @@ use serde_json::Value;
 use super::rust_type_text;
 use super::source::literal;
 use crate::ir::{
-    Api, EnumDef, Field, FloatKind, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Api, EnumDef, Field, FloatKind, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef,
+    UnionVariant,
 };
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).
@@ -25,17 +26,31 @@ pub struct Facts<'a> {
     pub rules: Option<&'a Rules>,
     /// The spec's example.
     pub example: Option<&'a Value>,
+    /// The value must not be empty (a path parameter: an empty one changes the route).
+    pub non_empty: bool,
 }
 
 impl<'a> Facts<'a> {
     /// A parameter's facts.
     pub fn of_param(param: &'a Param) -> Self {
-        Facts { format: param.format.as_deref(), rules: Some(&param.rules), example: param.example.as_ref() }
+        Facts {
+            format: param.format.as_deref(),
+            rules: Some(&param.rules),
+            // A parameter's default (`Accept: application/json`) is the value a server expects
+            // when the spec gives no example.
+            example: param.example.as_ref().or(param.default.as_ref()),
+            non_empty: param.location == ParamLocation::Path,
+        }
     }
 
     /// A struct field's facts.
     pub fn of_field(field: &'a Field) -> Self {
-        Facts { format: field.format.as_deref(), rules: Some(&field.rules), example: field.example.as_ref() }
+        Facts {
+            format: field.format.as_deref(),
+            rules: Some(&field.rules),
+            example: field.example.as_ref(),
+            non_empty: false,
+        }
     }
 
     fn without_example(self) -> Self {
@@ -435,23 +450,28 @@ fn float_text(value: f64, kind: FloatKind) -> String {
 /// best guess is returned and the server judges.
 pub fn string_value(facts: Facts<'_>) -> String {
     let rules = facts.rules;
+    let fits = |text: &str| string_fits(text, rules) && !(facts.non_empty && text.is_empty());
     if let Some(Value::String(example)) = facts.example {
-        if string_fits(example, rules) {
+        if fits(example) {
             return example.clone();
         }
     }
-    if let Some(first) = rules.and_then(|rules| rules.allowed.first()) {
+    if let Some(first) = rules.and_then(|rules| rules.allowed.iter().find(|value| fits(value))) {
         return first.clone();
     }
     let (minimum, maximum) = lengths(rules);
-    if let Some(pattern) = rules.and_then(|rules| rules.pattern.as_deref()) {
-        if let Some(value) = from_pattern(pattern, minimum, maximum) {
-            return value;
+    let minimum = if facts.non_empty { minimum.max(1) } else { minimum };
+    let from_regex = rules
+        .and_then(|rules| rules.pattern.as_deref())
+        .and_then(|pattern| from_pattern(pattern, minimum, maximum.max(minimum)));
+    if let Some(value) = &from_regex {
+        if fits(value) {
+            return value.clone();
         }
     }
     let formatted = facts.format.and_then(format_value);
     if let Some(value) = &formatted {
-        if string_fits(value, rules) {
+        if fits(value) {
             return value.clone();
         }
     }
@@ -460,10 +480,10 @@ pub fn string_value(facts: Facts<'_>) -> String {
         text.push('a');
     }
     let text: String = text.chars().take(maximum.max(minimum)).collect();
-    if string_fits(&text, rules) {
+    if fits(&text) {
         return text;
     }
-    formatted.unwrap_or(text)
+    from_regex.or(formatted).unwrap_or(text)
 }
 
 fn lengths(rules: Option<&Rules>) -> (usize, usize) {
@@ -668,6 +688,36 @@ mod tests {
             string_value(Facts { rules: Some(&enum_rules), example: Some(&not_allowed), ..Facts::default() }),
             "on"
         );
+    }
+
+    #[test]
+    fn path_values_are_never_empty_and_defaults_stand_in_for_examples() {
+        let empty = Value::String(String::new());
+        let any = Rules { pattern: Some("^.*$".into()), ..rules() };
+        let path = Facts { rules: Some(&any), example: Some(&empty), non_empty: true, ..Facts::default() };
+        let value = string_value(path);
+        assert!(!value.is_empty() && string_fits(&value, Some(&any)), "{value:?}");
+        let query = Facts { non_empty: false, ..path };
+        assert_eq!(string_value(query), "");
+
+        let mut header = Param {
+            rust_name: "accept".into(),
+            wire_name: "Accept".into(),
+            location: ParamLocation::Header,
+            ty: TypeRef::String,
+            required: true,
+            setter: None,
+            doc: None,
+            rules: rules(),
+            format: None,
+            default: Some(Value::String("application/json".into())),
+            example: None,
+            deprecated: None,
+        };
+        assert_eq!(string_value(Facts::of_param(&header)), "application/json");
+        header.location = ParamLocation::Path;
+        header.default = None;
+        assert!(!string_value(Facts::of_param(&header)).is_empty());
     }
 
     #[test]
