@@ -16,8 +16,18 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 10] =
-    ["schemas", "operations", "naming", "hostile", "construction", "docs", "openapi31", "media", "pagination", "dedupe"];
+const FIXTURES: [&str; 10] = [
+    "schemas",
+    "operations",
+    "naming",
+    "hostile",
+    "construction",
+    "docs",
+    "openapi31",
+    "media",
+    "pagination",
+    "dedupe",
+];
 
 #[test]
 fn generated_fixture_crates_compile_cleanly() {

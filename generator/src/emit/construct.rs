@@ -102,7 +102,8 @@ pub fn union_conversions(out: &mut Source, api: &Api, id: TypeId, name: &str, bo
     // Compared through aliases: two names of one type are one type (`ir::analysis::dedupe`).
     let types: Vec<TypeRef> = body.variants.iter().map(|variant| api.canonical_ref(&variant.ty)).collect();
     for (variant, canonical) in body.variants.iter().zip(&types) {
-        if types.iter().filter(|other| *other == canonical).count() > 1 || *canonical == TypeRef::Named(api.canonical(id))
+        if types.iter().filter(|other| *other == canonical).count() > 1
+            || *canonical == TypeRef::Named(api.canonical(id))
         {
             continue;
         }
