@@ -108,7 +108,10 @@ pub fn growth(api: &sdkgen::ir::Api, sdk: &Path) -> Result<(), String> {
     let all = api.features.len();
     // Warm-up: the dependencies, so the first measured run does not pay for them.
     crate::cloudflare::cargo_check(sdk, &target, "check", &["--no-default-features", "--features", &api.features[0]])?;
-    println!("\n{:>9} {:>7} {:>8} {:>8} {:>9} {:>10} {:>11}", "resources", "types", "emitted", "aliases", "seconds", "peak MiB", "ms/emitted");
+    println!(
+        "\n{:>9} {:>7} {:>8} {:>8} {:>9} {:>10} {:>11}",
+        "resources", "types", "emitted", "aliases", "seconds", "peak MiB", "ms/emitted"
+    );
     for count in [5, 20, 100, all] {
         let count = count.min(all);
         let chosen: Vec<String> = (0..count).map(|i| api.features[i * all / count].clone()).collect();

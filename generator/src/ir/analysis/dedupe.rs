@@ -70,9 +70,9 @@ impl std::fmt::Display for DedupeReport {
 }
 
 /// Sets [`TypeDef::alias_of`] on every type identical to an earlier one (in [`Api::types`]
-/// order, so the choice is stable), and gives every type of a set the union of the set's
-/// features: the canonical type is compiled whenever any of its aliases is, and so are the
-/// types it names (each of which is, by the same rule, compiled with its own set's union).
+/// order, so the choice is stable), and widens features where the merge needs it: a canonical
+/// type is compiled whenever any of its aliases is, and every type an emitted type names is
+/// compiled whenever that type is. An alias nothing emitted names keeps its own features.
 /// Runs after [`super::features::assign`].
 pub fn merge_identical(api: &mut Api) {
     // Types that a union or a body choice holds side by side keep their own `From`
@@ -88,30 +88,69 @@ pub fn merge_identical(api: &mut Api) {
         pinned.extend(conflicts);
     };
     let count = classes.iter().max().map_or(0, |max| max + 1);
-    let mut canonical: Vec<Option<TypeId>> = vec![None; count];
-    let mut features: Vec<BTreeSet<String>> = vec![BTreeSet::new(); count];
-    for (index, (def, class)) in api.types.iter().zip(&classes).enumerate() {
-        canonical[*class].get_or_insert(TypeId(index));
-        features[*class].extend(def.features.iter().cloned());
-    }
-    // `full` enables every feature: beside another feature it adds nothing.
-    let order: BTreeMap<&str, usize> = api.features.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
-    let features: Vec<Vec<String>> = features
-        .into_iter()
-        .map(|mut set| {
-            if set.len() > 1 {
-                set.remove("full");
-            }
-            let mut list: Vec<String> = set.into_iter().collect();
-            list.sort_by_key(|feature| (order.get(feature.as_str()).copied().unwrap_or(usize::MAX), feature.clone()));
-            list
-        })
-        .collect();
+    let mut first: Vec<Option<TypeId>> = vec![None; count];
     for (index, (def, class)) in api.types.iter_mut().zip(&classes).enumerate() {
-        let first = canonical[*class].expect("every class has a first member");
-        def.alias_of = (first.0 != index).then_some(first);
-        def.features.clone_from(&features[*class]);
+        let canonical = *first[*class].get_or_insert(TypeId(index));
+        def.alias_of = (canonical.0 != index).then_some(canonical);
     }
+    widen_features(&mut api.types, &api.features);
+}
+
+/// Widens [`TypeDef::features`] until every alias's features are its canonical type's too,
+/// and every type an emitted type names has the emitted type's features.
+fn widen_features(types: &mut [TypeDef], order: &[String]) {
+    let mut features: Vec<BTreeSet<String>> = types.iter().map(|def| def.features.iter().cloned().collect()).collect();
+    let mut pending: Vec<usize> = Vec::new();
+    for (index, def) in types.iter().enumerate() {
+        if let Some(canonical) = def.alias_of {
+            let own = features[index].clone();
+            widen(&mut features[canonical.0], &own);
+        }
+    }
+    pending.extend((0..types.len()).filter(|index| types[*index].alias_of.is_none()).rev());
+    // Emitted types only: an alias's item names nothing but its canonical type.
+    while let Some(index) = pending.pop() {
+        let mut kind = types[index].kind.clone();
+        let mut named = Vec::new();
+        visit_kind(&mut kind, &mut |id| named.push(*id));
+        let source = features[index].clone();
+        for id in named {
+            if !widen(&mut features[id.0], &source) {
+                continue;
+            }
+            match types[id.0].alias_of {
+                Some(canonical) => {
+                    let alias = features[id.0].clone();
+                    if widen(&mut features[canonical.0], &alias) {
+                        pending.push(canonical.0);
+                    }
+                }
+                None => pending.push(id.0),
+            }
+        }
+    }
+    let order: BTreeMap<&str, usize> = order.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
+    for (def, set) in types.iter_mut().zip(features) {
+        let mut list: Vec<String> = set.into_iter().collect();
+        list.sort_by_key(|feature| (order.get(feature.as_str()).copied().unwrap_or(usize::MAX), feature.clone()));
+        def.features = list;
+    }
+}
+
+/// Adds `source`'s features to `target`; whether `target` changed. `full` enables every
+/// feature, so beside another feature it adds nothing and is dropped.
+fn widen(target: &mut BTreeSet<String>, source: &BTreeSet<String>) -> bool {
+    let mut changed = false;
+    for feature in source {
+        if feature == "full" && !target.is_empty() {
+            continue;
+        }
+        changed |= target.insert(feature.clone());
+    }
+    if target.len() > 1 && target.remove("full") {
+        changed = true;
+    }
+    changed
 }
 
 /// The class of each type: equal numbers for identical types, numbered by first appearance.
@@ -322,6 +361,47 @@ mod tests {
         assert_ne!(class[0], class[2]);
         assert_eq!(class[3], class[4], "S and T name identical enums");
         assert_ne!(class[3], class[5], "U names a different enum");
+    }
+
+    #[test]
+    fn canonical_types_and_what_they_name_compile_under_their_aliases_features() {
+        struct Types {
+            types: Vec<TypeDef>,
+        }
+        let with = |mut def: TypeDef, features: &[&str]| {
+            def.features = features.iter().map(|f| f.to_string()).collect();
+            def
+        };
+        // S (zones) and T (dns) merge; S names A, T names B (identical enums). U (dns) is an
+        // alias-free bystander; E (full only) merges with nothing.
+        let types = vec![
+            with(enumeration("A", &["x"]), &["zones"]),
+            with(enumeration("B", &["x"]), &["dns"]),
+            with(structure("S", vec![field("v", TypeRef::Named(TypeId(0)))]), &["zones"]),
+            with(structure("T", vec![field("v", TypeRef::Named(TypeId(1)))]), &["dns"]),
+            with(structure("U", vec![field("w", TypeRef::String)]), &["dns"]),
+            with(enumeration("E", &["only"]), &["full"]),
+            with(enumeration("F", &["only"]), &["zones"]),
+        ];
+        let mut types = types;
+        let class = classes(&types, Identity::Exact);
+        for index in 0..types.len() {
+            let first = class.iter().position(|c| *c == class[index]).unwrap();
+            types[index].alias_of = (first != index).then_some(TypeId(first));
+        }
+        super::widen_features(&mut types, &["dns".to_string(), "zones".to_string()]);
+        let api = Types { types };
+        let features = |index: usize| api.types[index].features.join(",");
+        assert_eq!(api.types[1].alias_of, Some(TypeId(0)));
+        assert_eq!(api.types[3].alias_of, Some(TypeId(2)));
+        assert_eq!(features(2), "dns,zones", "S is emitted for T's feature too");
+        assert_eq!(features(0), "dns,zones", "and so is A, which S names");
+        assert_eq!(features(1), "dns", "B, an alias nothing emitted names, keeps its own");
+        assert_eq!(features(3), "dns");
+        assert_eq!(features(4), "dns");
+        assert_eq!(api.types[6].alias_of, Some(TypeId(5)));
+        assert_eq!(features(5), "zones", "`full` beside another feature adds nothing");
+        assert_eq!(features(6), "zones");
     }
 
     #[test]
