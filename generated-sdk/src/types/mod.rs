@@ -143,10 +143,10 @@ mod dns_records_cname_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_cname_record_type::DnsRecordsCnameRecordType;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 mod dns_records_direction;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 pub use dns_records_direction::DnsRecordsDirection;
 
 #[cfg(feature = "dns")]
@@ -359,36 +359,22 @@ mod dns_records_loc_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_loc_record_type::DnsRecordsLocRecordType;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 mod dns_records_match;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 pub use dns_records_match::DnsRecordsMatch;
 
-#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "dns")]
 mod dns_records_messages_item;
 
-#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "dns")]
 pub use dns_records_messages_item::DnsRecordsMessagesItem;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(feature = "dns")]
 mod dns_records_messages_item_source;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(feature = "dns")]
 pub use dns_records_messages_item_source::DnsRecordsMessagesItemSource;
 
 #[cfg(feature = "dns")]
@@ -487,10 +473,10 @@ mod dns_records_svcb_record_type;
 #[cfg(feature = "dns")]
 pub use dns_records_svcb_record_type::DnsRecordsSvcbRecordType;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 mod dns_records_tag_match;
 
-#[cfg(any(feature = "dns", feature = "zones"))]
+#[cfg(feature = "dns")]
 pub use dns_records_tag_match::DnsRecordsTagMatch;
 
 #[cfg(feature = "dns")]
@@ -577,24 +563,10 @@ mod response_info;
 #[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
 pub use response_info::ResponseInfo;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
 mod response_info_source;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
 pub use response_info_source::ResponseInfoSource;
 
 #[cfg(feature = "workers")]
@@ -1005,10 +977,10 @@ mod workers_ai_post_run_model_response_result_type_translation;
 #[cfg(feature = "workers_ai")]
 pub use workers_ai_post_run_model_response_result_type_translation::WorkersAiPostRunModelResponseResultTypeTranslation;
 
-#[cfg(any(feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "workers")]
 mod workers_api_response_common_failure;
 
-#[cfg(any(feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "workers")]
 pub use workers_api_response_common_failure::WorkersApiResponseCommonFailure;
 
 #[cfg(feature = "workers")]
@@ -1743,30 +1715,16 @@ mod workers_limits;
 #[cfg(feature = "workers")]
 pub use workers_limits::WorkersLimits;
 
-#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "workers")]
 mod workers_messages_item;
 
-#[cfg(any(feature = "dns", feature = "workers", feature = "zero_trust"))]
+#[cfg(feature = "workers")]
 pub use workers_messages_item::WorkersMessagesItem;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(feature = "workers")]
 mod workers_messages_item_source;
 
-#[cfg(any(
-    feature = "dns",
-    feature = "keys",
-    feature = "queue",
-    feature = "workers",
-    feature = "zero_trust",
-    feature = "zones"
-))]
+#[cfg(feature = "workers")]
 pub use workers_messages_item_source::WorkersMessagesItemSource;
 
 #[cfg(feature = "workers")]
@@ -2033,10 +1991,10 @@ mod zone_list_type_item;
 #[cfg(feature = "zones")]
 pub use zone_list_type_item::ZoneListTypeItem;
 
-#[cfg(any(feature = "keys", feature = "zones"))]
+#[cfg(feature = "zones")]
 mod zones_api_response_common_failure;
 
-#[cfg(any(feature = "keys", feature = "zones"))]
+#[cfg(feature = "zones")]
 pub use zones_api_response_common_failure::ZonesApiResponseCommonFailure;
 
 #[cfg(feature = "full")]
