@@ -297,3 +297,23 @@ fn a_configuration_that_is_not_utf8_is_located() {
     assert!(stderr.contains("codegen.toml:3:19: invalid UTF-8"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn an_undefined_security_scheme_leaves_its_alternative_out_instead_of_blocking_the_call() {
+    // Cloudflare's `worker-assets-upload` names `assets_jwt`, which no scheme defines: a client
+    // that demanded it could never make the call, having no setter for it.
+    let spec = format!(
+        "{VALID_HEAD}components:\n  securitySchemes:\n    token: {{type: http, scheme: bearer}}\npaths:\n  /a:\n    get:\n      operationId: a\n      security:\n        - missing_jwt: []\n      responses:\n        '204': {{description: ok}}\n  /b:\n    get:\n      operationId: b\n      security:\n        - missing_jwt: []\n        - token: []\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let generated = generate_lenient("undefined-scheme", &spec);
+    let security: Vec<_> = generated.api.operations.iter().map(|o| o.security.clone()).collect();
+    assert_eq!(security, [vec![], vec![vec!["token".to_string()]]]);
+    let diagnostics: Vec<_> = generated.api.diagnostics.iter().map(|d| (d.kind, d.pointer.as_str())).collect();
+    assert_eq!(
+        diagnostics,
+        [
+            ("undefined-security-scheme", "#/paths/~1a/get/security/0"),
+            ("undefined-security-scheme", "#/paths/~1b/get/security/0"),
+        ]
+    );
+}

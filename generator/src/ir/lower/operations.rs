@@ -53,6 +53,38 @@ impl<'a> OperationContext<'a> {
         self.config.generator.lenient
     }
 
+    /// The operation's security alternatives (its own, else the document's). An alternative
+    /// naming a scheme `components.securitySchemes` does not define can never be satisfied (the
+    /// client has no setter for it), so it is left out and diagnosed; when none is left, the
+    /// call sends no credentials and the caller adds what the server needs as a header.
+    fn security(&self, operation: &openapiv3::Operation, diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<String>> {
+        let (requirements, pointer) = match &operation.security {
+            Some(requirements) => (requirements, format!("{}/security", self.pointer)),
+            None => match &self.document.security {
+                Some(requirements) => (requirements, "#/security".to_string()),
+                None => return Vec::new(),
+            },
+        };
+        let defined = |name: &str| {
+            self.document.components.as_ref().is_some_and(|components| components.security_schemes.contains_key(name))
+        };
+        let mut alternatives = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            let schemes: Vec<String> = requirement.keys().cloned().collect();
+            match schemes.iter().find(|name| !defined(name)) {
+                Some(missing) => diagnostics.push(Diagnostic {
+                    pointer: format!("{pointer}/{index}"),
+                    kind: "undefined-security-scheme",
+                    message: format!(
+                        "security scheme `{missing}` is not defined in components.securitySchemes; this alternative is left out"
+                    ),
+                }),
+                None => alternatives.push(schemes),
+            }
+        }
+        alternatives
+    }
+
     pub(super) fn lower(
         &self,
         operation: &'a openapiv3::Operation,
@@ -139,12 +171,7 @@ impl<'a> OperationContext<'a> {
         };
 
         let (success, error) = self.responses(operation, types, &params_name)?;
-        let security = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref())
-            .map(|requirements| requirements.iter().map(|r| r.keys().cloned().collect()).collect())
-            .unwrap_or_default();
+        let security = self.security(operation, diagnostics);
         let doc_lists = self
             .config
             .docs
