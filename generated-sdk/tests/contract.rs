@@ -156,10 +156,7 @@ mod support {
                     ))
             }
             (Value::Number(left), Value::Number(right)) => {
-                let (left, right) = (left.as_f64(), right.as_f64());
-                let same = left == right
-                    || left.map(|value| value as f32) == right.map(|value| value as f32);
-                (!same).then(|| pointer.to_string())
+                (left.as_f64() != right.as_f64()).then(|| pointer.to_string())
             }
             (left, right) => (left != right).then(|| pointer.to_string()),
         }

@@ -5,7 +5,7 @@
 use super::escape::code;
 use super::rust_type_text;
 use super::source::{literal, Source};
-use crate::ir::{Api, Field, FloatKind, StructDef, TypeId, TypeKind, TypeRef, UnionDef};
+use crate::ir::{Api, Field, StructDef, TypeId, TypeKind, TypeRef, UnionDef};
 
 /// Whether the struct derives `Default`: it is defaultable and no field starts at a spec
 /// default (then `Default` is written by hand, as the constructor without arguments).
@@ -173,12 +173,8 @@ fn value_text(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> String {
         (TypeRef::String, Value::String(text)) => format!("String::from({})", literal(text)),
         (TypeRef::Bool, Value::Bool(flag)) => flag.to_string(),
         (TypeRef::Integer(_), Value::Number(number)) => number.to_string(),
-        (TypeRef::Float(kind), Value::Number(number)) => {
-            let number = number.as_f64().unwrap_or_default();
-            match kind {
-                FloatKind::F32 => proc_macro2::Literal::f32_unsuffixed(number as f32).to_string(),
-                FloatKind::F64 => proc_macro2::Literal::f64_unsuffixed(number).to_string(),
-            }
+        (TypeRef::Float, Value::Number(number)) => {
+            proc_macro2::Literal::f64_unsuffixed(number.as_f64().unwrap_or_default()).to_string()
         }
         (TypeRef::Json, Value::Bool(flag)) => format!("serde_json::Value::Bool({flag})"),
         (TypeRef::Json, Value::String(text)) => format!("serde_json::Value::String(String::from({}))", literal(text)),

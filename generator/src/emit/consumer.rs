@@ -14,7 +14,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use super::{rust_type_text, EmittedFile};
 use crate::error::{Error, Result};
-use crate::ir::{Api, FloatKind, IntegerKind, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, IntegerKind, TypeId, TypeKind, TypeRef};
 use crate::output::{GeneratedFile, Provenance};
 
 /// How the check crate is written.
@@ -192,8 +192,7 @@ fn value(api: &Api, buildable: &[bool], current: TypeId, ty: &TypeRef) -> Option
             IntegerKind::U64 => "1_u64",
         }
         .into(),
-        TypeRef::Float(FloatKind::F32) => "1.5_f32".into(),
-        TypeRef::Float(FloatKind::F64) => "1.5_f64".into(),
+        TypeRef::Float => "1.5_f64".into(),
         TypeRef::Json => "serde_json::Value::Null".into(),
         TypeRef::File => format!("{SDK}::File::from_bytes(b\"contents\".to_vec())"),
         TypeRef::Array(item) => format!("Vec::<{}>::new()", type_text(api, item)),

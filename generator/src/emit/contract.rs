@@ -288,12 +288,9 @@ mod SUPPORT_NAME {
                     .enumerate()
                     .find_map(|(index, (left, right))| difference(&at(&index.to_string()), left, right))
             }
-            // By value (`1` is `1.0`); a `format: float` field holds an `f32`, which
-            // `to_value` widens (`1.1` comes back as `1.100000023841858`).
+            // By value: `1` is `1.0`.
             (Value::Number(left), Value::Number(right)) => {
-                let (left, right) = (left.as_f64(), right.as_f64());
-                let same = left == right || left.map(|value| value as f32) == right.map(|value| value as f32);
-                (!same).then(|| pointer.to_string())
+                (left.as_f64() != right.as_f64()).then(|| pointer.to_string())
             }
             (left, right) => (left != right).then(|| pointer.to_string()),
         }
@@ -347,7 +344,7 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
             sampler.argument(&param.ty, facts).map_err(|why| format!("path parameter `{}`: {why}", param.wire_name))?;
         // Path arguments are `&str`, numbers and booleans by value, anything else by reference.
         arguments.push(match param.ty {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => value,
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Bool => value,
             _ => format!("&{value}"),
         });
     }

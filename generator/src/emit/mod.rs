@@ -19,7 +19,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, FloatKind, IntegerKind, TypeRef};
+use crate::ir::{Api, IntegerKind, TypeRef};
 
 /// One generated file before formatting.
 #[derive(Debug, Clone)]
@@ -162,8 +162,7 @@ pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Integer(IntegerKind::I64) => "i64".into(),
         TypeRef::Integer(IntegerKind::U32) => "u32".into(),
         TypeRef::Integer(IntegerKind::U64) => "u64".into(),
-        TypeRef::Float(FloatKind::F32) => "f32".into(),
-        TypeRef::Float(FloatKind::F64) => "f64".into(),
+        TypeRef::Float => "f64".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::File => "crate::File".into(),
         TypeRef::Named(id) => format!("crate::types::{}", api.type_def(*id).name),

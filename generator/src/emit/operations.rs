@@ -6,9 +6,7 @@ use super::escape::{code, inline_text, prose};
 use super::rust_type_text;
 use super::source::{fits, literal, Source};
 use super::Context;
-use crate::ir::{
-    Api, BodyKind, FloatKind, Locals, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef,
-};
+use crate::ir::{Api, BodyKind, Locals, Operation, Param, ParamLocation, PathSegment, ResponseKind, TypeKind, TypeRef};
 
 const REQUEST: &str = "crate::runtime::request";
 const VALIDATE: &str = "crate::runtime::validate";
@@ -162,7 +160,7 @@ fn field_statements(out: &mut Source, api: &Api, locals: &Locals, field: &Param)
     let optional = !field.required;
     // `place` names the value; `value` is how it is passed: numbers and booleans by value,
     // everything else by reference. Optional fields are bound by `if let`.
-    let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool);
+    let copy = matches!(field.ty, TypeRef::Integer(_) | TypeRef::Float | TypeRef::Bool);
     let (place, value, number) = match (optional, copy) {
         (true, _) => (bound.clone(), bound.clone(), format!("*{bound}")),
         (false, true) => (access.clone(), access.clone(), access.clone()),
@@ -423,7 +421,7 @@ fn param_facts(param: &Param) -> ValueFacts<'_> {
 fn argument_type(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "&str".into(),
-        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => rust_type_text(api, ty),
+        TypeRef::Integer(_) | TypeRef::Float | TypeRef::Bool => rust_type_text(api, ty),
         other => format!("&{}", rust_type_text(api, other)),
     }
 }
@@ -447,7 +445,7 @@ fn as_str(api: &Api, ty: &TypeRef, value: &str, by_value: bool) -> String {
         TypeRef::String if by_value => value.to_string(),
         TypeRef::String => format!("&{value}"),
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => format!("{value}.as_str()"),
-        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Bool => format!("&{value}.to_string()"),
+        TypeRef::Integer(_) | TypeRef::Float | TypeRef::Bool => format!("&{value}.to_string()"),
         // Unions, objects and arrays have no `Display`; they travel as their JSON text.
         _ if by_value => format!("&{REQUEST}::param_text({value})"),
         _ => format!("&{REQUEST}::param_text(&{value})"),
@@ -483,10 +481,10 @@ fn checks(out: &mut Source, depth: usize, locals: &Locals, param: &Param, value:
         out.line(depth + 1, "},");
         out.line(depth, ");");
     }
-    let is_number = matches!(param.ty, TypeRef::Integer(_) | TypeRef::Float(_));
+    let is_number = matches!(param.ty, TypeRef::Integer(_) | TypeRef::Float);
     if is_number && (rules.minimum.is_some() || rules.maximum.is_some()) {
         let number = match param.ty {
-            TypeRef::Float(FloatKind::F64) => number.to_string(),
+            TypeRef::Float => number.to_string(),
             _ => format!("{number} as f64"),
         };
         // A bound that is not a finite number (YAML's `.inf`) has no literal; it bounds nothing.
@@ -536,7 +534,7 @@ fn send_value(
             send_value(out, depth + 1, api, locals, inner, (&locals.value, &locals.value), send);
             out.line(depth, "}");
         }
-        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json => {
+        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Json => {
             out.line(depth, send(value))
         }
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => out.line(depth, send(value)),

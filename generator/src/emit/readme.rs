@@ -331,7 +331,7 @@ fn literal_value(
             };
             example.and_then(|e| e.as_i64()).filter(fits).unwrap_or(1).to_string()
         }
-        TypeRef::Float(_) => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
+        TypeRef::Float => format!("{:?}", example.and_then(|e| e.as_f64()).filter(|f| f.is_finite()).unwrap_or(1.0)),
         TypeRef::Bool => example.and_then(|e| e.as_bool()).unwrap_or(false).to_string(),
         TypeRef::Named(_) if defaulted && context.api.has_default(ty) => "Default::default()".to_string(),
         _ => return None,

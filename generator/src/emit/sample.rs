@@ -10,8 +10,7 @@ use serde_json::Value;
 use super::rust_type_text;
 use super::source::literal;
 use crate::ir::{
-    Api, EnumDef, Field, FloatKind, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef,
-    UnionVariant,
+    Api, EnumDef, Field, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).
@@ -135,7 +134,7 @@ impl<'a> Sampler<'a> {
             TypeRef::String => format!("String::from({})", literal(&string_value(facts))),
             TypeRef::Bool => "true".into(),
             TypeRef::Integer(kind) => integer_text(integer_value(facts.rules, *kind), *kind),
-            TypeRef::Float(kind) => float_text(float_value(facts.rules), *kind),
+            TypeRef::Float => float_text(float_value(facts.rules)),
             TypeRef::Json => "serde_json::Value::Object(serde_json::Map::new())".into(),
             TypeRef::File => self.file(),
             TypeRef::Array(item) => {
@@ -304,11 +303,9 @@ impl<'a> Sampler<'a> {
                 let value = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from))?;
                 (in_kind(value, *kind) && within(value as f64, facts.rules)).then(|| integer_text(value, *kind))
             }
-            (TypeRef::Float(kind), Value::Number(number)) => {
+            (TypeRef::Float, Value::Number(number)) => {
                 let value = number.as_f64()?;
-                let fits = value.is_finite() && within(value, facts.rules);
-                let fits = fits && (*kind == FloatKind::F64 || (value as f32).is_finite());
-                fits.then(|| float_text(value, *kind))
+                (value.is_finite() && within(value, facts.rules)).then(|| float_text(value))
             }
             (TypeRef::Json, example) => Some(json_text(example)),
             (TypeRef::Array(item), Value::Array(items)) if stack.len() + 1 < MAX_DEPTH => {
@@ -436,13 +433,9 @@ fn integer_text(value: i128, kind: IntegerKind) -> String {
     format!("{value}_{suffix}")
 }
 
-fn float_text(value: f64, kind: FloatKind) -> String {
-    let (text, suffix) = match kind {
-        FloatKind::F32 => (format!("{:?}", value as f32), "f32"),
-        FloatKind::F64 => (format!("{value:?}"), "f64"),
-    };
-    // Suffixed, the literal has its type wherever it stands (`1e20_f64`, `-0.5_f32`).
-    format!("{text}_{suffix}")
+fn float_text(value: f64) -> String {
+    // Suffixed, the literal has its type wherever it stands (`1e20_f64`, `-0.5_f64`).
+    format!("{value:?}_f64")
 }
 
 /// A string the constraints accept: the example; an allowed value; one generated from the
@@ -733,7 +726,7 @@ mod tests {
         let fraction = Rules { minimum: Some(0.5), maximum: Some(0.75), ..rules() };
         assert_eq!(float_value(Some(&fraction)), 0.625);
         assert_eq!(integer_text(-4, IntegerKind::I64), "-4_i64");
-        assert_eq!(float_text(1e20, FloatKind::F64), "1e20_f64");
-        assert_eq!(float_text(-0.5, FloatKind::F32), "-0.5_f32");
+        assert_eq!(float_text(1e20), "1e20_f64");
+        assert_eq!(float_text(-0.5), "-0.5_f64");
     }
 }

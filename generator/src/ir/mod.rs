@@ -509,8 +509,9 @@ pub enum TypeRef {
     Bool,
     /// An integer of the given kind.
     Integer(IntegerKind),
-    /// A float of the given kind.
-    Float(FloatKind),
+    /// `f64`: every JSON number that is not an integer (`format: float` included, since an
+    /// `f32` would round what the server sent).
+    Float,
     /// Free-form JSON (`serde_json::Value`).
     Json,
     /// Raw bytes (`format: binary`): a file part of a multipart body, an upload, a download.
@@ -536,15 +537,6 @@ pub enum IntegerKind {
     U32,
     /// `format: uint64`.
     U64,
-}
-
-/// Float widths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FloatKind {
-    /// `format: float`.
-    F32,
-    /// `format: double` or no format.
-    F64,
 }
 
 /// A named type.

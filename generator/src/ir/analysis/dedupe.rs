@@ -289,7 +289,7 @@ fn visit_ref(ty: &mut TypeRef, visit: &mut impl FnMut(&mut TypeId)) {
     match ty {
         TypeRef::Named(id) => visit(id),
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => visit_ref(inner, visit),
-        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Json | TypeRef::File => {}
+        TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Json | TypeRef::File => {}
     }
 }
 

@@ -528,7 +528,7 @@ fn strip_nullable(ty: &TypeRef) -> &TypeRef {
 
 /// A parameter type that travels as one query value.
 fn is_scalar(ty: &TypeRef) -> bool {
-    matches!(strip_nullable(ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Named(_))
+    matches!(strip_nullable(ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Named(_))
 }
 
 fn is_uri(field: &BodyField) -> bool {

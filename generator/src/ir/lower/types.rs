@@ -9,8 +9,8 @@ use crate::error::SpecProblem;
 use crate::ir::naming::{self, Scope};
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    Deprecation, Diagnostic, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, JsonKind, Rules, StructDef, TypeDef,
-    TypeId, TypeKind, TypeRef, UnionDef, UnionVariant,
+    Deprecation, Diagnostic, EnumDef, EnumVariant, Field, IntegerKind, JsonKind, Rules, StructDef, TypeDef, TypeId,
+    TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::pointer;
 use crate::resolve::Resolver;
@@ -191,10 +191,9 @@ impl<'a> TypeLowerer<'a> {
                 Some("uint64") => IntegerKind::U64,
                 _ => IntegerKind::I64,
             })),
-            Some("number") => Ok(TypeRef::Float(match view.format.as_deref() {
-                Some("float") => FloatKind::F32,
-                _ => FloatKind::F64,
-            })),
+            // Every number is an `f64`, `format: float` too: JSON numbers are doubles, and an
+            // `f32` would round what the server sent (a latitude loses its last digits).
+            Some("number") => Ok(TypeRef::Float),
             Some("array") => self.lower_array(view, pointer, hint),
             Some("object") | None if view.has_properties() => {
                 let properties = view.properties.iter().map(|(name, schema)| (*name, *schema, None)).collect();
@@ -737,7 +736,7 @@ impl<'a> TypeLowerer<'a> {
             TypeRef::String => none(JsonKind::String),
             TypeRef::Bool => none(JsonKind::Boolean),
             TypeRef::Integer(_) => none(JsonKind::Integer),
-            TypeRef::Float(_) => none(JsonKind::Number),
+            TypeRef::Float => none(JsonKind::Number),
             TypeRef::Json => none(JsonKind::Any),
             // Bytes inside JSON travel as a string.
             TypeRef::File => none(JsonKind::String),
@@ -776,7 +775,7 @@ impl<'a> TypeLowerer<'a> {
             TypeRef::String => "String".into(),
             TypeRef::Bool => "Bool".into(),
             TypeRef::Integer(_) => "Integer".into(),
-            TypeRef::Float(_) => "Number".into(),
+            TypeRef::Float => "Number".into(),
             TypeRef::Json => "Json".into(),
             TypeRef::File => "File".into(),
             TypeRef::Array(_) => "Array".into(),
@@ -845,10 +844,7 @@ impl<'a> TypeLowerer<'a> {
                 IntegerKind::U32 => number.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
                 IntegerKind::U64 => number.as_u64().is_some(),
             },
-            (TypeRef::Float(FloatKind::F32), Value::Number(number)) => {
-                number.as_f64().is_some_and(|n| (n as f32).is_finite())
-            }
-            (TypeRef::Float(FloatKind::F64), Value::Number(number)) => number.as_f64().is_some_and(f64::is_finite),
+            (TypeRef::Float, Value::Number(number)) => number.as_f64().is_some_and(f64::is_finite),
             (TypeRef::Json, Value::Null | Value::Bool(_) | Value::String(_)) => true,
             (TypeRef::Json, Value::Number(number)) => number.as_i64().is_some(),
             (TypeRef::Array(_), Value::Array(items)) => items.is_empty(),
