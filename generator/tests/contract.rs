@@ -81,6 +81,17 @@ paths:
             schema: { $ref: "#/components/schemas/Loop" }
       responses:
         "204": { description: Done. }
+  /labels:
+    put:
+      operationId: labels-replace
+      tags: [labels]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: array, nullable: true, items: { type: string, example: "blue" } }
+      responses:
+        "204": { description: Done. }
 components:
   schemas:
     Widget:
@@ -199,6 +210,7 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
     assert_eq!(
         names,
         [
+            ("labels::replace", None),
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
             ("shapes::create", None),
             ("support::get", None),
@@ -272,4 +284,12 @@ fn the_switch_lives_in_codegen_toml_and_checks_tokio() {
         "[package.dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\"] }\n[tests]\ncontract = true\n";
     let error = Config::parse(text, std::path::Path::new("codegen.toml")).unwrap_err().to_string();
     assert!(error.contains("package.dev-dependencies.tokio") && error.contains("`rt-multi-thread`"), "{error}");
+}
+
+#[test]
+fn a_nullable_value_is_sent_as_a_value_not_null() {
+    // Cloudflare's `namespace-worker-put-script-tags`: a required body whose schema is nullable.
+    // `null` is what a server may answer, not what it takes: Prism rejects it as a missing body.
+    let text = contract_file(&generate());
+    assert!(text.contains("LabelReplaceParams::new(\n            Some(vec![String::from(\"text\")]),"), "{text}");
 }

@@ -149,7 +149,12 @@ impl<'a> Sampler<'a> {
                 }
             }
             TypeRef::Map(value) => format!("std::collections::BTreeMap::<String, {}>::new()", self.type_text(value)),
-            TypeRef::Nullable(inner) => format!("None::<{}>", self.type_text(inner)),
+            // A value rather than `null` where there is one: a server (and Prism) may accept a
+            // nullable body or property as `null` in a response yet require it in a request.
+            TypeRef::Nullable(inner) => match self.value_in(inner, facts, stack) {
+                Ok(value) => format!("Some({value})"),
+                Err(_) => format!("None::<{}>", self.type_text(inner)),
+            },
             TypeRef::Named(id) => self.named(*id, stack)?,
         })
     }
