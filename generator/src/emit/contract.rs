@@ -1,5 +1,5 @@
 //! The contract tests, `tests/contract.rs`: one test per operation that calls it through the
-//! public API with values derived from the spec (see [`super::sample`]), against a mock
+//! public API with values derived from the spec (see `emit/sample.rs`), against a mock
 //! server of the spec, and checks what comes back.
 //!
 //! A failing test panics with a message starting with one of the prefixes of
