@@ -1,7 +1,9 @@
-//! `cargo xtask cloudflare [--check-build] [--clippy] [--construction] [--pagination] [--profile] [--growth]`:
+//! `cargo xtask cloudflare [--check-build] [--build] [--clippy] [--construction] [--pagination] [--profile] [--growth]`:
 //! Cloudflare's whole document, generated into `target/cloudflare-sdk/` (not committed), with a report of
 //! everything simplified or skipped; `--construction` (also part of `--check-build`) runs the construction
-//! check on it; `--profile` and `--growth` report where its compile time goes (`compile_cost.rs`).
+//! check on it; `--build` times `cargo build` (the dev profile, code generation included) of `zero_trust`
+//! alone and of all features; `--profile` and `--growth` report where its compile time goes
+//! (`compile_cost.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,6 +86,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         return Ok(true);
     }
     let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
+    let build = args.iter().any(|a| a == "--build");
     let construction = check_build || args.iter().any(|a| a == "--construction");
     let out = crate::project_root().join("target/cloudflare-sdk");
     eprintln!("generating from {} ...", document_path().display());
@@ -126,6 +129,9 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let dir = out.with_file_name("cloudflare-construction-check");
         crate::construction::run(api, &out, &dir, &target, DOCUMENT)
     };
+    if build && !check_build {
+        return builds(&out, &target);
+    }
     if check_build {
         // `ru_maxrss` of children only grows, so the smaller build is measured first: a
         // warm-up compiles the dependencies, then `zero_trust` alone, then everything.
@@ -143,6 +149,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             None
         };
         let constructed = construct(api)?;
+        // Builds last: their peaks are higher than the checks', and `ru_maxrss` only grows.
+        let built = !build || builds(&out, &target)?;
+        if !built {
+            return Ok(false);
+        }
         if let Some(clippy) = clippy {
             return Ok(full.errors == 0 && one.errors == 0 && clippy.errors == 0 && constructed);
         }
@@ -152,6 +163,19 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         return construct(api);
     }
     Ok(true)
+}
+
+/// `--build`: `cargo build` (dev profile) of `zero_trust` alone and of all features, after a
+/// warm-up build of the dependencies. The smaller build comes first because the peak memory of
+/// children only grows.
+fn builds(out: &Path, target: &Path) -> Result<bool, String> {
+    let zero_trust = ["--no-default-features", "--features", "zero_trust"];
+    cargo_check(out, target, "build", &zero_trust)?;
+    let one = cargo_check(out, target, "build", &zero_trust)?;
+    let full = cargo_check(out, target, "build", &[])?;
+    eprintln!("cargo build (all features):    {full}");
+    eprintln!("cargo build (zero_trust only): {one}");
+    Ok(full.errors == 0 && one.errors == 0)
 }
 
 /// The outcome of one `cargo check`.
@@ -172,7 +196,7 @@ impl std::fmt::Display for CheckRun {
     }
 }
 
-/// Runs `cargo <subcommand>` (`check` or `clippy`) on the crate, touching `lib.rs` first so
+/// Runs `cargo <subcommand>` (`check`, `clippy` or `build`) on the crate, touching `lib.rs` first so
 /// the crate itself is rebuilt without incremental reuse, and measures wall time and the peak
 /// resident memory of the largest child (rustc).
 pub(crate) fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {

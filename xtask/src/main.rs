@@ -19,10 +19,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate generated-sdk/ from spec/ (--check: fail on any difference)
   test                install test tools (Prism) and run the whole test suite
-  cloudflare [--check-build] [--clippy] [--construction] [--pagination] [--profile] [--growth]
+  cloudflare [--check-build] [--build] [--clippy] [--construction] [--pagination] [--profile] [--growth]
                       generate the SDK for Cloudflare's whole document into target/cloudflare-sdk
                       (--check-build: also run `cargo check` on it, zero_trust alone then all
-                      features, and report time, memory and warnings; --clippy: then clippy too;
+                      features, and report time, memory and warnings; --build: the same with
+                      `cargo build` (dev profile, code generation included); --clippy: then clippy too;
                       --construction, also part of --check-build: build every request-body type
                       from a crate outside the SDK through its public API, and `cargo check` it;
                       --pagination: only report how many operations are lists and how they page;
