@@ -41,6 +41,9 @@ pub struct OperationSpec {
     pub accept: &'static str,
 }
 
+/// The media type of server-sent events, asked for and checked by the event readers.
+const EVENT_STREAM: &str = "text/event-stream";
+
 /// Characters left as-is in a path segment: RFC 3986 "unreserved". Anything
 /// else (`/`, `?`, `#`, `%`, space, non-ASCII, ...) is percent-encoded so a
 /// value always stays exactly one segment.
@@ -916,7 +919,7 @@ where
     /// [`EventStream::stop_at`] to choose). Returns when the headers arrive; the stream reads
     /// the body as it is polled.
     pub async fn events<U: DeserializeOwned + 'static>(mut self) -> Result<EventStream<U>, Error> {
-        self.accept = Some("text/event-stream");
+        self.accept = Some(EVENT_STREAM);
         Ok(event_body(self.send_stream().await?).await?.sse())
     }
 
@@ -931,7 +934,7 @@ where
         mut self,
         max_reconnects: u32,
     ) -> Result<EventStream<U>, Error> {
-        self.accept = Some("text/event-stream");
+        self.accept = Some(EVENT_STREAM);
         let resendable = self.parts.body.as_ref().is_none_or(|body| body.payload.can_resend());
         let again = resendable.then(|| Resend {
             client: self.client.clone(),
@@ -1125,7 +1128,7 @@ where
 /// something else (see `not_streamed`).
 async fn event_body(response: ApiResponse<ByteStream>) -> Result<ByteStream, Error> {
     match response.header("content-type").and_then(media_essence) {
-        Some(media_type) if media_type != "text/event-stream" => Err(not_streamed(response, &media_type).await),
+        Some(media_type) if media_type != EVENT_STREAM => Err(not_streamed(response, &media_type).await),
         _ => Ok(response.into_body()),
     }
 }
@@ -1147,7 +1150,7 @@ impl Resend {
         let mut call = Call::new(&self.client, self.op, self.parts, Decoder::bytes()).options(self.options);
         call.operation = self.operation;
         call.security = self.security;
-        call.accept = Some("text/event-stream");
+        call.accept = Some(EVENT_STREAM);
         if let Some(id) = last_id {
             call = call.header("Last-Event-ID", id);
         }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
-use super::{rust_type_text, EmittedFile};
+use super::{rust_type_text_in, EmittedFile};
 use crate::error::{Error, Result};
 use crate::ir::{Api, IntegerKind, TypeId, TypeKind, TypeRef};
 use crate::output::{GeneratedFile, Provenance};
@@ -173,7 +173,7 @@ fn reachable(api: &Api, roots: &BTreeSet<TypeId>) -> BTreeSet<TypeId> {
 
 /// The type's spelling in the check crate.
 fn type_text(api: &Api, ty: &TypeRef) -> String {
-    rust_type_text(api, ty).replace("crate::", &format!("{SDK}::"))
+    rust_type_text_in(api, ty, SDK)
 }
 
 fn builder_name(api: &Api, id: TypeId) -> String {

@@ -153,6 +153,12 @@ pub fn emit(context: &Context<'_>) -> Vec<EmittedFile> {
     jobs(context).iter().flat_map(|job| emit_job(context, job)).collect()
 }
 
+/// [`rust_type_text`] as code outside the SDK writes it: `crate::` paths name the SDK crate
+/// `sdk` instead (the construction check and the contract tests).
+pub fn rust_type_text_in(api: &Api, ty: &TypeRef, sdk: &str) -> String {
+    rust_type_text(api, ty).replace("crate::", &format!("{sdk}::"))
+}
+
 /// The Rust spelling of a type use (`Option` for optional fields is added by callers).
 pub fn rust_type_text(api: &Api, ty: &TypeRef) -> String {
     match ty {

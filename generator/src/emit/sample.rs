@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::rust_type_text;
+use super::rust_type_text_in;
 use super::source::literal;
 use crate::ir::{
     Api, EnumDef, Field, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionVariant,
@@ -106,7 +106,7 @@ impl<'a> Sampler<'a> {
 
     /// The Rust spelling of `ty` outside the crate.
     pub fn type_text(&self, ty: &TypeRef) -> String {
-        rust_type_text(self.api, ty).replace("crate::", &format!("{}::", self.sdk))
+        rust_type_text_in(self.api, ty, self.sdk)
     }
 
     /// A value of exactly type `ty`, or why there is none.
