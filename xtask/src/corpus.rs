@@ -125,7 +125,9 @@ pub fn generator_binary() -> Result<PathBuf, String> {
     if !status.success() {
         return Err("building the release generator failed".into());
     }
-    Ok(root.join("target/release/sdkgen"))
+    // Where cargo put it: `CARGO_TARGET_DIR` when set (relative to the root, as cargo reads it).
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir));
+    Ok(target.join("release/sdkgen"))
 }
 
 /// How one generation ended.
