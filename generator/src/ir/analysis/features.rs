@@ -35,6 +35,19 @@ pub fn assign(api: &mut Api) {
     }
 }
 
+/// Takes the features away again: every resource and type compiles unconditionally. For
+/// output that is not a crate of its own (the `build.rs` mode, [`crate::build`]), where the
+/// consumer's features are not the SDK's.
+pub fn remove(api: &mut Api) {
+    api.features.clear();
+    for child in api.resources.children.values_mut() {
+        child.feature = None;
+    }
+    for def in &mut api.types {
+        def.features.clear();
+    }
+}
+
 /// For each type, the top-level resources whose operations reach it (walking every
 /// operation's inputs and outputs through the type graph).
 fn type_users(api: &Api) -> Vec<BTreeSet<String>> {
