@@ -216,7 +216,8 @@ impl Build {
                 crate::emit::escape::line_comment(&generated.api.title)
             ),
             String::new(),
-            "Start from [`Client`](self::Client): `Client::builder()` or `Client::from_env()`.".into(),
+            // The module's outer docs resolve links where the module is declared.
+            format!("Start from [`Client`]({}::Client): `Client::builder()` or `Client::from_env()`.", self.module),
         ];
         let header = format!(
             "// {} from `{}` by a build script. Do not edit it by hand.\n",
