@@ -9,6 +9,8 @@
 //!
 //! Only [`load`] and [`write`](mod@write) touch the filesystem; every other stage is a pure function.
 
+pub mod build;
+pub mod bundle;
 pub mod config;
 pub mod emit;
 pub mod error;
@@ -59,6 +61,16 @@ pub struct Generated {
 
 /// Runs the pure part of the pipeline on an already-loaded spec.
 pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> Result<Generated> {
+    generate_with(spec, config, options, |_| {})
+}
+
+/// [`generate`], with `adjust` applied to the model before emission.
+fn generate_with(
+    spec: &load::LoadedSpec,
+    config: &Config,
+    options: &Options,
+    adjust: impl FnOnce(&mut ir::Api),
+) -> Result<Generated> {
     // A configuration read by `Config::parse` was checked there, with line and column; one
     // built in code is checked here, before any of its names reaches the model.
     config.validate()?;
@@ -84,6 +96,7 @@ pub fn generate(spec: &load::LoadedSpec, config: &Config, options: &Options) -> 
         message: format!("{}; the last value is kept", duplicate.message),
     });
     api.diagnostics.splice(0..0, duplicates);
+    adjust(&mut api);
     timings.push(("lower", started.elapsed()));
     let started = std::time::Instant::now();
     let context = emit::Context::new(&api);

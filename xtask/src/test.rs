@@ -2,21 +2,19 @@
 
 use std::process::Command;
 
-/// Installs Prism (pinned by `xtask/prism/package-lock.json`) and runs every test.
+/// Installs Prism and the OpenAPI schema validator (each pinned by its `package-lock.json`)
+/// and runs every test.
 pub fn run(extra: &[String]) -> Result<bool, String> {
     let root = crate::project_root();
     let prism_dir = root.join("xtask/prism");
-    if !prism_dir.join("node_modules/.bin/prism").exists() {
-        eprintln!("installing Prism (npm ci in xtask/prism)...");
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&prism_dir)
-            .status()
-            .map_err(|e| format!("cannot run npm: {e}"))?;
-        if !status.success() {
-            return Err("npm ci failed in xtask/prism".into());
-        }
-    }
+    npm_ci(&prism_dir, "node_modules/.bin/prism", "Prism")?;
+    // The official OpenAPI JSON Schemas and their validator, for the fixtures' schema check
+    // (generator/tests/openapi_schema.rs).
+    npm_ci(
+        &root.join("xtask/openapi-schema"),
+        "node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js",
+        "the OpenAPI schema validator",
+    )?;
     // The quick corpus test (xtask/src/corpus.rs) needs the pinned corpus and the release generator.
     crate::corpus::install()?;
     let sdkgen_bin = crate::corpus::generator_binary()?;
@@ -65,6 +63,24 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
         report.report_dir
     );
     Ok(status.success() && contract_passed)
+}
+
+/// Runs `npm ci` in `dir` (pinned by its committed `package-lock.json`) unless `marker`
+/// (relative to `dir`) is already installed.
+fn npm_ci(dir: &std::path::Path, marker: &str, what: &str) -> Result<(), String> {
+    if dir.join(marker).exists() {
+        return Ok(());
+    }
+    eprintln!("installing {what} (npm ci in {})...", dir.display());
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if !status.success() {
+        return Err(format!("npm ci failed in {}", dir.display()));
+    }
+    Ok(())
 }
 
 /// `--sdk generated-sdk --config spec/codegen.toml`: the committed crate, built in the

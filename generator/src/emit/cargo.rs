@@ -25,6 +25,18 @@ const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
     ("tokio", "1", true, &["time", "fs", "io-util"]),
 ];
 
+/// The `[dependencies]` lines generated code needs, as `(name, line)`, e.g.
+/// `("reqwest", "reqwest = { version = \"0.12\", ... }")`; the optional `tracing` is not listed.
+pub fn dependency_lines() -> Vec<(&'static str, String)> {
+    DEPENDENCIES
+        .iter()
+        .map(|(name, version, default_features, features)| {
+            let item = dependency(version, *default_features, features);
+            (*name, format!("{name} = {}", item.to_string().trim()))
+        })
+        .collect()
+}
+
 /// `Cargo.toml`.
 pub fn cargo_toml(context: &Context<'_>) -> EmittedFile {
     let package = &context.api.package;

@@ -2,6 +2,7 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
+pub use cargo::dependency_lines;
 mod construct;
 pub mod consumer;
 pub mod contract;
@@ -15,6 +16,7 @@ mod root;
 mod sample;
 mod source;
 mod types;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -117,6 +119,8 @@ pub enum Job<'a> {
     Type(usize),
     /// `resources/mod.rs`.
     ResourcesMod,
+    /// `webhooks.rs`, when the API has webhooks.
+    Webhooks,
     /// One resource's module, with its path of module names.
     Resource(&'a crate::ir::Resource, Vec<String>),
 }
@@ -128,6 +132,9 @@ pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
     let mut jobs = vec![Job::TypesMod, Job::Root, Job::Readme, Job::ResourcesMod, Job::Cargo];
     if api.package.contract_tests {
         jobs.push(Job::Contract);
+    }
+    if !api.webhooks.is_empty() {
+        jobs.push(Job::Webhooks);
     }
     jobs.extend((0..api.types.len()).map(Job::Type));
     jobs.extend(resources::all_resources(&api.resources).into_iter().map(|(r, path)| Job::Resource(r, path)));
@@ -144,6 +151,7 @@ pub fn emit_job(context: &Context<'_>, job: &Job<'_>) -> Vec<EmittedFile> {
         Job::TypesMod => vec![types::types_mod(context)],
         Job::Type(index) => vec![types::type_file(context, *index)],
         Job::ResourcesMod => vec![resources::resources_mod(context)],
+        Job::Webhooks => vec![webhooks::webhooks_file(context)],
         Job::Resource(resource, path) => vec![resources::resource_module(context, resource, path)],
     }
 }

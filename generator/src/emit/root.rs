@@ -69,6 +69,13 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
     let from_env_doc = doc_attrs(&from_env_doc(context));
     // Generated code refers to the deprecated items it defines; only callers get the warning.
     let allow_deprecated = has_deprecations(api).then(|| quote!(#[allow(deprecated)]));
+    let webhooks_module = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            #allow_deprecated
+            pub mod webhooks;
+        }
+    });
     let tokens = quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -87,6 +94,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         #[rustfmt::skip]
         #allow_deprecated
         pub mod types;
+        #webhooks_module
 
         pub use runtime::client::{Client, ClientBuilder, Config};
         pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};

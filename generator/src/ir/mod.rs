@@ -44,8 +44,32 @@ pub struct Api {
     pub resources: Resource,
     /// Every named type; [`TypeId`] indexes this.
     pub types: Vec<TypeDef>,
+    /// 3.1 webhooks with a JSON payload, in document order (the `webhooks` module).
+    pub webhooks: Vec<Webhook>,
     /// Things generated in simplified form or skipped, each with its reason.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A request the API sends to its users' servers (a 3.1 webhook), which the generated crate
+/// decodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The webhook's key in `webhooks`.
+    pub name: String,
+    /// The HTTP method the API sends it with, upper case.
+    pub method: String,
+    /// The variant of the crate's `Webhook` enum.
+    pub variant: String,
+    /// The decoding function of the `webhooks` module.
+    pub function: String,
+    /// Summary and description, converted to Markdown.
+    pub doc: Option<String>,
+    /// The payload's type.
+    pub payload: TypeRef,
+    /// What the receiver may answer: status (`200`, `4XX`) and description.
+    pub responses: Vec<(String, String)>,
+    /// JSON pointer of the webhook's operation.
+    pub pointer: String,
 }
 
 /// The operations the configuration names for the README's examples of lists, uploads,

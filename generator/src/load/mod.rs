@@ -18,6 +18,10 @@ mod openapi31;
 mod split;
 mod value;
 
+/// The document extension that carries a 3.1 document's `webhooks` (normalised) from loading
+/// to lowering, since `openapiv3`'s 3.0 model has no place for them.
+pub const WEBHOOKS_EXTENSION: &str = "x-sdkgen-webhooks";
+
 /// JSON documents of at least this many bytes are read on every core (see `read_direct`).
 pub const PARALLEL_READ_BYTES: usize = split::MIN_BYTES;
 
@@ -113,9 +117,9 @@ fn read_direct_text(text: &str, path: &Path) -> Option<openapiv3::OpenAPI> {
 /// until normalised: `const`, 3.1 `prefixItems`, a list of schema `examples`, or a `null` or
 /// list `type`. A false alarm only costs the slower path.
 fn needs_normalizing(text: &str) -> bool {
-    // (A top-level `webhooks` or `jsonSchemaDialect`, which normalize drops, is ignored by
-    // `openapiv3` anyway.)
-    const KEYS: [&str; 2] = ["\"const\"", "\"prefixItems\""];
+    // (A top-level `jsonSchemaDialect`, which normalize drops, is ignored by `openapiv3`
+    // anyway; `webhooks` and the extension that carries them are 3.1, which always normalises.)
+    const KEYS: [&str; 3] = ["\"const\"", "\"prefixItems\"", "\"x-sdkgen-webhooks\""];
     if KEYS.iter().any(|key| text.contains(key)) {
         return true;
     }

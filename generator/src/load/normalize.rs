@@ -15,7 +15,8 @@
 //! - boolean schemas: `true` becomes `{}`, `false` becomes `{not: {}}` (a property whose
 //!   schema is `false` is dropped);
 //! - `prefixItems` (tuples) becomes `items: {}` when there is no `items`;
-//! - top-level `webhooks`, `jsonSchemaDialect` are dropped, a missing `paths` becomes `{}`;
+//! - top-level `jsonSchemaDialect` is dropped, a missing `paths` becomes `{}`; `webhooks` moves
+//!   to the `x-sdkgen-webhooks` extension, which lowering reads;
 //! - the document-level forms (optional `responses`, `components/pathItems`, `mutualTLS`,
 //!   `$defs`, `$ref` siblings) are rewritten first, by [`super::openapi31`].
 //!
@@ -34,8 +35,10 @@ use serde_json::{Map, Number, Value};
 pub fn normalize(mut document: Value) -> Value {
     let Some(root) = document.as_object_mut() else { return document };
     super::openapi31::rewrite(root);
-    // 3.1's top-level `webhooks` is not an operation tree we generate from.
-    root.remove("webhooks");
+    // The extension carries the webhooks past `openapiv3` (below); a document's own is not
+    // taken for them.
+    root.shift_remove(super::WEBHOOKS_EXTENSION);
+    // Schemas are read by sdkgen's own rules whatever the dialect says.
     root.remove("jsonSchemaDialect");
     if !root.get("paths").is_some_and(Value::is_object) {
         // 3.1 makes `paths` optional; openapiv3 requires it.
@@ -45,6 +48,11 @@ pub fn normalize(mut document: Value) -> Value {
         if !is_data_key(key) {
             walk_other(key, child);
         }
+    }
+    // 3.1's `webhooks` (normalised like the paths above) is no part of the 3.0 model that
+    // `openapiv3` reads: it travels as an extension, which lowering reads back.
+    if let Some(webhooks) = root.shift_remove("webhooks") {
+        root.insert(super::WEBHOOKS_EXTENSION.into(), webhooks);
     }
     document
 }

@@ -25,7 +25,8 @@ pub fn rewrite(root: &mut Map<String, Value>) {
     inline_path_items(root);
     drop_mutual_tls(root);
     hoist_defs(root);
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = root.get_mut(section) else { continue };
         for item in paths.values_mut() {
             let Value::Object(item) = item else { continue };
             for method in METHODS {
@@ -37,9 +38,7 @@ pub fn rewrite(root: &mut Map<String, Value>) {
     }
     if is_31 {
         for (key, child) in root.iter_mut() {
-            if key != "webhooks" {
-                wrap_ref_siblings(key, child, false);
-            }
+            wrap_ref_siblings(key, child, false);
         }
     }
 }
@@ -54,7 +53,14 @@ fn inline_path_items(root: &mut Map<String, Value>) {
             _ => None,
         })
         .unwrap_or_default();
-    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = root.get_mut(section) else { continue };
+        inline_section(paths, &items);
+    }
+}
+
+/// Replaces each `$ref` path item of `paths` (the paths or the webhooks) with its target.
+fn inline_section(paths: &mut Map<String, Value>, items: &Map<String, Value>) {
     for item in paths.values_mut() {
         let mut chain = 0;
         while let Some(Value::Object(object)) = Some(&mut *item) {

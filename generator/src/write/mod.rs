@@ -73,10 +73,30 @@ pub fn check(files: &[GeneratedFile], out_dir: &Path) -> Result<Drift> {
     Ok(drift)
 }
 
+/// Writes one stand-alone file (the [`build`](crate::build) mode's bundle): staged in a
+/// temporary file beside it, then renamed over it, so a reader never sees half a file. An
+/// unchanged file is not rewritten (cargo then has nothing to rebuild); returns whether it was.
+pub fn write_file(path: &Path, contents: &str) -> Result<bool> {
+    let io = |source| crate::error::Error::Io { path: path.to_path_buf(), source };
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(false);
+    }
+    let mut staged = path.as_os_str().to_owned();
+    staged.push(format!(".{}.tmp", std::process::id()));
+    let staged = std::path::PathBuf::from(staged);
+    std::fs::write(&staged, contents).map_err(io)?;
+    if let Err(error) = std::fs::rename(&staged, path) {
+        let _ = std::fs::remove_file(&staged);
+        return Err(io(error));
+    }
+    Ok(true)
+}
+
 /// Writes generated files and the manifest into `out_dir` (creating it if needed) and
 /// removes the files sdkgen wrote earlier that are no longer generated.
 ///
 /// Either every change happens or none does: on any error `out_dir` is left as it was.
+///
 /// Unchanged files are not rewritten (their modification times stay, so cargo does not
 /// rebuild needlessly). A file sdkgen did not write is never replaced (that is an error) nor
 /// removed (it is listed in [`Written::kept`]).

@@ -35,6 +35,49 @@ pub fn assign(api: &mut Api) {
     }
 }
 
+/// Takes the features away again: every resource and type compiles unconditionally. For
+/// output that is not a crate of its own (the `build.rs` mode, [`crate::build`]), where the
+/// consumer's features are not the SDK's.
+pub fn remove(api: &mut Api) {
+    api.features.clear();
+    for child in api.resources.children.values_mut() {
+        child.feature = None;
+    }
+    for def in &mut api.types {
+        def.features.clear();
+    }
+}
+
+/// Makes the webhooks' payload types, and every type they reach, compile whatever features
+/// are on (the `webhooks` module is not behind a feature: a server receives whichever webhooks
+/// it subscribed to). Runs last, after [`super::dedupe::merge_identical`], so that a payload
+/// that became an alias takes its canonical type along.
+pub fn ungate_webhook_types(api: &mut Api) {
+    let mut stack = Vec::new();
+    for webhook in &api.webhooks {
+        collect_ids(&webhook.payload, &mut stack);
+    }
+    let mut seen = vec![false; api.types.len()];
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id.0], true) {
+            continue;
+        }
+        let def = &mut api.types[id.0];
+        def.features.clear();
+        if let Some(canonical) = def.alias_of {
+            stack.push(canonical);
+        }
+        match &def.kind {
+            TypeKind::Struct(def) => {
+                def.fields.iter().for_each(|f| collect_ids(&f.ty, &mut stack));
+                collect_ids(&def.extra_ty, &mut stack);
+            }
+            TypeKind::Union(def) => def.variants.iter().for_each(|v| collect_ids(&v.ty, &mut stack)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 /// For each type, the top-level resources whose operations reach it (walking every
 /// operation's inputs and outputs through the type graph).
 fn type_users(api: &Api) -> Vec<BTreeSet<String>> {

@@ -9,6 +9,7 @@ mod package;
 mod resources;
 mod security;
 pub(super) mod types;
+mod webhooks;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -41,8 +42,9 @@ pub(super) fn tolerate(
 /// Lowers a parsed document into the intermediate model.
 pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     let lenient = config.generator.lenient;
-    let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
     let mut diagnostics = Vec::new();
+    let parsed_webhooks = webhooks::parse(document, lenient, &mut diagnostics)?;
+    let mut types = TypeLowerer::new(document, &config.naming.types, lenient);
     // First every operation's name, so collisions are settled before anything is named
     // after the method (params structs, inline body and response types).
     let mut pending = Vec::new();
@@ -92,6 +94,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             Err(problem) => return Err(problem),
         }
     }
+    let webhooks = webhooks::lower(&parsed_webhooks, &mut types, lenient, &mut diagnostics)?;
     let resources = resources::build_resources(&mut operations);
     let package = package::package(config, &document.info.title);
     let (security_schemes, security_alternatives) =
@@ -114,6 +117,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         operations,
         resources,
         types: Vec::new(),
+        webhooks,
         diagnostics,
     };
     name_type_modules(&mut type_defs);
@@ -132,6 +136,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     mark_multipart(&mut api);
     super::analysis::features::assign(&mut api);
     super::analysis::dedupe::merge_identical(&mut api);
+    super::analysis::features::ungate_webhook_types(&mut api);
     Ok(api)
 }
 

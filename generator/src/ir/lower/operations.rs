@@ -618,7 +618,7 @@ fn status_text(status: &StatusCode) -> String {
 }
 
 /// The media type without parameters, lower-cased: `text/plain;charset=UTF-8` is `text/plain`.
-fn media_essence(content_type: &str) -> String {
+pub(super) fn media_essence(content_type: &str) -> String {
     content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
@@ -669,7 +669,7 @@ fn media_variant_name(content_type: &str) -> (String, String) {
     (short, long)
 }
 
-fn is_json(content_type: &str) -> bool {
+pub(super) fn is_json(content_type: &str) -> bool {
     let essence = media_essence(content_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
 }
