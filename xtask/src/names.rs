@@ -93,7 +93,12 @@ fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
         .output()
         .map_err(|e| format!("running git: {e}"))?;
     if !output.status.success() {
-        return Err(format!("git {} in {}: {}", args.join(" "), repo.display(), String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "git {} in {}: {}",
+            args.join(" "),
+            repo.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
 }
@@ -220,7 +225,10 @@ impl Agreement {
         println!("  same method name:        {} ({:.1}%)", self.method, pct(self.method));
         println!("  same resource and name:  {} ({:.1}%)", self.both, pct(self.both));
         if examples > 0 && !self.mismatches.is_empty() {
-            println!("  mismatches (official | ours | endpoint), every {}th:", (self.mismatches.len() / examples).max(1));
+            println!(
+                "  mismatches (official | ours | endpoint), every {}th:",
+                (self.mismatches.len() / examples).max(1)
+            );
             let step = (self.mismatches.len() / examples).max(1);
             for (official, ours, endpoint) in self.mismatches.iter().step_by(step).take(examples) {
                 println!("    {official} | {ours} | {endpoint}");
@@ -295,7 +303,10 @@ fn cloudflare(examples: usize, style: Option<sdkgen::config::NamingStyle>) -> Re
     let defaults = compare(&api, &table, |o| !named.contains(&o.pointer));
     print_collisions("Cloudflare", &api)?;
     defaults.print(
-        &format!("Cloudflare ({}), operations without naming extensions vs the official TypeScript SDK:", crate::cloudflare::DOCUMENT),
+        &format!(
+            "Cloudflare ({}), operations without naming extensions vs the official TypeScript SDK:",
+            crate::cloudflare::DOCUMENT
+        ),
         examples,
     );
     let extended = compare(&api, &table, |o| named.contains(&o.pointer));
@@ -309,7 +320,8 @@ fn github(spec: &Path, examples: usize) -> Result<(), String> {
     config.generator.lenient = true;
     let (api, _) = lower(spec, &config)?;
     print_collisions("GitHub", &api)?;
-    compare(&api, &table, |_| true).print(&format!("GitHub ({}), no configuration, vs octokit:", spec.display()), examples);
+    compare(&api, &table, |_| true)
+        .print(&format!("GitHub ({}), no configuration, vs octokit:", spec.display()), examples);
     // What names from the path alone would give: the reason `auto` keeps GitHub's operationIds.
     config.naming.style = sdkgen::config::NamingStyle::Path;
     let (api, _) = lower(spec, &config)?;
@@ -339,7 +351,12 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let dir = PathBuf::from(dir);
         let commit = git(&dir, &["rev-parse", "HEAD"])?;
         let rows = cloudflare_rows(&dir)?;
-        write_table(CLOUDFLARE_TABLE, "github.com/cloudflare/cloudflare-typescript (api.md files)", commit.trim(), &rows)?;
+        write_table(
+            CLOUDFLARE_TABLE,
+            "github.com/cloudflare/cloudflare-typescript (api.md files)",
+            commit.trim(),
+            &rows,
+        )?;
     }
     if let Some(dir) = value("--refresh-octokit") {
         let dir = PathBuf::from(dir);
@@ -389,7 +406,12 @@ mod tests {
                     href=\"./src/resources/zones/activation-check.ts\">trigger</a>({ ...params }) -> X</code>";
         assert_eq!(
             cloudflare_row(line),
-            Some(["PUT".into(), "/zones/{zone_id}/activation_check".into(), "zones.activation_check".into(), "trigger".into()])
+            Some([
+                "PUT".into(),
+                "/zones/{zone_id}/activation_check".into(),
+                "zones.activation_check".into(),
+                "trigger".into()
+            ])
         );
         assert_eq!(cloudflare_row("- <code><a href=\"x\">Zone</a></code>"), None);
     }

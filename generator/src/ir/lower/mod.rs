@@ -57,7 +57,10 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
             NamingStyle::OperationId => false,
             NamingStyle::Auto => !path_names::prefers_operation_ids(all_operations.map(|(_, operation)| operation)),
         },
-        paths: path_names::PathNamer::new(document.paths.paths.keys().map(String::as_str)),
+        paths: path_names::PathNamer::new(
+            document.paths.paths.keys().map(String::as_str),
+            &config.naming.params_in_struct,
+        ),
     };
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = format!("#/paths/{}", pointer::token(path));

@@ -2,13 +2,14 @@
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
-use super::path_names::Naming;
+use super::path_names::{self, Naming};
 use super::types::TypeLowerer;
 use crate::config::Config;
 use crate::error::SpecProblem;
 use crate::ir::docs;
 use crate::ir::naming::{self, Scope};
 use crate::pointer;
+use crate::resolve::Resolver;
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
 const CLIENT_METHODS: &[&str] = &[
@@ -237,7 +238,13 @@ impl<'a> OperationContext<'a> {
         // Names from the path only when neither extension names the operation: a resource
         // given by an extension is not the path's, so the path's verb would not fit it.
         let unnamed = group_ext.is_none() && method_ext.is_none();
-        let by_path = (defaults.by_path && unnamed).then(|| defaults.paths.name(self.method, self.path)).flatten();
+        let by_path = (defaults.by_path && unnamed)
+            .then(|| {
+                let envelope = self.config.response.unwrap_field.as_deref();
+                let lists = path_names::returns_list(Resolver::new(self.document), operation, envelope);
+                defaults.paths.name(self.method, self.path, lists)
+            })
+            .flatten();
         let mut group: Vec<String> = match &group_ext {
             Some(dotted) => {
                 let depth = dotted.split('.').count();

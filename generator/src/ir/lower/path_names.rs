@@ -4,7 +4,8 @@
 //! - The resource path is the path's static segments in snake case: `{param}` segments,
 //!   version segments (`v1`, `2010-04-01`) and file extensions (`.json`) are left out, and so
 //!   is a leading scope, a `collection/{id}` prefix under which the document has many
-//!   sub-resources (`/accounts/{account_id}/...`, `/repos/{owner}/{repo}/...`).
+//!   sub-resources (`/accounts/{account_id}/...`, `/repos/{owner}/{repo}/...`) or whose
+//!   parameter is configured in `[naming] params_in_struct`.
 //! - The method is the HTTP method read against the path's end: `list` and `create` on a
 //!   collection (a path the document also has items below), `get`, `update` (PUT), `edit`
 //!   (PATCH) and `delete` on an item or a single object; a POST to a segment after an item
@@ -17,7 +18,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
 use crate::ir::naming;
+use crate::resolve::Resolver;
 
 /// Distinct sub-resources a `collection/{id}` prefix must have for it to be a scope that
 /// resource paths leave out (Cloudflare's `accounts/{account_id}` has hundreds; a pet store's
@@ -26,12 +30,64 @@ const SCOPE_CHILDREN: usize = 8;
 
 /// First words of a final segment that make a POST to it an action rather than a creation.
 const ACTION_VERBS: &[&str] = &[
-    "accept", "activate", "approve", "archive", "cancel", "check", "clone", "complete", "confirm", "copy",
-    "deactivate", "decline", "deploy", "disable", "discover", "enable", "evaluate", "execute", "export", "finalize",
-    "generate", "import", "lock", "merge", "move", "pause", "preview", "publish", "purge", "query", "refresh",
-    "reject", "render", "reorder", "rerun", "resend", "reset", "restore", "resume", "retry", "revoke", "rollback",
-    "rotate", "run", "scan", "search", "send", "start", "stop", "submit", "sync", "test", "transfer", "trigger",
-    "unlock", "validate", "verify",
+    "accept",
+    "activate",
+    "approve",
+    "archive",
+    "cancel",
+    "check",
+    "clone",
+    "complete",
+    "confirm",
+    "copy",
+    "deactivate",
+    "decline",
+    "deploy",
+    "disable",
+    "discover",
+    "enable",
+    "evaluate",
+    "execute",
+    "export",
+    "finalize",
+    "generate",
+    "import",
+    "lock",
+    "merge",
+    "move",
+    "pause",
+    "preview",
+    "publish",
+    "purge",
+    "query",
+    "refresh",
+    "reject",
+    "render",
+    "reorder",
+    "rerun",
+    "resend",
+    "reset",
+    "restore",
+    "resume",
+    "retry",
+    "revoke",
+    "rollback",
+    "rotate",
+    "run",
+    "scan",
+    "search",
+    "send",
+    "start",
+    "stop",
+    "submit",
+    "sync",
+    "test",
+    "transfer",
+    "trigger",
+    "unlock",
+    "validate",
+    "verify",
+    "watch",
 ];
 
 /// How one document names operations that no extension names.
@@ -51,7 +107,8 @@ fn is_action(segment: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 enum Segment {
     Static(String),
-    Param,
+    /// A parameter, by name.
+    Param(String),
 }
 
 /// `v1`, `v2beta`, `2010-04-01`: segments naming an API version, not a resource.
@@ -72,8 +129,8 @@ fn segments(path: &str) -> Vec<Segment> {
     path.split('/')
         .filter(|s| !s.is_empty())
         .filter_map(|raw| {
-            if raw.starts_with('{') {
-                return Some(Segment::Param);
+            if let Some(name) = raw.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                return Some(Segment::Param(name.to_string()));
             }
             let raw = [".json", ".xml", ".csv"].iter().find_map(|ext| raw.strip_suffix(ext)).unwrap_or(raw);
             if raw.is_empty() || is_version(raw) {
@@ -93,7 +150,7 @@ fn shape(segments: &[Segment]) -> Vec<Option<&str>> {
         .iter()
         .map(|s| match s {
             Segment::Static(name) => Some(name.as_str()),
-            Segment::Param => None,
+            Segment::Param(_) => None,
         })
         .collect()
 }
@@ -103,6 +160,9 @@ fn shape(segments: &[Segment]) -> Vec<Option<&str>> {
 pub(super) struct PathNamer {
     /// First segments that, followed by a parameter, scope many sub-resources.
     scopes: BTreeSet<String>,
+    /// Parameters that make the `collection/{param}` prefix they end a scope whatever its
+    /// size (the configured `params_in_struct`: account and zone identifiers).
+    scope_params: BTreeSet<String>,
     /// Paths (by [`shape`], joined) that have an item below them: `/a/{}/b` for `/a/{}/b/{}`.
     collections: BTreeSet<String>,
 }
@@ -112,8 +172,9 @@ fn shape_key(shape: &[Option<&str>]) -> String {
 }
 
 impl PathNamer {
-    /// Learns the document's scopes and collections from its path templates.
-    pub(super) fn new<'p>(paths: impl IntoIterator<Item = &'p str>) -> Self {
+    /// Learns the document's scopes and collections from its path templates; `scope_params`
+    /// are parameters that make a prefix a scope.
+    pub(super) fn new<'p>(paths: impl IntoIterator<Item = &'p str>, scope_params: &[String]) -> Self {
         let mut children: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut collections = BTreeSet::new();
         for path in paths {
@@ -131,37 +192,44 @@ impl PathNamer {
             }
         }
         let scopes = children.into_iter().filter(|(_, c)| c.len() >= SCOPE_CHILDREN).map(|(s, _)| s).collect();
-        Self { scopes, collections }
+        Self { scopes, collections, scope_params: scope_params.iter().cloned().collect() }
     }
 
     /// The resource path and method name of `method` (lower case) on `path`, or `None` when
-    /// the path has no static segment to name a resource after.
-    pub(super) fn name(&self, method: &str, path: &str) -> Option<(Vec<String>, String)> {
+    /// the path has no static segment to name a resource after. `returns_list`: the
+    /// operation's success response is an array ([`returns_list`]), which makes a GET on a
+    /// path with no item below it a `list` too.
+    pub(super) fn name(&self, method: &str, path: &str, returns_list: bool) -> Option<(Vec<String>, String)> {
         let all = segments(path);
         let mut rest: &[Segment] = &all;
-        while let [Segment::Param, tail @ ..] = rest {
+        while let [Segment::Param(_), tail @ ..] = rest {
             rest = tail;
         }
-        if let [Segment::Static(first), Segment::Param, tail @ ..] = rest {
-            if self.scopes.contains(first) && tail.iter().any(|s| matches!(s, Segment::Static(_))) {
+        if let [Segment::Static(first), Segment::Param(param), tail @ ..] = rest {
+            let scope = self.scopes.contains(first) || self.scope_params.contains(param);
+            if scope && tail.iter().any(|s| matches!(s, Segment::Static(_))) {
                 rest = tail;
             }
         }
         let key = shape_key(&shape(&all));
         let is_collection = self.collections.contains(&key);
-        let ends_at_item = matches!(rest.last(), Some(Segment::Param));
-        let after_item = rest.len() >= 2 && matches!(rest[rest.len() - 2], Segment::Param);
+        let ends_at_item = matches!(rest.last(), Some(Segment::Param(_)));
+        let after_item = rest.len() >= 2 && matches!(rest[rest.len() - 2], Segment::Param(_));
         let mut statics: Vec<String> = rest
             .iter()
             .filter_map(|s| match s {
                 Segment::Static(name) => Some(name.clone()),
-                Segment::Param => None,
+                Segment::Param(_) => None,
             })
             .collect();
         let last = statics.last()?.clone();
         let verb = match (method, ends_at_item) {
             ("get", true) => "get",
-            ("get", false) if is_collection => "list",
+            ("get", false) if is_collection || returns_list => "list",
+            ("get", false) if statics.len() > 1 && is_action(&last) => {
+                statics.pop();
+                return Some((statics, naming::member(&last)));
+            }
             ("get", false) => "get",
             ("post", true) => "create",
             ("post", false) if is_collection => "create",
@@ -186,6 +254,47 @@ impl PathNamer {
     }
 }
 
+/// The deepest nesting of `$ref`s and `allOf`s [`returns_list`] looks through.
+const MAX_LIST_DEPTH: usize = 8;
+
+/// Whether an operation's first success response is an array, directly or in the configured
+/// envelope field (`{"result": [...]}`), through `$ref`s and `allOf`s. A reference that does
+/// not resolve is no list (lowering reports it).
+pub(super) fn returns_list(resolver: Resolver<'_>, operation: &openapiv3::Operation, envelope: Option<&str>) -> bool {
+    let success = operation.responses.responses.iter().find(|(status, _)| status.to_string().starts_with('2'));
+    let Some((_, response)) = success else { return false };
+    let Ok(response) = resolver.response(response, "") else { return false };
+    let Some(schema) = response.content.values().find_map(|media| media.schema.as_ref()) else { return false };
+    is_list(resolver, schema, envelope, 0)
+}
+
+fn is_list<S: std::borrow::Borrow<Schema>>(
+    resolver: Resolver<'_>,
+    node: &ReferenceOr<S>,
+    envelope: Option<&str>,
+    depth: usize,
+) -> bool {
+    let Ok(resolved) = resolver.schema(node, "") else { return false };
+    if depth > MAX_LIST_DEPTH {
+        return false;
+    }
+    match &resolved.schema.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => true,
+        SchemaKind::Type(Type::Object(object)) => envelope
+            .and_then(|field| object.properties.get(field))
+            .is_some_and(|field| is_list(resolver, field, None, depth + 1)),
+        SchemaKind::AllOf { all_of } => all_of.iter().any(|member| is_list(resolver, member, envelope, depth + 1)),
+        SchemaKind::Any(any) => {
+            any.items.is_some()
+                || envelope
+                    .and_then(|field| any.properties.get(field))
+                    .is_some_and(|field| is_list(resolver, field, None, depth + 1))
+                || any.all_of.iter().any(|member| is_list(resolver, member, envelope, depth + 1))
+        }
+        _ => false,
+    }
+}
+
 /// Whether the document's operationIds are names an SDK was meant to use: nearly all of them
 /// are namespaced by the operation's first tag (`issues/list-for-repo` under `issues`, as
 /// GitHub's are). Then the tag is the resource and the rest of the operationId the method;
@@ -207,7 +316,7 @@ mod tests {
     use super::*;
 
     fn names(paths: &[&str], method: &str, path: &str) -> (String, String) {
-        let (resource, method) = PathNamer::new(paths.iter().copied()).name(method, path).expect("named");
+        let (resource, method) = PathNamer::new(paths.iter().copied(), &[]).name(method, path, false).expect("named");
         (resource.join("."), method)
     }
 
@@ -231,16 +340,51 @@ mod tests {
         let paths = ["/zones/{zone_id}/settings/ciphers"];
         assert_eq!(names(&paths, "get", paths[0]), ("zones.settings.ciphers".into(), "get".into()));
         assert_eq!(names(&paths, "patch", paths[0]), ("zones.settings.ciphers".into(), "edit".into()));
+        // Unless it returns an array: then it is a list with no items to get.
+        let namer = PathNamer::new(paths, &[]);
+        assert_eq!(
+            namer.name("get", paths[0], true),
+            Some((vec!["zones".into(), "settings".into(), "ciphers".into()], "list".into()))
+        );
+    }
+
+    #[test]
+    fn arrays_are_found_through_refs_all_of_and_the_envelope() {
+        let document: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Rows": {"type": "array", "items": {"type": "string"}},
+                "Envelope": {"type": "object", "properties": {"success": {"type": "boolean"}}},
+                "Listed": {"allOf": [{"$ref": "#/components/schemas/Envelope"},
+                                     {"type": "object", "properties": {"result": {"$ref": "#/components/schemas/Rows"}}}]},
+                "One": {"type": "object", "properties": {"result": {"type": "string"}}}
+            }}
+        }))
+        .expect("a valid document");
+        let operation = |schema: &str| -> openapiv3::Operation {
+            serde_json::from_value(serde_json::json!({"responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}}}))
+            .expect("a valid operation")
+        };
+        let resolver = Resolver::new(&document);
+        assert!(returns_list(resolver, &operation("Rows"), None));
+        assert!(returns_list(resolver, &operation("Listed"), Some("result")));
+        assert!(!returns_list(resolver, &operation("Listed"), None));
+        assert!(!returns_list(resolver, &operation("One"), Some("result")));
+        assert!(!returns_list(resolver, &operation("Missing"), Some("result")));
     }
 
     #[test]
     fn actions_are_verbs_on_the_resource_before_them() {
-        let paths = ["/runs", "/runs/{run_id}", "/runs/{run_id}/cancel", "/domains/verify", "/domains"];
+        let paths = ["/runs", "/runs/{run_id}", "/runs/{run_id}/cancel", "/domains/verify", "/domains", "/rows/export"];
         assert_eq!(names(&paths, "post", "/runs/{run_id}/cancel"), ("runs".into(), "cancel".into()));
         assert_eq!(names(&paths, "post", "/domains/verify"), ("domains".into(), "verify".into()));
         assert_eq!(names(&paths, "put", "/runs/{run_id}/pause"), ("runs".into(), "pause".into()));
         // A PUT to a segment that is no verb replaces that sub-resource.
         assert_eq!(names(&paths, "put", "/runs/{run_id}/labels"), ("runs.labels".into(), "update".into()));
+        assert_eq!(names(&paths, "get", "/rows/export"), ("rows".into(), "export".into()));
         // A POST to a collection creates, whatever its name.
         assert_eq!(names(&paths, "post", "/runs"), ("runs".into(), "create".into()));
     }
@@ -263,22 +407,25 @@ mod tests {
         assert_eq!(names(&paths, "get", "/accounts/{account_id}/thing3"), ("thing3".into(), "get".into()));
         // The scope itself is still a resource.
         assert_eq!(names(&paths, "get", "/accounts/{account_id}"), ("accounts".into(), "get".into()));
-        // With fewer sub-resources, the parent stays in the path.
+        // With fewer sub-resources, the parent stays in the path, unless its parameter is
+        // configured to scope (`params_in_struct`).
         assert_eq!(names(&paths[1..3], "get", &many[1]), ("accounts.thing1".into(), "get".into()));
+        let configured = PathNamer::new(paths[1..3].iter().copied(), &["account_id".to_string()]);
+        assert_eq!(configured.name("get", &many[1], false), Some((vec!["thing1".into()], "get".into())));
     }
 
     #[test]
     fn a_path_of_parameters_alone_has_no_name() {
-        assert_eq!(PathNamer::new(["/{id}"]).name("get", "/{id}"), None);
-        assert_eq!(PathNamer::new(["/"]).name("get", "/"), None);
+        assert_eq!(PathNamer::new(["/{id}"], &[]).name("get", "/{id}", false), None);
+        assert_eq!(PathNamer::new(["/"], &[]).name("get", "/", false), None);
     }
 
     #[test]
     fn names_do_not_depend_on_path_order() {
-        let forward = PathNamer::new(PETS.iter().copied());
-        let backward = PathNamer::new(PETS.iter().rev().copied());
+        let forward = PathNamer::new(PETS.iter().copied(), &[]);
+        let backward = PathNamer::new(PETS.iter().rev().copied(), &[]);
         for path in PETS {
-            assert_eq!(forward.name("get", path), backward.name("get", path));
+            assert_eq!(forward.name("get", path, false), backward.name("get", path, false));
         }
     }
 

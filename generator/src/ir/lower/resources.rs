@@ -27,7 +27,8 @@ pub(super) fn resolve_method_collisions<O>(
         let fallback = name.fallback.clone();
         let whole_id = naming::member(&name.id);
         let free = |candidate: &String| !taken.contains(&(name.group.clone(), candidate.clone()));
-        let base = [fallback, whole_id.clone()].into_iter().find(|c| *c != name.method_name && free(c)).unwrap_or(whole_id);
+        let base =
+            [fallback, whole_id.clone()].into_iter().find(|c| *c != name.method_name && free(c)).unwrap_or(whole_id);
         let mut candidate = base.clone();
         let mut counter = 2;
         while !taken.insert((name.group.clone(), candidate.clone())) {
