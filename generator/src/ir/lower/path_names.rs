@@ -7,10 +7,11 @@
 //!   sub-resources (`/accounts/{account_id}/...`, `/repos/{owner}/{repo}/...`) or whose
 //!   parameter is configured in `[naming] params_in_struct`.
 //! - The method is the HTTP method read against the path's end: `list` and `create` on a
-//!   collection (a path the document also has items below), `get`, `update` (PUT), `edit`
-//!   (PATCH) and `delete` on an item or a single object; a POST to a segment after an item
-//!   (`/runs/{id}/cancel`) or to a segment starting with a common verb (`/verify`) is an action
-//!   named by that segment, on the resource before it.
+//!   collection (a path the document also has items below, or whose GET returns an array),
+//!   `get`, `update` (PUT), `edit` (PATCH) and `delete` on an item or a single object. A POST
+//!   to a non-plural segment after an item (`/runs/{id}/cancel`), or a POST, PUT or GET to a
+//!   segment starting with a common verb (`/verify`, `/export`), is an action named by that
+//!   segment, on the resource before it.
 //!
 //! Whether these names or the spec's tags and operationIds are used is decided once per
 //! document ([`prefers_operation_ids`]); collisions are settled afterwards in
@@ -234,7 +235,10 @@ impl PathNamer {
             ("post", true) => "create",
             ("post", false) if is_collection => "create",
             ("post", false) => {
-                if statics.len() > 1 && (after_item || is_action(&last)) {
+                // After an item, a segment that is no plural noun is an action (`cancel`);
+                // a plural one (`photos`) is a sub-collection to create in.
+                let singular_after_item = after_item && naming::singular(&last) == last;
+                if statics.len() > 1 && (singular_after_item || is_action(&last)) {
                     statics.pop();
                     return Some((statics, naming::member(&last)));
                 }
@@ -392,6 +396,7 @@ mod tests {
     #[test]
     fn versions_extensions_and_leading_parameters_are_left_out() {
         let paths = ["/2010-04-01/Accounts/{AccountSid}/Messages.json", "/v2/users/{id}", "/{tenant}/reports"];
+        // A plural segment after an item is a sub-collection even with no item below it.
         assert_eq!(names(&paths, "post", paths[0]), ("accounts.messages".into(), "create".into()));
         assert_eq!(names(&paths, "get", paths[1]), ("users".into(), "get".into()));
         assert_eq!(names(&paths, "get", paths[2]), ("reports".into(), "get".into()));
