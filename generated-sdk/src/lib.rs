@@ -46,6 +46,12 @@ impl Client {
         ClientBuilder::new(&api::API).from_env().build()
     }
 
+    /// The `ai` resource.
+    #[cfg(feature = "ai")]
+    pub fn ai(&self) -> resources::ai::Ai<'_> {
+        resources::ai::Ai::new(self)
+    }
+
     /// The `analytics_engine` resource.
     #[cfg(feature = "analytics_engine")]
     pub fn analytics_engine(&self) -> resources::analytics_engine::AnalyticsEngine<'_> {
@@ -64,22 +70,16 @@ impl Client {
         resources::keys::Keys::new(self)
     }
 
-    /// The `queue` resource.
-    #[cfg(feature = "queue")]
-    pub fn queue(&self) -> resources::queue::Queue<'_> {
-        resources::queue::Queue::new(self)
+    /// The `queues` resource.
+    #[cfg(feature = "queues")]
+    pub fn queues(&self) -> resources::queues::Queues<'_> {
+        resources::queues::Queues::new(self)
     }
 
     /// The `workers` resource.
     #[cfg(feature = "workers")]
     pub fn workers(&self) -> resources::workers::Workers<'_> {
         resources::workers::Workers::new(self)
-    }
-
-    /// The `workers_ai` resource.
-    #[cfg(feature = "workers_ai")]
-    pub fn workers_ai(&self) -> resources::workers_ai::WorkersAi<'_> {
-        resources::workers_ai::WorkersAi::new(self)
     }
 
     /// The `zero_trust` resource.

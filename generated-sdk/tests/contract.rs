@@ -163,6 +163,29 @@ mod support {
     }
 }
 
+#[cfg(feature = "ai")]
+mod ai {
+    mod run {
+        #[tokio::test]
+        #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
+        async fn create() {
+            let params = cloudflare_sdk::resources::ai::run::RunCreateParams::new(
+                "023e105f4ecef8ad9ca31a8372d0c353",
+            );
+            let client = crate::support::client();
+            let decoded = crate::support::ok(
+                client.ai().run().create("text", &params).await,
+            );
+            crate::support::same_json(
+                    &decoded,
+                    client.ai().run().create("text", &params).send_stream().await,
+                    Some("result"),
+                )
+                .await;
+        }
+    }
+}
+
 #[cfg(feature = "analytics_engine")]
 mod analytics_engine {
     mod sql {
@@ -261,31 +284,35 @@ mod keys {
     }
 }
 
-#[cfg(feature = "queue")]
-mod queue {
-    #[tokio::test]
-    #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
-    async fn queues_get_metrics() {
-        let params = cloudflare_sdk::resources::queue::QueueQueuesGetMetricsParams::new(
-            "023e105f4ecef8ad9ca31a8372d0c353",
-        );
-        let client = crate::support::client();
-        let decoded = crate::support::ok(
-            client
-                .queue()
-                .queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params)
-                .await,
-        );
-        crate::support::same_json(
-                &decoded,
+#[cfg(feature = "queues")]
+mod queues {
+    mod metrics {
+        #[tokio::test]
+        #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
+        async fn get() {
+            let params = cloudflare_sdk::resources::queues::metrics::MetricGetParams::new(
+                "023e105f4ecef8ad9ca31a8372d0c353",
+            );
+            let client = crate::support::client();
+            let decoded = crate::support::ok(
                 client
-                    .queue()
-                    .queues_get_metrics("023e105f4ecef8ad9ca31a8372d0c353", &params)
-                    .send_stream()
+                    .queues()
+                    .metrics()
+                    .get("023e105f4ecef8ad9ca31a8372d0c353", &params)
                     .await,
-                Some("result"),
-            )
-            .await;
+            );
+            crate::support::same_json(
+                    &decoded,
+                    client
+                        .queues()
+                        .metrics()
+                        .get("023e105f4ecef8ad9ca31a8372d0c353", &params)
+                        .send_stream()
+                        .await,
+                    Some("result"),
+                )
+                .await;
+        }
     }
 }
 
@@ -318,27 +345,6 @@ mod workers {
                 )
                 .await;
         }
-    }
-}
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai {
-    #[tokio::test]
-    #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
-    async fn post_run_model() {
-        let params = cloudflare_sdk::resources::workers_ai::WorkersAiPostRunModelParams::new(
-            "023e105f4ecef8ad9ca31a8372d0c353",
-        );
-        let client = crate::support::client();
-        let decoded = crate::support::ok(
-            client.workers_ai().post_run_model("text", &params).await,
-        );
-        crate::support::same_json(
-                &decoded,
-                client.workers_ai().post_run_model("text", &params).send_stream().await,
-                Some("result"),
-            )
-            .await;
     }
 }
 

@@ -141,6 +141,8 @@ pub struct NamingConfig {
     pub group_extension: Option<String>,
     /// Operation extension holding the method name (`get`).
     pub method_extension: Option<String>,
+    /// Where resource paths and method names come from when no extension gives them.
+    pub style: NamingStyle,
     /// Path parameters carried in the params struct instead of as positional arguments.
     pub params_in_struct: Vec<String>,
     /// Type name overrides, keyed by the JSON pointer of the schema that defines the type.
@@ -152,10 +154,26 @@ impl Default for NamingConfig {
         Self {
             group_extension: Some("x-fern-sdk-group-name".into()),
             method_extension: Some("x-fern-sdk-method-name".into()),
+            style: NamingStyle::Auto,
             params_in_struct: Vec::new(),
             types: BTreeMap::new(),
         }
     }
+}
+
+/// `[naming] style`: how operations without naming extensions are named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamingStyle {
+    /// `operation_id` when nearly every operationId is namespaced by its first tag
+    /// (`issues/list-for-repo`, as GitHub's are), else `path`.
+    #[default]
+    Auto,
+    /// Resources from the path's static segments, methods from the HTTP method and the
+    /// path's end (`list`, `create`, `get`, `update`, `edit`, `delete`, actions).
+    Path,
+    /// The first tag is the resource, the operationId (less a leading tag) the method.
+    OperationId,
 }
 
 /// `[response]`.

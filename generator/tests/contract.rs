@@ -210,7 +210,7 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
     assert_eq!(
         names,
         [
-            ("labels::replace", None),
+            ("labels::update", None),
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
             ("shapes::create", None),
             ("support::get", None),
@@ -291,5 +291,5 @@ fn a_nullable_value_is_sent_as_a_value_not_null() {
     // Cloudflare's `namespace-worker-put-script-tags`: a required body whose schema is nullable.
     // `null` is what a server may answer, not what it takes: Prism rejects it as a missing body.
     let text = contract_file(&generate());
-    assert!(text.contains("LabelReplaceParams::new(\n            Some(vec![String::from(\"text\")]),"), "{text}");
+    assert!(text.contains("LabelUpdateParams::new(\n            Some(vec![String::from(\"text\")]),"), "{text}");
 }

@@ -240,8 +240,13 @@ fn duplicate_operation_ids_are_located_errors_and_lenient_notes() {
     assert!(!wrote);
     assert!(stderr.contains("#/paths/~1b/get/operationId"), "{stderr}");
     assert!(stderr.contains("operationId `same` is also the id of the operation at `#/paths/~1a/get`"), "{stderr}");
-    // Both are generated; the second method takes another name in the same resource.
-    assert_eq!(lenient_kinds("dup-id-lenient", &spec), ["duplicate-operation-id", "method-name-collision"]);
+    // Both are generated, named from their paths (`a.get`, `b.get`).
+    assert_eq!(lenient_kinds("dup-id-lenient", &spec), ["duplicate-operation-id"]);
+    // Named by operationId, the second method takes another name in the same resource.
+    let by_id = spec
+        .replace("paths:", "tags: [{name: t}]\npaths:")
+        .replace("operationId: same", "operationId: t/same\n      tags: [t]");
+    assert_eq!(lenient_kinds("dup-id-lenient-by-id", &by_id), ["duplicate-operation-id", "method-name-collision"]);
 }
 
 #[test]

@@ -61,6 +61,34 @@ fn naming() {
     snapshot("naming");
 }
 
+/// A spec without operationIds or tags: resources and methods named from the path and the
+/// HTTP method alone.
+#[test]
+fn resource_names() {
+    snapshot("resource_names");
+    let generated = common::generate_fixture("resource_names", false);
+    let names: Vec<(String, &str)> =
+        generated.api.operations.iter().map(|o| (o.group.join("."), o.method_name.as_str())).collect();
+    let expected = [
+        ("pets", "list"),
+        ("pets", "create"),
+        ("pets", "get"),
+        ("pets", "update"),
+        ("pets", "delete"),
+        ("pets", "edit"),
+        ("pets.photos", "list"),
+        ("pets", "vaccinate"),
+        ("store.inventory", "get"),
+        ("store.inventory", "refresh"),
+    ];
+    assert_eq!(names, expected.map(|(g, m)| (g.to_string(), m)));
+    assert!(
+        generated.api.diagnostics.iter().all(|d| d.kind != "method-name-collision"),
+        "{:?}",
+        generated.api.diagnostics
+    );
+}
+
 #[test]
 fn docs() {
     snapshot("docs");
@@ -205,8 +233,8 @@ fn media() {
     let readme = &generated.files.iter().find(|f| f.path == "README.md").unwrap().contents;
     assert!(
         readme.contains(
-            "let body = OtherModelsRunBodyGenerationPrompt::new(\"Tell me a story\").stream(true);\n    \
-             let body = OtherModelsRunBodyGeneration::from(body);"
+            "let body = ModelRunBodyGenerationPrompt::new(\"Tell me a story\").stream(true);\n    \
+             let body = ModelRunBodyGeneration::from(body);"
         ),
         "{readme}"
     );

@@ -16,7 +16,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
     "schemas",
     "operations",
     "naming",
@@ -27,6 +27,7 @@ const FIXTURES: [&str; 10] = [
     "media",
     "pagination",
     "dedupe",
+    "resource_names",
 ];
 
 #[test]

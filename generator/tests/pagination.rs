@@ -265,7 +265,9 @@ fn pagination_statics_never_take_an_operation_static_name() {
         operation("things-list"),
         operation("things-list-pages")
     );
-    let api = lower("statics", &text, "").unwrap();
+    // Named by operationId, both methods are `list*` in one resource (from the path they
+    // would be `things.list` and `things.pages.list`, in two).
+    let api = lower("statics", &text, "[naming]\nstyle = \"operation_id\"\n").unwrap();
     let mut statics: Vec<&str> = Vec::new();
     for operation in &api.operations {
         statics.push(&operation.static_name);

@@ -7,6 +7,7 @@ mod compile_cost;
 mod construction;
 mod contract;
 mod corpus;
+mod names;
 mod test;
 
 #[global_allocator]
@@ -42,6 +43,11 @@ commands:
   contract --corpus-sample [--limit N] [--filter SUBSTR]
                       the same over the fixed corpus sample (xtask/contract-sample.txt), one spec
                       after another, with a summary table (target/contract/corpus/summary.md)
+  names [--examples N] [--github-spec FILE] [--style S] [--refresh-cloudflare DIR] [--refresh-octokit DIR]
+                      compare resource paths and method names with the official Cloudflare
+                      TypeScript SDK (operations without naming extensions) and octokit (GitHub's
+                      document, no configuration); --style: Cloudflare's [naming] style (auto, path,
+                      operation_id); tables in xtask/names/ (see xtask/src/names.rs)
   bench               generation time and peak memory on the largest documents vs. their parse floor";
 
 fn main() -> ExitCode {
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
+        Some("names") => names::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -3,6 +3,9 @@
 
 //! The API's resources; start from the accessors on [`Client`](crate::Client).
 
+#[cfg(feature = "ai")]
+pub mod ai;
+
 #[cfg(feature = "analytics_engine")]
 pub mod analytics_engine;
 
@@ -12,14 +15,11 @@ pub mod dns;
 #[cfg(feature = "keys")]
 pub mod keys;
 
-#[cfg(feature = "queue")]
-pub mod queue;
+#[cfg(feature = "queues")]
+pub mod queues;
 
 #[cfg(feature = "workers")]
 pub mod workers;
-
-#[cfg(feature = "workers_ai")]
-pub mod workers_ai;
 
 #[cfg(feature = "zero_trust")]
 pub mod zero_trust;

@@ -48,7 +48,7 @@ pub use access_messages_item::AccessMessagesItem;
 #[cfg(any(
     feature = "dns",
     feature = "keys",
-    feature = "queue",
+    feature = "queues",
     feature = "workers",
     feature = "zero_trust",
     feature = "zones"
@@ -58,7 +58,7 @@ mod access_messages_item_source;
 #[cfg(any(
     feature = "dns",
     feature = "keys",
-    feature = "queue",
+    feature = "queues",
     feature = "workers",
     feature = "zero_trust",
     feature = "zones"
@@ -527,23 +527,23 @@ mod key_update_multipart_body;
 #[cfg(feature = "keys")]
 pub use key_update_multipart_body::KeyUpdateMultipartBody;
 
-#[cfg(feature = "queue")]
+#[cfg(feature = "full")]
+mod metric_get_response;
+
+#[cfg(feature = "full")]
+pub use metric_get_response::MetricGetResponse;
+
+#[cfg(feature = "queues")]
 mod mq_api_v4_failure;
 
-#[cfg(feature = "queue")]
+#[cfg(feature = "queues")]
 pub use mq_api_v4_failure::MqApiV4Failure;
 
-#[cfg(feature = "queue")]
+#[cfg(feature = "queues")]
 mod mq_queue_metrics;
 
-#[cfg(feature = "queue")]
+#[cfg(feature = "queues")]
 pub use mq_queue_metrics::MqQueueMetrics;
-
-#[cfg(feature = "full")]
-mod queue_queues_get_metrics_response;
-
-#[cfg(feature = "full")]
-pub use queue_queues_get_metrics_response::QueueQueuesGetMetricsResponse;
 
 #[cfg(feature = "dns")]
 mod record_list_error;
@@ -557,17 +557,383 @@ mod record_list_error_result_info;
 #[cfg(feature = "dns")]
 pub use record_list_error_result_info::RecordListErrorResultInfo;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(feature = "keys", feature = "queues", feature = "zones"))]
 mod response_info;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(feature = "keys", feature = "queues", feature = "zones"))]
 pub use response_info::ResponseInfo;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(feature = "keys", feature = "queues", feature = "zones"))]
 mod response_info_source;
 
-#[cfg(any(feature = "keys", feature = "queue", feature = "zones"))]
+#[cfg(any(feature = "keys", feature = "queues", feature = "zones"))]
 pub use response_info_source::ResponseInfoSource;
+
+#[cfg(feature = "ai")]
+mod run_create_body;
+
+#[cfg(feature = "ai")]
+pub use run_create_body::RunCreateBody;
+
+#[cfg(feature = "ai")]
+mod run_create_body_automatic_speech_recognition;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_automatic_speech_recognition::RunCreateBodyAutomaticSpeechRecognition;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_classification;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_classification::RunCreateBodyImageClassification;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text::RunCreateBodyImageTextToText;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant0;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant0::RunCreateBodyImageTextToTextVariant0;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant1;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant1::RunCreateBodyImageTextToTextVariant1;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant1_messages_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant1_messages_item::RunCreateBodyImageTextToTextVariant1MessagesItem;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant1_messages_item_content;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant1_messages_item_content::RunCreateBodyImageTextToTextVariant1MessagesItemContent;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant1_messages_item_content_variant1_h0d01c74f;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant1_messages_item_content_variant1_h0d01c74f::RunCreateBodyImageTextToTextVariant1MessagesItemContentVariant1H0d01c74f;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_text_to_text_variant1_messages_item_content_variant1_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_text_to_text_variant1_messages_item_content_variant1_item::RunCreateBodyImageTextToTextVariant1MessagesItemContentVariant1Item;
+
+#[cfg(feature = "ai")]
+mod run_create_body_image_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_image_to_text::RunCreateBodyImageToText;
+
+#[cfg(feature = "ai")]
+mod run_create_body_multimodal_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_multimodal_embeddings::RunCreateBodyMultimodalEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_create_body_object_detection;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_object_detection::RunCreateBodyObjectDetection;
+
+#[cfg(feature = "ai")]
+mod run_create_body_summarization;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_summarization::RunCreateBodySummarization;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_classification;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_classification::RunCreateBodyTextClassification;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_embeddings::RunCreateBodyTextEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_embeddings_text;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_embeddings_text::RunCreateBodyTextEmbeddingsText;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation::RunCreateBodyTextGeneration;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages::RunCreateBodyTextGenerationMessages;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_functions_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_functions_item::RunCreateBodyTextGenerationMessagesFunctionsItem;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_messages_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_messages_item::RunCreateBodyTextGenerationMessagesMessagesItem;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_messages_item_content;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_messages_item_content::RunCreateBodyTextGenerationMessagesMessagesItemContent;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_messages_item_content_variant1_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_messages_item_content_variant1_item::RunCreateBodyTextGenerationMessagesMessagesItemContentVariant1Item;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_response_format;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_response_format::RunCreateBodyTextGenerationMessagesResponseFormat;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_response_format_type;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_response_format_type::RunCreateBodyTextGenerationMessagesResponseFormatType;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item::RunCreateBodyTextGenerationMessagesToolsItem;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant0;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant0::RunCreateBodyTextGenerationMessagesToolsItemVariant0;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant0_parameters;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant0_parameters::RunCreateBodyTextGenerationMessagesToolsItemVariant0Parameters;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant0_parameters_p_haa6ced18;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant0_parameters_p_haa6ced18::RunCreateBodyTextGenerationMessagesToolsItemVariant0ParametersPHaa6ced18;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant1;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant1::RunCreateBodyTextGenerationMessagesToolsItemVariant1;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant1_function;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant1_function::RunCreateBodyTextGenerationMessagesToolsItemVariant1Function;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant1_function_par_h57834611;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant1_function_par_h57834611::RunCreateBodyTextGenerationMessagesToolsItemVariant1FunctionParH57834611;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_messages_tools_item_variant1_function_parameters;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_messages_tools_item_variant1_function_parameters::RunCreateBodyTextGenerationMessagesToolsItemVariant1FunctionParameters;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_prompt;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_prompt::RunCreateBodyTextGenerationPrompt;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_prompt_response_format;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_prompt_response_format::RunCreateBodyTextGenerationPromptResponseFormat;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_generation_prompt_response_format_type;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_generation_prompt_response_format_type::RunCreateBodyTextGenerationPromptResponseFormatType;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_to_image;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_to_image::RunCreateBodyTextToImage;
+
+#[cfg(feature = "ai")]
+mod run_create_body_text_to_speech;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_text_to_speech::RunCreateBodyTextToSpeech;
+
+#[cfg(feature = "ai")]
+mod run_create_body_translation;
+
+#[cfg(feature = "ai")]
+pub use run_create_body_translation::RunCreateBodyTranslation;
+
+#[cfg(feature = "ai")]
+mod run_create_error;
+
+#[cfg(feature = "ai")]
+pub use run_create_error::RunCreateError;
+
+#[cfg(feature = "ai")]
+mod run_create_error_errors_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_error_errors_item::RunCreateErrorErrorsItem;
+
+#[cfg(feature = "full")]
+mod run_create_response;
+
+#[cfg(feature = "full")]
+pub use run_create_response::RunCreateResponse;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type::RunCreateResponseResultType;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_automatic_speech_recognition;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_automatic_speech_recognition::RunCreateResponseResultTypeAutomaticSpeechRecognition;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_automatic_speech_recognition_words_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_automatic_speech_recognition_words_item::RunCreateResponseResultTypeAutomaticSpeechRecognitionWordsItem;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_image_classification_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_image_classification_item::RunCreateResponseResultTypeImageClassificationItem;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_image_text_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_image_text_to_text::RunCreateResponseResultTypeImageTextToText;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_image_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_image_to_text::RunCreateResponseResultTypeImageToText;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_multimodal_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_multimodal_embeddings::RunCreateResponseResultTypeMultimodalEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_object_detection_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_object_detection_item::RunCreateResponseResultTypeObjectDetectionItem;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_object_detection_item_box_type;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_object_detection_item_box_type::RunCreateResponseResultTypeObjectDetectionItemBoxType;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_summarization;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_summarization::RunCreateResponseResultTypeSummarization;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_classification_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_classification_item::RunCreateResponseResultTypeTextClassificationItem;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_embeddings::RunCreateResponseResultTypeTextEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_generation;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_generation::RunCreateResponseResultTypeTextGeneration;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_generation_response;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_generation_response::RunCreateResponseResultTypeTextGenerationResponse;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_generation_response_tool_calls_item;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_generation_response_tool_calls_item::RunCreateResponseResultTypeTextGenerationResponseToolCallsItem;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_generation_response_usage;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_generation_response_usage::RunCreateResponseResultTypeTextGenerationResponseUsage;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_to_speech;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_to_speech::RunCreateResponseResultTypeTextToSpeech;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_text_to_speech_audio;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_text_to_speech_audio::RunCreateResponseResultTypeTextToSpeechAudio;
+
+#[cfg(feature = "ai")]
+mod run_create_response_result_type_translation;
+
+#[cfg(feature = "ai")]
+pub use run_create_response_result_type_translation::RunCreateResponseResultTypeTranslation;
 
 #[cfg(feature = "workers")]
 mod script_update_bindings_inherit;
@@ -610,372 +976,6 @@ mod script_update_multipart_body_metadata_package_dependencies_item;
 
 #[cfg(feature = "workers")]
 pub use script_update_multipart_body_metadata_package_dependencies_item::ScriptUpdateMultipartBodyMetadataPackageDependenciesItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body::WorkersAiPostRunModelBody;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_automatic_speech_recognition;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_automatic_speech_recognition::WorkersAiPostRunModelBodyAutomaticSpeechRecognition;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_classification;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_classification::WorkersAiPostRunModelBodyImageClassification;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text::WorkersAiPostRunModelBodyImageTextToText;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant0;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant0::WorkersAiPostRunModelBodyImageTextToTextVariant0;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant1;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant1::WorkersAiPostRunModelBodyImageTextToTextVariant1;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_h984788d9;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_h984788d9::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemConH984788d9;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_hc63ee96c;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_con_hc63ee96c::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemConHc63ee96c;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_content;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_text_to_text_variant1_messages_item_content::WorkersAiPostRunModelBodyImageTextToTextVariant1MessagesItemContent;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_image_to_text;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_image_to_text::WorkersAiPostRunModelBodyImageToText;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_multimodal_embeddings;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_multimodal_embeddings::WorkersAiPostRunModelBodyMultimodalEmbeddings;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_object_detection;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_object_detection::WorkersAiPostRunModelBodyObjectDetection;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_summarization;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_summarization::WorkersAiPostRunModelBodySummarization;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_classification;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_classification::WorkersAiPostRunModelBodyTextClassification;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_embeddings;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_embeddings::WorkersAiPostRunModelBodyTextEmbeddings;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_embeddings_text;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_embeddings_text::WorkersAiPostRunModelBodyTextEmbeddingsText;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation::WorkersAiPostRunModelBodyTextGeneration;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages::WorkersAiPostRunModelBodyTextGenerationMessages;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_functions_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_functions_item::WorkersAiPostRunModelBodyTextGenerationMessagesFunctionsItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_messages_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_messages_item::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_messages_item_cont_h782c2a02;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_messages_item_cont_h782c2a02::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItemContH782c2a02;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_messages_item_content;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_messages_item_content::WorkersAiPostRunModelBodyTextGenerationMessagesMessagesItemContent;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_response_format;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_response_format::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormat;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_response_format_type;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_response_format_type::WorkersAiPostRunModelBodyTextGenerationMessagesResponseFormatType;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant0;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant0::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant0;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant1;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1_function;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant1_function::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariant1Function;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h28b1e21f;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h28b1e21f::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH28b1e21f;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h76895313;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_h76895313::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantH76895313;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_ha0fcb4f9;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_ha0fcb4f9::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHa0fcb4f9;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_hc849ff2e;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_messages_tools_item_variant_hc849ff2e::WorkersAiPostRunModelBodyTextGenerationMessagesToolsItemVariantHc849ff2e;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_prompt;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_prompt::WorkersAiPostRunModelBodyTextGenerationPrompt;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_prompt_response_format;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_prompt_response_format::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormat;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_generation_prompt_response_format_type;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_generation_prompt_response_format_type::WorkersAiPostRunModelBodyTextGenerationPromptResponseFormatType;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_to_image;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_to_image::WorkersAiPostRunModelBodyTextToImage;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_text_to_speech;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_text_to_speech::WorkersAiPostRunModelBodyTextToSpeech;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_body_translation;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_body_translation::WorkersAiPostRunModelBodyTranslation;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_error;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_error::WorkersAiPostRunModelError;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_error_errors_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_error_errors_item::WorkersAiPostRunModelErrorErrorsItem;
-
-#[cfg(feature = "full")]
-mod workers_ai_post_run_model_response;
-
-#[cfg(feature = "full")]
-pub use workers_ai_post_run_model_response::WorkersAiPostRunModelResponse;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type::WorkersAiPostRunModelResponseResultType;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_automatic_speech_recogniti_h16af8af6;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_automatic_speech_recogniti_h16af8af6::WorkersAiPostRunModelResponseResultTypeAutomaticSpeechRecognitiH16af8af6;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_automatic_speech_recognition;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_automatic_speech_recognition::WorkersAiPostRunModelResponseResultTypeAutomaticSpeechRecognition;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_image_classification_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_image_classification_item::WorkersAiPostRunModelResponseResultTypeImageClassificationItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_image_text_to_text;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_image_text_to_text::WorkersAiPostRunModelResponseResultTypeImageTextToText;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_image_to_text;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_image_to_text::WorkersAiPostRunModelResponseResultTypeImageToText;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_multimodal_embeddings;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_multimodal_embeddings::WorkersAiPostRunModelResponseResultTypeMultimodalEmbeddings;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_object_detection_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_object_detection_item::WorkersAiPostRunModelResponseResultTypeObjectDetectionItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_object_detection_item_box_type;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_object_detection_item_box_type::WorkersAiPostRunModelResponseResultTypeObjectDetectionItemBoxType;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_summarization;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_summarization::WorkersAiPostRunModelResponseResultTypeSummarization;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_classification_item;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_classification_item::WorkersAiPostRunModelResponseResultTypeTextClassificationItem;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_embeddings;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_embeddings::WorkersAiPostRunModelResponseResultTypeTextEmbeddings;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_generation;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_generation::WorkersAiPostRunModelResponseResultTypeTextGeneration;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_generation_response;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_generation_response::WorkersAiPostRunModelResponseResultTypeTextGenerationResponse;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_generation_response_to_hc08931aa;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_generation_response_to_hc08931aa::WorkersAiPostRunModelResponseResultTypeTextGenerationResponseToHc08931aa;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_generation_response_usage;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_generation_response_usage::WorkersAiPostRunModelResponseResultTypeTextGenerationResponseUsage;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_to_speech;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_to_speech::WorkersAiPostRunModelResponseResultTypeTextToSpeech;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_text_to_speech_audio;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_text_to_speech_audio::WorkersAiPostRunModelResponseResultTypeTextToSpeechAudio;
-
-#[cfg(feature = "workers_ai")]
-mod workers_ai_post_run_model_response_result_type_translation;
-
-#[cfg(feature = "workers_ai")]
-pub use workers_ai_post_run_model_response_result_type_translation::WorkersAiPostRunModelResponseResultTypeTranslation;
 
 #[cfg(feature = "workers")]
 mod workers_api_response_common_failure;

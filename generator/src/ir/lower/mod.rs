@@ -1,11 +1,13 @@
 //! Lowering: the parsed document and the configuration become the model ([`Api`]).
 //!
 //! One module per concern: [`operations`] (parameters, bodies, responses), [`types`]
-//! (schemas), [`resources`] (the resource tree and method names), [`security`] (schemes and
+//! (schemas), [`resources`] (the resource tree and method collisions), [`path_names`]
+//! (default names from the path), [`security`] (schemes and
 //! credentials). Facts computed over the finished model live in [`super::analysis`].
 
 mod operations;
 mod package;
+mod path_names;
 mod resources;
 mod security;
 pub(super) mod types;
@@ -14,10 +16,11 @@ mod webhooks;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use self::operations::{OperationContext, OperationName};
+use self::path_names::Naming;
 use self::types::TypeLowerer;
 use super::naming;
 use super::{Api, Diagnostic};
-use crate::config::Config;
+use crate::config::{Config, NamingStyle};
 use crate::error::SpecProblem;
 use crate::pointer;
 use crate::HTTP_METHODS as METHODS;
@@ -49,6 +52,18 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     // after the method (params structs, inline body and response types).
     let mut pending = Vec::new();
     let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let all_operations = document.paths.paths.values().filter_map(|item| item.as_item()).flat_map(|item| item.iter());
+    let naming = Naming {
+        by_path: match config.naming.style {
+            NamingStyle::Path => true,
+            NamingStyle::OperationId => false,
+            NamingStyle::Auto => !path_names::prefers_operation_ids(all_operations.map(|(_, operation)| operation)),
+        },
+        paths: path_names::PathNamer::new(
+            document.paths.paths.keys().map(String::as_str),
+            &config.naming.params_in_struct,
+        ),
+    };
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = format!("#/paths/{}", pointer::token(path));
         let item = match item {
@@ -77,8 +92,8 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
                     ids.insert(id.clone(), context.pointer.clone());
                 }
             }
-            let (group, method_name) = context.names(operation, &id, &mut diagnostics)?;
-            pending.push((context, operation, OperationName { id, group, method_name }));
+            let (group, method_name, fallback) = context.names(operation, &id, &naming, &mut diagnostics)?;
+            pending.push((context, operation, OperationName { id, group, method_name, fallback }));
         }
     }
     resources::resolve_method_collisions(&mut pending, &mut diagnostics);

@@ -2,12 +2,14 @@
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
+use super::path_names::{self, Naming};
 use super::types::TypeLowerer;
 use crate::config::Config;
 use crate::error::SpecProblem;
 use crate::ir::docs;
 use crate::ir::naming::{self, Scope};
 use crate::pointer;
+use crate::resolve::Resolver;
 
 /// Methods `Client` already has (runtime and generated); a top-level resource must not shadow them.
 const CLIENT_METHODS: &[&str] = &[
@@ -37,6 +39,8 @@ pub(super) struct OperationName {
     pub(super) id: String,
     pub(super) group: Vec<String>,
     pub(super) method_name: String,
+    /// The name a colliding method takes instead (see `resources::resolve_method_collisions`).
+    pub(super) fallback: String,
 }
 
 pub(super) struct OperationContext<'a> {
@@ -92,7 +96,7 @@ impl<'a> OperationContext<'a> {
         types: &mut TypeLowerer<'a>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Operation, SpecProblem> {
-        let OperationName { id, group, method_name } = name;
+        let OperationName { id, group, method_name, .. } = name;
         let segments = parse_template(self.path, &self.pointer)?;
         let template_params: Vec<&str> = segments
             .iter()
@@ -213,19 +217,34 @@ impl<'a> OperationContext<'a> {
         })
     }
 
-    /// Resource path and method name: the configured extensions, else tag and operationId.
-    /// A resource path deeper than [`naming::MAX_RESOURCE_DEPTH`] is an error (cut, when lenient).
+    /// Resource path, method name and the method's fallback name: the configured extensions,
+    /// else (when neither is present) names from the path or from tag and operationId, as
+    /// `defaults` decided for the document. The fallback, which a method takes when its name collides, is the name from
+    /// tag and operationId. A resource path deeper than [`naming::MAX_RESOURCE_DEPTH`] is an
+    /// error (cut, when lenient).
     pub(super) fn names(
         &self,
         operation: &openapiv3::Operation,
         id: &str,
+        defaults: &Naming,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(Vec<String>, String), SpecProblem> {
+    ) -> Result<(Vec<String>, String, String), SpecProblem> {
         let extension = |name: &Option<String>| {
             name.as_ref().and_then(|n| operation.extensions.get(n)).and_then(|v| v.as_str()).map(str::to_string)
         };
         let group_ext = extension(&self.config.naming.group_extension);
         let method_ext = extension(&self.config.naming.method_extension);
+        let tag_group = || vec![naming::member(operation.tags.first().map(String::as_str).unwrap_or("other"))];
+        // Names from the path only when neither extension names the operation: a resource
+        // given by an extension is not the path's, so the path's verb would not fit it.
+        let unnamed = group_ext.is_none() && method_ext.is_none();
+        let by_path = (defaults.by_path && unnamed)
+            .then(|| {
+                let envelope = self.config.response.unwrap_field.as_deref();
+                let lists = path_names::returns_list(Resolver::new(self.document), operation, envelope);
+                defaults.paths.name(self.method, self.path, lists)
+            })
+            .flatten();
         let mut group: Vec<String> = match &group_ext {
             Some(dotted) => {
                 let depth = dotted.split('.').count();
@@ -243,7 +262,10 @@ impl<'a> OperationContext<'a> {
                 }
                 dotted.split('.').take(naming::MAX_RESOURCE_DEPTH).map(naming::member).collect()
             }
-            None => vec![naming::member(operation.tags.first().map(String::as_str).unwrap_or("other"))],
+            None => match &by_path {
+                Some((group, _)) => group.clone(),
+                None => tag_group(),
+            },
         };
         if let Some(first) = group.first_mut() {
             // Top-level resources become methods on `Client`, beside the runtime's own.
@@ -251,19 +273,24 @@ impl<'a> OperationContext<'a> {
                 *first = format!("{first}_resource");
             }
         }
-        let method = match method_ext {
-            Some(method) => naming::member(&method),
-            None => {
-                // Drop a leading tag word from the operationId so `pets_list` under `pets` is `list`.
-                let snake_id = naming::snake(id);
-                let prefix = format!("{}_", group.join("_"));
-                match snake_id.strip_prefix(&prefix) {
-                    Some(rest) if !rest.is_empty() => naming::member(rest),
-                    _ => naming::member(&snake_id),
-                }
+        // Drop leading group words from the operationId so `pets_list` under `pets` is `list`.
+        let from_id = |group: &[String]| {
+            let snake_id = naming::snake(id);
+            let prefix = format!("{}_", group.join("_"));
+            match snake_id.strip_prefix(&prefix) {
+                Some(rest) if !rest.is_empty() => naming::member(rest),
+                _ => naming::member(&snake_id),
             }
         };
-        Ok((group, method))
+        // The name tag and operationId give (what a path-named method would be called by
+        // them), for a method whose name collides.
+        let fallback = if by_path.is_some() && group_ext.is_none() { from_id(&tag_group()) } else { from_id(&group) };
+        let method = match (method_ext, &by_path) {
+            (Some(method), _) => naming::member(&method),
+            (None, Some((_, method))) => method.clone(),
+            (None, None) => from_id(&group),
+        };
+        Ok((group, method, fallback))
     }
 
     /// Path-level and operation-level parameters (the latter override), in document order.

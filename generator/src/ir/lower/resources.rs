@@ -7,7 +7,8 @@ use crate::ir::naming::{self, Scope};
 use crate::ir::{Diagnostic, Operation, Resource};
 
 /// Two operations wanting the same method on the same resource: the later one (in document
-/// order) takes its operationId as its name, so both stay reachable and names stay stable.
+/// order) takes its fallback name (from its operationId), else its whole operationId, so both
+/// stay reachable and names stay stable.
 pub(super) fn resolve_method_collisions<O>(
     operations: &mut [(OperationContext<'_>, O, OperationName)],
     diagnostics: &mut Vec<Diagnostic>,
@@ -23,7 +24,11 @@ pub(super) fn resolve_method_collisions<O>(
         if !shadows_child && taken.insert(key) {
             continue;
         }
-        let base = naming::snake(&name.id);
+        let fallback = name.fallback.clone();
+        let whole_id = naming::member(&name.id);
+        let free = |candidate: &String| !taken.contains(&(name.group.clone(), candidate.clone()));
+        let base =
+            [fallback, whole_id.clone()].into_iter().find(|c| *c != name.method_name && free(c)).unwrap_or(whole_id);
         let mut candidate = base.clone();
         let mut counter = 2;
         while !taken.insert((name.group.clone(), candidate.clone())) {
