@@ -92,8 +92,56 @@ paths:
             schema: { type: array, nullable: true, items: { type: string, example: "blue" } }
       responses:
         "204": { description: Done. }
+  /settings:
+    patch:
+      operationId: settings-edit
+      tags: [settings]
+      parameters:
+        - name: interval
+          in: query
+          required: true
+          schema: { type: integer, enum: [30, 60] }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Settings" }
+      responses:
+        "204": { description: Done. }
+  /rules:
+    post:
+      operationId: rules-create
+      tags: [rules]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - $ref: "#/components/schemas/PlainRule"
+                - $ref: "#/components/schemas/ScoredRule"
+      responses:
+        "204": { description: Done. }
 components:
   schemas:
+    Settings:
+      type: object
+      minProperties: 1
+      properties:
+        hosts: { type: array, minItems: 2, items: { type: string, format: hostname } }
+        note: { type: string }
+    PlainRule:
+      type: object
+      required: [name]
+      additionalProperties: false
+      properties:
+        name: { type: string }
+    ScoredRule:
+      type: object
+      required: [name]
+      properties:
+        name: { type: string }
+        score: { type: integer }
     Widget:
       type: object
       required: [name, color, created, tags, size, owner]
@@ -212,6 +260,8 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
         [
             ("labels::update", None),
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
+            ("rules::create", None),
+            ("settings::edit", None),
             ("shapes::create", None),
             ("support::get", None),
             ("widgets::create", None),
@@ -292,4 +342,25 @@ fn a_nullable_value_is_sent_as_a_value_not_null() {
     // `null` is what a server may answer, not what it takes: Prism rejects it as a missing body.
     let text = contract_file(&generate());
     assert!(text.contains("LabelUpdateParams::new(\n            Some(vec![String::from(\"text\")]),"), "{text}");
+}
+
+#[test]
+fn values_meet_min_properties_item_rules_and_numeric_enums() {
+    // Cloudflare's bodies of optional properties with `minProperties: 1`, lists of hostnames
+    // with `minItems`, and query parameters that take one of a few numbers.
+    let text = contract_file(&generate());
+    let expected = r#"SettingEditParams::new(
+            30_i64,
+            contract_sdk::types::Settings::new()
+                .hosts(vec![String::from("example.com"), String::from("example.com")]),
+        );"#;
+    assert!(text.contains(expected), "{text}");
+}
+
+#[test]
+fn a_one_of_body_is_built_so_that_only_one_alternative_accepts_it() {
+    // `{"name": ..}` is both a `PlainRule` and a `ScoredRule`, which a `oneOf` rejects; a
+    // `score`, which `PlainRule` forbids, leaves one.
+    let text = contract_file(&generate());
+    assert!(text.contains("contract_sdk::types::ScoredRule::new(\"text\").score(1_i64)"), "{text}");
 }

@@ -123,6 +123,7 @@ mod tests {
             minimum: None,
             maximum: None,
             allowed: Vec::new(),
+            ..Rules::default()
         };
         let example = serde_json::json!("023e105f4ecef8ad9ca31a8372d0c353");
         let lines = value_details(ValueFacts {

@@ -10,7 +10,8 @@ use serde_json::Value;
 use super::rust_type_text_in;
 use super::source::literal;
 use crate::ir::{
-    Api, EnumDef, Field, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Api, EnumDef, Field, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionDef,
+    UnionVariant,
 };
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).
@@ -141,9 +142,10 @@ impl<'a> Sampler<'a> {
                 let recursive = matches!(**item, TypeRef::Named(id) if stack.contains(&id));
                 match (recursive || stack.len() + 1 >= MAX_DEPTH).then_some(()) {
                     Some(()) => format!("Vec::<{}>::new()", self.type_text(item)),
-                    // One item: lists with `minItems` are common, lists without room for one rare.
-                    None => match self.value_in(item, facts, stack) {
-                        Ok(value) => format!("vec![{value}]"),
+                    // One item, or `minItems`: lists with `minItems` are common, lists
+                    // without room for one rare.
+                    None => match self.value_in(item, item_facts(facts), stack) {
+                        Ok(value) => format!("vec![{}]", vec![value; item_count(facts.rules)].join(", ")),
                         Err(_) => format!("Vec::<{}>::new()", self.type_text(item)),
                     },
                 }
@@ -179,16 +181,25 @@ impl<'a> Sampler<'a> {
         }
         stack.push(id);
         let result = match &def.kind {
-            TypeKind::Struct(body) => self.struct_value(&name, body, None, None, stack),
+            TypeKind::Struct(body) => self.struct_value(&name, body, None, None, None, stack),
             TypeKind::Union(body) => {
                 let types: Vec<String> = body.variants.iter().map(|variant| self.type_text(&variant.ty)).collect();
                 let mut chosen = Err(format!("no alternative of `{}` can be built", def.name));
-                for (index, variant) in body.variants.iter().enumerate() {
+                // A value only one alternative accepts first (a `oneOf` takes exactly one),
+                // then each alternative in order.
+                let exclusive = self.exclusive_choice(body, stack);
+                let order = exclusive.iter().map(|(index, extra)| (*index, *extra)).chain(
+                    (0..body.variants.len())
+                        .filter(|index| exclusive.map(|(chosen, _)| chosen) != Some(*index))
+                        .map(|index| (index, None)),
+                );
+                for (index, extra) in order {
+                    let variant = &body.variants[index];
                     // An alternative already being built would only lead back here.
                     if matches!(variant.ty, TypeRef::Named(inner) if stack.contains(&inner)) {
                         continue;
                     }
-                    let Ok(value) = self.alternative(body.tag.as_deref(), variant, stack) else { continue };
+                    let Ok(value) = self.alternative(body.tag.as_deref(), variant, extra, stack) else { continue };
                     let has_from = types.iter().filter(|other| **other == types[index]).count() == 1;
                     chosen = Ok(if has_from {
                         format!("{name}::from({value})")
@@ -209,28 +220,35 @@ impl<'a> Sampler<'a> {
 
     /// `Name::new(required...)`: each required property without a spec default, from the
     /// example object where it has the property. `tag` is a union's tag property and the value
-    /// that selects this alternative: it is set even when optional.
+    /// that selects this alternative: it is set even when optional, as is the optional
+    /// property `extra` (one that tells a union's alternatives apart) and, for
+    /// `minProperties`, optional properties in order until there are enough.
     fn struct_value(
         &self,
         name: &str,
         body: &StructDef,
         example: Option<&serde_json::Map<String, Value>>,
         tag: Option<(&str, &Value)>,
+        extra: Option<&str>,
         stack: &mut Vec<TypeId>,
     ) -> Result<String, String> {
         let mut arguments = Vec::new();
         let mut setters = String::new();
-        for field in &body.fields {
+        for field in self.optional_fields(body, tag.map(|(property, _)| property), extra) {
+            let Some(setter) = &field.setter else { continue };
             let tag_value = tag.filter(|(property, _)| *property == field.wire_name).map(|(_, value)| value);
-            if let (Some(value), Some(setter), false) = (tag_value, &field.setter, field.required) {
-                let facts = Facts { example: Some(value), ..Facts::of_field(field) };
-                let base = match &field.ty {
-                    TypeRef::Nullable(inner) => inner,
-                    other => other,
-                };
-                if let Ok(value) = self.argument_in(base, facts, stack) {
-                    setters.push_str(&format!(".{setter}({value})"));
-                }
+            let mut facts = Facts::of_field(field);
+            if let Some(value) = tag_value {
+                facts.example = Some(value);
+            } else if let Some(value) = example.and_then(|object| object.get(&field.wire_name)) {
+                facts.example = Some(value);
+            }
+            let base = match &field.ty {
+                TypeRef::Nullable(inner) => inner,
+                other => other,
+            };
+            if let Ok(value) = self.argument_in(base, facts, stack) {
+                setters.push_str(&format!(".{setter}({value})"));
             }
         }
         for field in body.fields.iter().filter(|field| field.required && field.default.is_none()) {
@@ -262,17 +280,26 @@ impl<'a> Sampler<'a> {
         &self,
         tag: Option<&str>,
         variant: &UnionVariant,
+        extra: Option<&str>,
         stack: &mut Vec<TypeId>,
     ) -> Result<String, String> {
-        let tagged = match (tag, variant.tags.first(), &variant.ty) {
-            (Some(tag), Some(wire), TypeRef::Named(id)) if self.buildable[id.0] && !stack.contains(id) => {
+        let tag = tag.zip(variant.tags.first());
+        let object = match &variant.ty {
+            TypeRef::Named(id) if (tag.is_some() || extra.is_some()) && self.buildable[id.0] && !stack.contains(id) => {
                 let def = self.api.type_def(*id);
                 match &def.kind {
                     TypeKind::Struct(body) if stack.len() < MAX_DEPTH => {
                         let name = format!("{}::types::{}", self.sdk, def.name);
-                        let wire = Value::String(wire.clone());
+                        let wire = tag.map(|(tag, wire)| (tag, Value::String(wire.clone())));
                         stack.push(*id);
-                        let value = self.struct_value(&name, body, None, Some((tag, &wire)), stack);
+                        let value = self.struct_value(
+                            &name,
+                            body,
+                            None,
+                            wire.as_ref().map(|(tag, wire)| (*tag, wire)),
+                            extra,
+                            stack,
+                        );
                         stack.pop();
                         Some(value)
                     }
@@ -281,7 +308,175 @@ impl<'a> Sampler<'a> {
             }
             _ => None,
         };
-        tagged.unwrap_or_else(|| self.value_in(&variant.ty, Facts::default(), stack))
+        object.unwrap_or_else(|| self.value_in(&variant.ty, Facts::default(), stack))
+    }
+
+    /// The optional properties a built struct sets: the union's tag, `extra`, then others
+    /// in order while `minProperties` wants more (each one that can be built).
+    fn optional_fields<'b>(&self, body: &'b StructDef, tag: Option<&str>, extra: Option<&str>) -> Vec<&'b Field> {
+        let settable = |field: &&Field| {
+            !field.required
+                && field.setter.is_some()
+                && match base(&field.ty) {
+                    TypeRef::Named(id) => self.buildable[id.0],
+                    _ => true,
+                }
+        };
+        let mut chosen: Vec<&Field> = body
+            .fields
+            .iter()
+            .filter(settable)
+            .filter(|field| Some(field.wire_name.as_str()) == tag || Some(field.wire_name.as_str()) == extra)
+            .collect();
+        let wanted = body.min_properties.unwrap_or(0);
+        let required = body.fields.iter().filter(|field| field.required).count();
+        for field in body.fields.iter().filter(settable) {
+            if required + chosen.len() >= wanted {
+                break;
+            }
+            if !chosen.iter().any(|other| other.wire_name == field.wire_name) {
+                chosen.push(field);
+            }
+        }
+        chosen
+    }
+
+    /// An alternative of `body` (and an optional property to set in it) whose built value no
+    /// other alternative accepts, as far as the model tells: by JSON type, required and
+    /// listed properties (`additionalProperties: false`), and the values of enums and
+    /// patterns of shared properties.
+    fn exclusive_choice(&self, body: &UnionDef, stack: &[TypeId]) -> Option<(usize, Option<&'a str>)> {
+        if body.variants.len() < 2 {
+            return None;
+        }
+        for (index, variant) in body.variants.iter().enumerate() {
+            if matches!(variant.ty, TypeRef::Named(inner) if stack.contains(&inner) || !self.buildable[inner.0]) {
+                continue;
+            }
+            let tag = body.tag.as_deref().zip(variant.tags.first().map(String::as_str));
+            let struct_body = match &variant.ty {
+                TypeRef::Named(id) => match &self.api.type_def(*id).kind {
+                    TypeKind::Struct(struct_body) => Some(struct_body),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let extras = std::iter::once(None).chain(
+                struct_body
+                    .into_iter()
+                    .flat_map(|struct_body| &struct_body.fields)
+                    .filter(|field| !field.required && field.setter.is_some())
+                    .map(|field| Some(field.wire_name.as_str())),
+            );
+            for extra in extras {
+                let shape = match struct_body {
+                    Some(struct_body) => self.struct_shape(struct_body, tag, extra),
+                    None => self.shape(&variant.ty, Facts::default()),
+                };
+                let others_reject = body
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != index)
+                    .all(|(_, other)| !self.accepts(&other.ty, None, &shape, 0));
+                if others_reject {
+                    return Some((index, extra));
+                }
+            }
+        }
+        None
+    }
+
+    /// What the value [`Sampler::value`] builds for `ty` puts on the wire, one level deep.
+    fn shape(&self, ty: &TypeRef, facts: Facts<'_>) -> Shape {
+        match ty {
+            TypeRef::String => Shape::String(Some(string_value(facts))),
+            TypeRef::File => Shape::String(None),
+            TypeRef::Bool => Shape::Bool,
+            TypeRef::Integer(_) => Shape::Integer,
+            TypeRef::Float => Shape::Number,
+            TypeRef::Json => Shape::Any,
+            TypeRef::Array(_) => Shape::Array,
+            TypeRef::Map(_) => Shape::Object(None),
+            TypeRef::Nullable(inner) => self.shape(inner, facts),
+            TypeRef::Named(id) => match &self.api.type_def(*id).kind {
+                TypeKind::Enum(body) => {
+                    let wire = facts.example.and_then(Value::as_str);
+                    let chosen = wire.and_then(|wire| body.variants.iter().find(|variant| variant.wire == wire));
+                    Shape::String(Some(
+                        chosen.or(body.variants.first()).map_or_else(|| "text".into(), |v| v.wire.clone()),
+                    ))
+                }
+                TypeKind::Struct(_) => Shape::Object(None),
+                TypeKind::Union(_) => Shape::Any,
+            },
+        }
+    }
+
+    /// The shape of a struct value built with the tag and `extra` set.
+    fn struct_shape(&self, body: &StructDef, tag: Option<(&str, &str)>, extra: Option<&str>) -> Shape {
+        let mut properties = Vec::new();
+        for field in body.fields.iter().filter(|field| field.required) {
+            let facts = Facts::of_field(field);
+            let shape = match (&field.ty, tag) {
+                (_, Some((property, wire))) if property == field.wire_name => Shape::String(Some(wire.to_string())),
+                // A required nullable property without an example is sent as `null`.
+                (TypeRef::Nullable(_), _) if facts.example.is_none_or(Value::is_null) && field.default.is_none() => {
+                    Shape::Null
+                }
+                (ty, _) => self.shape(ty, facts),
+            };
+            properties.push((field.wire_name.clone(), shape));
+        }
+        for field in self.optional_fields(body, tag.map(|(property, _)| property), extra) {
+            let shape = match tag {
+                Some((property, wire)) if property == field.wire_name => Shape::String(Some(wire.to_string())),
+                _ => self.shape(&field.ty, Facts::of_field(field)),
+            };
+            properties.push((field.wire_name.clone(), shape));
+        }
+        Shape::Object(Some(properties))
+    }
+
+    /// Whether a value of `ty` (with `rules`) may be `shape`: `true` unless the model says not.
+    fn accepts(&self, ty: &TypeRef, rules: Option<&Rules>, shape: &Shape, depth: usize) -> bool {
+        if depth > MAX_DEPTH || matches!(shape, Shape::Any) {
+            return true;
+        }
+        match (ty, shape) {
+            (TypeRef::Json, _) => true,
+            (TypeRef::Nullable(_), Shape::Null) => true,
+            (TypeRef::Nullable(inner), shape) => self.accepts(inner, rules, shape, depth),
+            (TypeRef::String, Shape::String(text)) => text.as_deref().is_none_or(|text| string_fits(text, rules)),
+            (TypeRef::File, Shape::String(_))
+            | (TypeRef::Bool, Shape::Bool)
+            | (TypeRef::Integer(_), Shape::Integer) => true,
+            (TypeRef::Float, Shape::Integer | Shape::Number) => true,
+            (TypeRef::Array(_), Shape::Array) | (TypeRef::Map(_), Shape::Object(_)) => true,
+            (TypeRef::Named(id), shape) => match (&self.api.type_def(*id).kind, shape) {
+                (TypeKind::Enum(body), Shape::String(text)) => {
+                    body.variants.is_empty()
+                        || text.as_deref().is_none_or(|text| body.variants.iter().any(|variant| variant.wire == text))
+                }
+                (TypeKind::Struct(_), Shape::Object(None)) => true,
+                (TypeKind::Struct(body), Shape::Object(Some(properties))) => {
+                    let has = |name: &str| properties.iter().any(|(property, _)| property == name);
+                    body.fields.iter().filter(|field| field.required).all(|field| has(&field.wire_name))
+                        && body.min_properties.is_none_or(|wanted| properties.len() >= wanted)
+                        && properties.iter().all(|(property, value)| {
+                            match body.fields.iter().find(|field| field.wire_name == *property) {
+                                Some(field) => self.accepts(&field.ty, Some(&field.rules), value, depth + 1),
+                                None => !body.closed,
+                            }
+                        })
+                }
+                (TypeKind::Union(body), shape) => {
+                    body.variants.iter().any(|variant| self.accepts(&variant.ty, None, shape, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn argument_in(&self, ty: &TypeRef, facts: Facts<'_>, stack: &mut Vec<TypeId>) -> Result<String, String> {
@@ -313,8 +508,11 @@ impl<'a> Sampler<'a> {
                 (value.is_finite() && within(value, facts.rules)).then(|| float_text(value))
             }
             (TypeRef::Json, example) => Some(json_text(example)),
-            (TypeRef::Array(item), Value::Array(items)) if stack.len() + 1 < MAX_DEPTH => {
-                let item_facts = Facts { example: None, ..facts };
+            (TypeRef::Array(item), Value::Array(items))
+                if stack.len() + 1 < MAX_DEPTH
+                    && items.len() >= facts.rules.and_then(|rules| rules.min_items).unwrap_or(0) =>
+            {
+                let item_facts = item_facts(facts);
                 let values: Option<Vec<String>> =
                     items.iter().map(|value| self.example_value(item, item_facts, value, stack)).collect();
                 let values = values?;
@@ -340,7 +538,7 @@ impl<'a> Sampler<'a> {
                         if self.buildable[id.0] && !stack.contains(id) && stack.len() < MAX_DEPTH =>
                     {
                         stack.push(*id);
-                        let value = self.struct_value(&name, body, Some(object), None, stack).ok();
+                        let value = self.struct_value(&name, body, Some(object), None, None, stack).ok();
                         stack.pop();
                         value
                     }
@@ -349,6 +547,31 @@ impl<'a> Sampler<'a> {
             }
             _ => None,
         }
+    }
+}
+
+/// What a built value looks like on the wire, as far as telling union alternatives apart
+/// needs: its JSON type, an object's properties (one level), a string's text.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Null,
+    Bool,
+    Integer,
+    Number,
+    /// The text, when known.
+    String(Option<String>),
+    Array,
+    /// The properties sent and their shapes, when known.
+    Object(Option<Vec<(String, Shape)>>),
+    /// Anything (free-form JSON, a nested union).
+    Any,
+}
+
+/// A nullable type's inner type; any other type itself.
+fn base(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
     }
 }
 
@@ -392,13 +615,37 @@ fn kind_range(kind: IntegerKind) -> (i128, i128) {
 
 fn within(value: f64, rules: Option<&Rules>) -> bool {
     let Some(rules) = rules else { return true };
-    rules.minimum.is_none_or(|minimum| value >= minimum) && rules.maximum.is_none_or(|maximum| value <= maximum)
+    rules.minimum.is_none_or(|minimum| value >= minimum)
+        && rules.maximum.is_none_or(|maximum| value <= maximum)
+        && (rules.numbers.is_empty() || rules.numbers.contains(&value))
 }
 
-/// An integer within the bounds: the middle of both, one above a minimum (which may be
-/// exclusive), one below a maximum; 1 without bounds.
+/// The facts of a list's items: their format and rules, without an example.
+fn item_facts<'a>(facts: Facts<'a>) -> Facts<'a> {
+    Facts {
+        format: facts.rules.and_then(|rules| rules.item_format.as_deref()),
+        rules: facts.rules.and_then(|rules| rules.items.as_deref()),
+        example: None,
+        non_empty: false,
+    }
+}
+
+/// How many items a built list has: `minItems`, at least one, at most 64.
+fn item_count(rules: Option<&Rules>) -> usize {
+    rules.and_then(|rules| rules.min_items).unwrap_or(1).clamp(1, 64)
+}
+
+/// An integer within the bounds: the first allowed value of an enum; the middle of both
+/// bounds, one above a minimum (which may be exclusive), one below a maximum; 1 without
+/// bounds.
 pub fn integer_value(rules: Option<&Rules>, kind: IntegerKind) -> i128 {
     let (low, high) = kind_range(kind);
+    // An enum of numbers: its first value the type holds.
+    let allowed = rules.into_iter().flat_map(|rules| &rules.numbers);
+    let mut whole = allowed.filter(|value| value.fract() == 0.0).map(|&value| value as i128);
+    if let Some(value) = whole.find(|&value| in_kind(value, kind)) {
+        return value;
+    }
     let minimum =
         rules.and_then(|rules| rules.minimum).map(|minimum| minimum.ceil().clamp(low as f64, high as f64) as i128);
     let maximum =
@@ -416,6 +663,9 @@ pub fn integer_value(rules: Option<&Rules>, kind: IntegerKind) -> i128 {
 
 /// A number within the bounds, chosen as [`integer_value`] chooses.
 pub fn float_value(rules: Option<&Rules>) -> f64 {
+    if let Some(&value) = rules.and_then(|rules| rules.numbers.first()) {
+        return value;
+    }
     let minimum = rules.and_then(|rules| rules.minimum).filter(|value| value.is_finite());
     let maximum = rules.and_then(|rules| rules.maximum).filter(|value| value.is_finite());
     match (minimum, maximum) {
@@ -716,6 +966,115 @@ mod tests {
         header.location = ParamLocation::Path;
         header.default = None;
         assert!(!string_value(Facts::of_param(&header)).is_empty());
+    }
+
+    /// The model of a document with `schemas`, each the body of an operation.
+    fn model(schemas: Value) -> Api {
+        let mut paths = serde_json::Map::new();
+        for name in schemas.as_object().expect("schemas by name").keys() {
+            let body = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+            paths.insert(
+                format!("/{}", name.to_lowercase()),
+                serde_json::json!({ "post": {
+                    "operationId": format!("send-{}", name.to_lowercase()),
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": body } } },
+                    "responses": { "204": { "description": "done" } },
+                } }),
+            );
+        }
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": paths,
+            "components": { "schemas": schemas },
+        });
+        let document: openapiv3::OpenAPI = serde_json::from_value(document).expect("an OpenAPI document");
+        crate::ir::lower(&document, &crate::config::Config::default()).expect("the document lowers")
+    }
+
+    /// A built value of the named schema.
+    fn built(api: &Api, name: &str) -> String {
+        let id = api.types.iter().position(|def| def.name == name).unwrap_or_else(|| panic!("no type {name}"));
+        Sampler::new(api, "sdk").value(&TypeRef::Named(TypeId(id)), Facts::default()).expect("a value")
+    }
+
+    #[test]
+    fn list_items_follow_their_own_rules_and_min_items() {
+        let api = model(serde_json::json!({
+            "Hosts": {
+                "type": "object",
+                "required": ["names", "ids"],
+                "properties": {
+                    "names": { "type": "array", "minItems": 2, "items": { "type": "string", "minLength": 6 } },
+                    "ids": { "type": "array", "items": { "type": "string", "format": "uuid" } },
+                },
+            },
+        }));
+        assert_eq!(
+            built(&api, "Hosts"),
+            "sdk::types::Hosts::new(vec![String::from(\"textaa\"), String::from(\"textaa\")], \
+             vec![String::from(\"00000000-0000-4000-8000-000000000000\")])"
+        );
+    }
+
+    #[test]
+    fn an_enum_of_numbers_gives_one_of_its_values() {
+        let rules = Rules { numbers: vec![30.0, 60.0], minimum: Some(1.0), ..rules() };
+        assert_eq!(integer_value(Some(&rules), IntegerKind::I64), 30);
+        assert_eq!(float_value(Some(&rules)), 30.0);
+        let fractions = Rules { numbers: vec![0.5, 2.0], ..Rules::default() };
+        assert_eq!(integer_value(Some(&fractions), IntegerKind::I32), 2);
+        assert!(within(60.0, Some(&rules)) && !within(45.0, Some(&rules)));
+    }
+
+    #[test]
+    fn min_properties_sets_optional_properties_until_there_are_enough() {
+        let api = model(serde_json::json!({
+            "Patch": {
+                "type": "object",
+                "minProperties": 1,
+                "properties": { "name": { "type": "string" }, "ttl": { "type": "integer" } },
+            },
+        }));
+        assert_eq!(built(&api, "Patch"), "sdk::types::Patch::new().name(\"text\")");
+    }
+
+    #[test]
+    fn a_one_of_value_is_built_so_that_only_one_alternative_accepts_it() {
+        // `{"name": ..}` fits both alternatives; with `size`, which `Plain` forbids, only
+        // `Sized` accepts it.
+        let api = model(serde_json::json!({
+            "Plain": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": false,
+                "properties": { "name": { "type": "string" } },
+            },
+            "Sized": {
+                "type": "object",
+                "required": ["name"],
+                "properties": { "name": { "type": "string" }, "size": { "type": "integer" } },
+            },
+            "Either": { "oneOf": [{ "$ref": "#/components/schemas/Plain" }, { "$ref": "#/components/schemas/Sized" }] },
+        }));
+        let value = built(&api, "Either");
+        assert!(value.contains("Sized::new(\"text\").size(1_i64)"), "{value}");
+        // A string enum value that another alternative's enum lacks tells them apart too.
+        let api = model(serde_json::json!({
+            "Strict": {
+                "type": "object",
+                "required": ["mode"],
+                "properties": { "mode": { "type": "string", "enum": ["b"] } },
+            },
+            "Open": {
+                "type": "object",
+                "required": ["mode"],
+                "properties": { "mode": { "type": "string", "enum": ["a", "b"] } },
+            },
+            "Choice": { "oneOf": [{ "$ref": "#/components/schemas/Strict" }, { "$ref": "#/components/schemas/Open" }] },
+        }));
+        let value = built(&api, "Choice");
+        assert!(value.contains("Open::new(sdk::types::OpenMode::A)"), "{value}");
     }
 
     #[test]

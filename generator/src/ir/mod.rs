@@ -322,6 +322,14 @@ pub struct Rules {
     pub minimum: Option<f64>,
     /// `maximum`.
     pub maximum: Option<f64>,
+    /// Allowed numbers (`enum` of an integer or number).
+    pub numbers: Vec<f64>,
+    /// `minItems` of a list.
+    pub min_items: Option<usize>,
+    /// The `format` of a list's items.
+    pub item_format: Option<String>,
+    /// The rules of a list's items, when they have any.
+    pub items: Option<Box<Rules>>,
 }
 
 impl Rules {
@@ -612,6 +620,10 @@ pub struct StructDef {
     pub extra_name: String,
     /// Type of the values of unlisted properties (`Json` unless `additionalProperties` says).
     pub extra_ty: TypeRef,
+    /// `minProperties`: how many properties a value needs at least.
+    pub min_properties: Option<usize>,
+    /// `additionalProperties: false`: a property not listed is rejected.
+    pub closed: bool,
     /// The constructor taking the required fields that have no spec default.
     pub constructor: String,
     /// The chained setter that adds one unlisted property to the extra map.

@@ -517,6 +517,8 @@ mod tests {
             ],
             extra_name: "extra".into(),
             extra_ty: TypeRef::Json,
+            min_properties: None,
+            closed: false,
             constructor: String::new(),
             extra_setter: String::new(),
             multipart: None,

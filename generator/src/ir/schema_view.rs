@@ -28,6 +28,8 @@ pub struct SchemaView<'a> {
     pub pattern: Option<&'a str>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub min_items: Option<usize>,
+    pub min_properties: Option<usize>,
     pub discriminator: Option<&'a Discriminator>,
 }
 
@@ -55,6 +57,8 @@ impl<'a> SchemaView<'a> {
             pattern: None,
             minimum: None,
             maximum: None,
+            min_items: None,
+            min_properties: None,
             discriminator: data.discriminator.as_ref(),
         };
         match &schema.schema_kind {
@@ -89,10 +93,12 @@ impl<'a> SchemaView<'a> {
                 view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), v)).collect();
                 view.required = o.required.iter().map(String::as_str).collect();
                 view.additional = o.additional_properties.as_ref();
+                view.min_properties = o.min_properties;
             }
             SchemaKind::Type(Type::Array(a)) => {
                 view.typ = Some("array");
                 view.items = a.items.as_ref();
+                view.min_items = a.min_items;
             }
             SchemaKind::OneOf { one_of } => view.one_of = one_of,
             SchemaKind::AnyOf { any_of } => view.any_of = any_of,
@@ -114,6 +120,8 @@ impl<'a> SchemaView<'a> {
                 view.pattern = any.pattern.as_deref();
                 view.minimum = any.minimum;
                 view.maximum = any.maximum;
+                view.min_items = any.min_items;
+                view.min_properties = any.min_properties;
             }
         }
         view

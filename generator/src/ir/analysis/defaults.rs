@@ -39,6 +39,8 @@ mod tests {
                 fields,
                 extra_name: "extra".into(),
                 extra_ty: TypeRef::Json,
+                min_properties: None,
+                closed: false,
                 constructor: "new".into(),
                 extra_setter: "extra_property".into(),
                 multipart: None,

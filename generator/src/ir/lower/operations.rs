@@ -364,14 +364,7 @@ impl<'a> OperationContext<'a> {
                     let ty = types.lower(schema, &format!("{at}/schema"), &hint)?;
                     let resolved = resolver.schema(schema, &format!("{at}/schema"))?;
                     let view = SchemaView::of(resolved.schema);
-                    let rules = Rules {
-                        max_length: view.max_length,
-                        min_length: view.min_length,
-                        pattern: view.pattern.map(String::from),
-                        allowed: view.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
-                        minimum: view.minimum,
-                        maximum: view.maximum,
-                    };
+                    let rules = types.rules_of(&view, &format!("{at}/schema"));
                     let example = resolved.schema.schema_data.example.clone();
                     let facts = (view.format.clone(), view.default.cloned(), view.deprecated.clone());
                     (ty, rules, view.doc(), example, facts)

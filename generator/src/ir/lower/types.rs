@@ -304,6 +304,8 @@ impl<'a> TypeLowerer<'a> {
             fields,
             extra_name,
             extra_ty,
+            min_properties: view.min_properties.filter(|&count| count > 0),
+            closed: matches!(view.additional, Some(AdditionalProperties::Any(false))),
             constructor: String::new(),
             extra_setter: String::new(),
             multipart: None,
@@ -809,17 +811,26 @@ impl<'a> TypeLowerer<'a> {
             doc,
             example: resolved.schema.schema_data.example.clone(),
             format: facts.format.clone(),
-            rules: Rules {
-                max_length: facts.max_length,
-                min_length: facts.min_length,
-                pattern: facts.pattern.map(String::from),
-                allowed: Vec::new(),
-                minimum: facts.minimum,
-                maximum: facts.maximum,
-            },
+            rules: Rules { allowed: Vec::new(), ..self.rules_of(facts, pointer) },
             default: view.default.or(facts.default).cloned(),
             deprecated: view.deprecated.clone().or_else(|| facts.deprecated.clone()),
         }
+    }
+
+    /// The constraints of a value: its own, and for a list its items' (one level).
+    pub(super) fn rules_of(&self, view: &SchemaView<'_>, pointer: &str) -> Rules {
+        let mut rules = own_rules(view);
+        if let Some(items) = view.items {
+            if let Ok(resolved) = self.resolver.schema(items, &format!("{pointer}/items")) {
+                let item_view = SchemaView::of(resolved.schema);
+                let item_rules = own_rules(&item_view);
+                rules.item_format = item_view.format.clone();
+                if item_rules != Rules::default() {
+                    rules.items = Some(Box::new(item_rules));
+                }
+            }
+        }
+        rules
     }
 
     /// The `default` of a property, when it can be written as a value of the field's type.
@@ -1018,6 +1029,25 @@ fn is_named_shape(view: &SchemaView<'_>) -> bool {
         && view.enumeration.iter().all(|v| v.is_string() || v.is_null())
         && matches!(view.typ, None | Some("string"));
     view.has_properties() || view.all_of.len() > 1 || view.one_of.len() > 1 || view.any_of.len() > 1 || string_enum
+}
+
+/// The constraints a schema puts on its own value (not on its items).
+pub(super) fn own_rules(view: &SchemaView<'_>) -> Rules {
+    Rules {
+        max_length: view.max_length,
+        min_length: view.min_length,
+        pattern: view.pattern.map(String::from),
+        allowed: view.enumeration.iter().filter_map(|value| value.as_str().map(String::from)).collect(),
+        minimum: view.minimum,
+        maximum: view.maximum,
+        numbers: match view.typ {
+            Some("integer" | "number") => view.enumeration.iter().filter_map(Value::as_f64).collect(),
+            _ => Vec::new(),
+        },
+        min_items: view.min_items.filter(|&count| count > 0),
+        item_format: None,
+        items: None,
+    }
 }
 
 /// What documents a property besides its type.
