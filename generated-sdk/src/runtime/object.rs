@@ -18,8 +18,14 @@
 //!   parsed from its text, so a nested object is scanned once per level above it and parsed
 //!   once. Anything unusual (a value that does not fit, a missing field, a repeated name)
 //!   makes the direct reading fail, and the decoder reads the body again the tolerant way,
-//!   which gives the rules below and the error's path. No per-type code differs between
-//!   the two: the generated `from_fields` is the same one line per field.
+//!   which gives the rules below and the error's path. A property name written with
+//!   escapes (`"\u0069d"`) is such an unusual case too: names are borrowed from the body.
+//!   No per-type code differs between the two: the generated `from_fields` is the same one
+//!   line per field, so a crate's compile cost does not depend on the reading.
+//!
+//! The direct reading still reads each value twice (a scan that keeps its text, then the
+//! parse into the field) and a nested object once more per level; `benches/decode.rs`
+//! compares it with `#[derive(Deserialize)]`.
 //!
 //! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
@@ -36,7 +42,6 @@
 //! `additionalProperties` declares a value type, a kept value that does not fit it either is
 //! dropped. The writer never writes a name twice: a field that is set wins over a kept value.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -140,7 +145,7 @@ enum Source<'de> {
 #[derive(Debug)]
 struct Raw<'de> {
     /// Name and raw value; the value is `None` once taken by a field.
-    entries: Vec<(Cow<'de, str>, Option<&'de str>)>,
+    entries: Vec<(&'de str, Option<&'de str>)>,
     /// Where the next search starts: fields are usually sent in the order they are taken.
     next: usize,
     /// Set when a value did not fit: the direct reading fails and the tolerant one decides.
@@ -174,7 +179,8 @@ impl<'de> Visitor<'de> for RawEntries {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        // Room for most objects' members at once (one allocation of under 1 KiB).
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(24));
         while let Some(name) = map.next_key_seed(Name)? {
             let value: &'de RawValue = map.next_value()?;
             entries.push((name, Some(value.get())));
@@ -183,11 +189,12 @@ impl<'de> Visitor<'de> for RawEntries {
     }
 }
 
-/// A member name, borrowed from the input when it has no escapes.
+/// A member name, borrowed from the input. A name written with escapes cannot be borrowed,
+/// so it fails the direct reading (the tolerant one reads it).
 struct Name;
 
 impl<'de> DeserializeSeed<'de> for Name {
-    type Value = Cow<'de, str>;
+    type Value = &'de str;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
@@ -195,22 +202,14 @@ impl<'de> DeserializeSeed<'de> for Name {
 }
 
 impl<'de> Visitor<'de> for Name {
-    type Value = Cow<'de, str>;
+    type Value = &'de str;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a property name")
+        f.write_str("a property name without escapes")
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(name))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(name.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(name))
+        Ok(name)
     }
 }
 
@@ -297,8 +296,8 @@ impl Raw<'_> {
                 return Err(refuse("a property is repeated"));
             }
             match from_raw(text) {
-                Ok(value) => rest.insert(name.clone().into_owned(), value),
-                Err(e) => return Err(FieldError { path: name.clone().into_owned(), message: e.to_string() }),
+                Ok(value) => rest.insert((*name).to_owned(), value),
+                Err(e) => return Err(FieldError { path: (*name).to_owned(), message: e.to_string() }),
             };
         }
         Ok(rest)
