@@ -582,8 +582,7 @@ fn json_received<T: DeserializeOwned>(
         None => decode_json(received.body, None).map(|value| (value, None)),
         Some(field) => {
             let mut envelope = Envelope::new();
-            let seed = FieldSeed { field, or_default: None, envelope: Some(&mut envelope), _marker: PhantomData };
-            decode_field(received.body, seed).map(|value| (value, Some(envelope)))
+            decode_field(received.body, field, None, Some(&mut envelope)).map(|value| (value, Some(envelope)))
         }
     };
     decoded.map_err(|e| name_content_type(e, received))
@@ -599,8 +598,8 @@ fn json_or_default_received<T: DeserializeOwned + Default>(
         return Ok((T::default(), Some(Envelope::new())));
     }
     let mut envelope = Envelope::new();
-    let seed = FieldSeed { field, or_default: Some(T::default), envelope: Some(&mut envelope), _marker: PhantomData };
-    let value = decode_field(received.body, seed).map_err(|e| name_content_type(e, received))?;
+    let value = decode_field(received.body, field, Some(T::default), Some(&mut envelope))
+        .map_err(|e| name_content_type(e, received))?;
     Ok((value, Some(envelope)))
 }
 
@@ -624,27 +623,40 @@ fn name_content_type(mut error: DecodeError, received: &Received<'_>) -> DecodeE
 /// otherwise.
 pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static str>) -> Result<T, DecodeError> {
     match unwrap {
-        None => {
+        None => super::object::decode_direct(|| {
             let mut de = serde_json::Deserializer::from_slice(body);
             let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e, body))?;
             // Trailing garbage after the value means the body is not JSON.
             de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
             Ok(value)
-        }
-        Some(field) => decode_field(body, FieldSeed { field, or_default: None, envelope: None, _marker: PhantomData }),
+        }),
+        Some(field) => decode_field(body, field, None, None),
     }
 }
 
-/// Runs a [`FieldSeed`] over the whole body, tracking the JSON path for errors.
-fn decode_field<T: DeserializeOwned>(body: &Bytes, seed: FieldSeed<'_, T>) -> Result<T, DecodeError> {
-    let field = seed.field;
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let value =
-        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .map_err(|e| field_error(field, track.path(), e, body))?;
-    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-    Ok(value)
+/// Runs a [`FieldSeed`] over the whole body, tracking the JSON path for errors; objects
+/// are read directly first (see [`super::object::decode_direct`]).
+fn decode_field<T: DeserializeOwned>(
+    body: &Bytes,
+    field: &'static str,
+    or_default: Option<fn() -> T>,
+    mut envelope: Option<&mut Envelope>,
+) -> Result<T, DecodeError> {
+    super::object::decode_direct(|| {
+        let envelope = envelope.as_deref_mut().map(|envelope| {
+            // A second reading starts from an empty envelope.
+            *envelope = Envelope::new();
+            envelope
+        });
+        let seed = FieldSeed { field, or_default, envelope, _marker: PhantomData };
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let mut track = serde_path_to_error::Track::new();
+        let value =
+            serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
+                .map_err(|e| field_error(field, track.path(), e, body))?;
+        de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+        Ok(value)
+    })
 }
 
 /// A failure inside the unwrapped field names its path (`result.geo.country`); the field
@@ -666,9 +678,7 @@ pub fn decode_json_or_default<T: DeserializeOwned + Default>(
 ) -> Result<T, DecodeError> {
     match unwrap {
         None => decode_json(body, None),
-        Some(field) => {
-            decode_field(body, FieldSeed { field, or_default: Some(T::default), envelope: None, _marker: PhantomData })
-        }
+        Some(field) => decode_field(body, field, Some(T::default), None),
     }
 }
 
@@ -1402,16 +1412,21 @@ pub(crate) fn request_url(base: &Url, path: &str) -> Result<Url, ConfigError> {
 }
 
 /// Runs `seed` over the whole JSON body, with the same error paths as [`decode_json`]
-/// (e.g. `result[3].name`).
+/// (e.g. `result[3].name`); objects are read directly first (see
+/// [`super::object::decode_direct`]), so the seed is cloned for a second reading.
 pub(crate) fn decode_json_seed<T>(
     body: &Bytes,
-    seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+    seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone,
 ) -> Result<T, DecodeError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let value =
-        serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .map_err(|e| path_error(serde_path_to_error::Error::new(track.path(), e), body))?;
-    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-    Ok(value)
+    super::object::decode_direct(|| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let mut track = serde_path_to_error::Track::new();
+        let value = serde::de::DeserializeSeed::deserialize(
+            seed.clone(),
+            serde_path_to_error::Deserializer::new(&mut de, &mut track),
+        )
+        .map_err(|e| path_error(serde_path_to_error::Error::new(track.path(), e), body))?;
+        de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+        Ok(value)
+    })
 }

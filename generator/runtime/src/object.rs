@@ -5,7 +5,26 @@
 //! expand into every type (a visitor, a field enum, a map loop) lives here once, so a
 //! crate with thousands of types stays cheap to compile.
 //!
-//! Decoding reads the object into a JSON map first, then takes each field out of it:
+//! An object is read in one of two ways; both give the same value (see [`decode_direct`]):
+//! - *tolerant*: the object is read into a JSON map (`serde_json::Value`s), then each field
+//!   is taken out of it and decoded; a nested object is read from its `Value` into a new map
+//!   again. Any deserializer works; this is what `serde_json::from_str` and the like do.
+//! - *direct*: the SDK's own decoders (`request::decode_json` and the other response
+//!   decoders) read the body first with each object's members kept as their raw JSON text,
+//!   borrowed from the body (no map, no `Value`s, no copies of the names), and each field is
+//!   parsed from its text, so a nested object is scanned once per level above it and parsed
+//!   once. Anything unusual (a value that does not fit, a missing field, a repeated name)
+//!   makes the direct reading fail, and the decoder reads the body again the tolerant way,
+//!   which gives the rules below and the error's path. A property name written with
+//!   escapes (`"\u0069d"`) is such an unusual case too: names are borrowed from the body.
+//!   No per-type code differs between the two: the generated `from_fields` is the same one
+//!   line per field, so a crate's compile cost does not depend on the reading.
+//!
+//! The direct reading still reads each value twice (a scan that keeps its text, then the
+//! parse into the field) and a nested object once more per level; `benches/decode.rs`
+//! compares it with `#[derive(Deserialize)]`.
+//!
+//! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
 //!   otherwise the error names the path to the failing value (`a.b[2].c`);
 //! - an optional field that is absent or `null` is `None`; one whose value has the wrong
@@ -20,55 +39,216 @@
 //! `additionalProperties` declares a value type, a kept value that does not fit it either is
 //! dropped. The writer never writes a name twice: a field that is set wins over a kept value.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A type decoded from the fields of a JSON object.
 pub trait FromFields: Sized {
     /// Builds the value, taking its fields out of `fields`.
-    fn from_fields(fields: &mut Fields) -> Result<Self, FieldError>;
+    fn from_fields(fields: &mut Fields<'_>) -> Result<Self, FieldError>;
+}
+
+thread_local! {
+    /// Whether objects are read directly (see [`decode_direct`]) on this thread.
+    static DIRECT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Sets the reading mode until dropped, then restores the previous one.
+struct Mode(bool);
+
+impl Mode {
+    fn set(direct: bool) -> Self {
+        Mode(DIRECT.with(|cell| cell.replace(direct)))
+    }
+}
+
+impl Drop for Mode {
+    fn drop(&mut self) {
+        DIRECT.with(|cell| cell.set(self.0));
+    }
+}
+
+/// Runs `decode` with objects read directly: each object's members are kept as the raw
+/// JSON text of their values (borrowed from the input, not parsed into a map) and each
+/// field is decoded from its text. When anything fails (a value that does not fit, a
+/// missing field, a repeated property, any other error), `decode` runs again reading
+/// objects the tolerant way, which keeps what does not fit and names the failing path, so
+/// the result is the same either way.
+///
+/// `decode` must read the same input each time, with a `serde_json` deserializer over a
+/// slice or a string (raw values are borrowed from it); with any other input the direct
+/// reading fails and the tolerant one decides.
+pub fn decode_direct<R, E>(mut decode: impl FnMut() -> Result<R, E>) -> Result<R, E> {
+    let direct = {
+        let _mode = Mode::set(true);
+        decode()
+    };
+    match direct {
+        Ok(value) => Ok(value),
+        Err(_) => {
+            let _mode = Mode::set(false);
+            decode()
+        }
+    }
+}
+
+/// Runs `decode` with objects read the tolerant way, whatever the current mode (for
+/// decoders that try a value and drop the error, which must not fail the direct reading).
+pub(crate) fn tolerant<R>(decode: impl FnOnce() -> R) -> R {
+    let _mode = Mode::set(false);
+    decode()
 }
 
 /// `Deserialize::deserialize` for a [`FromFields`] type.
 pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(deserializer: D) -> Result<T, D::Error> {
-    let map = Map::<String, Value>::deserialize(deserializer)?;
-    T::from_fields(&mut Fields { map, kept: Vec::new() }).map_err(D::Error::custom)
+    let source = if DIRECT.with(Cell::get) {
+        Source::Raw(deserializer.deserialize_map(RawEntries)?)
+    } else {
+        Source::Map(Map::<String, Value>::deserialize(deserializer)?)
+    };
+    let mut fields = Fields { source, kept: Vec::new() };
+    let value = T::from_fields(&mut fields).map_err(D::Error::custom)?;
+    match fields.source {
+        Source::Raw(Raw { failed: true, .. }) => Err(D::Error::custom("a value does not fit its field")),
+        _ => Ok(value),
+    }
 }
 
 /// The fields of one JSON object, taken out one by one.
-#[derive(Debug, Default)]
-pub struct Fields {
-    map: Map<String, Value>,
-    /// Values of optional fields that did not fit, for `extra`.
+#[derive(Debug)]
+pub struct Fields<'de> {
+    source: Source<'de>,
+    /// Values of optional fields that did not fit, for `extra` (tolerant reading only).
     kept: Vec<(String, Value)>,
 }
 
-impl Fields {
+/// Where the fields are taken from.
+#[derive(Debug)]
+enum Source<'de> {
+    /// The tolerant reading: the object read as a JSON map.
+    Map(Map<String, Value>),
+    /// The direct reading: the members' names and the raw text of their values.
+    Raw(Raw<'de>),
+}
+
+/// An object's members as read directly, in the input's order.
+#[derive(Debug)]
+struct Raw<'de> {
+    /// Name and raw value; the value is `None` once taken by a field.
+    entries: Vec<(&'de str, Option<&'de str>)>,
+    /// Where the next search starts: fields are usually sent in the order they are taken.
+    next: usize,
+    /// Set when a value did not fit: the direct reading fails and the tolerant one decides.
+    failed: bool,
+}
+
+impl<'de> Raw<'de> {
+    /// The raw value of the first member named `name` not taken yet.
+    fn take(&mut self, name: &str) -> Option<&'de str> {
+        let len = self.entries.len();
+        let start = self.next.min(len);
+        let found = (start..len).chain(0..start).find(|&i| self.entries[i].1.is_some() && self.entries[i].0 == name)?;
+        self.next = found + 1;
+        self.entries[found].1.take()
+    }
+}
+
+/// Decodes a value from its raw JSON text.
+fn from_raw<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    T::deserialize(&mut serde_json::Deserializer::from_str(text))
+}
+
+/// Reads an object's members as names and raw values (nothing is built but the list).
+struct RawEntries;
+
+impl<'de> Visitor<'de> for RawEntries {
+    type Value = Raw<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+        // Room for most objects' members at once (one allocation of under 1 KiB).
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(24));
+        while let Some(name) = map.next_key_seed(Name)? {
+            let value: &'de RawValue = map.next_value()?;
+            entries.push((name, Some(value.get())));
+        }
+        Ok(Raw { entries, next: 0, failed: false })
+    }
+}
+
+/// A member name, borrowed from the input. A name written with escapes cannot be borrowed,
+/// so it fails the direct reading (the tolerant one reads it).
+struct Name;
+
+impl<'de> DeserializeSeed<'de> for Name {
+    type Value = &'de str;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Name {
+    type Value = &'de str;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name without escapes")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+        Ok(name)
+    }
+}
+
+impl Fields<'_> {
     /// A required field. An absent field decodes as `null`, so a required but nullable
     /// field may be left out; anything else that does not fit is an error naming the field.
     pub fn required<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, FieldError> {
-        match self.map.remove(name) {
-            Some(value) => serde_path_to_error::deserialize(value).map_err(|e| FieldError::inside(name, e)),
-            None => T::deserialize(Value::Null).map_err(|_| FieldError::missing(name)),
+        match &mut self.source {
+            Source::Map(map) => match map.remove(name) {
+                Some(value) => serde_path_to_error::deserialize(value).map_err(|e| FieldError::inside(name, e)),
+                None => T::deserialize(Value::Null).map_err(|_| FieldError::missing(name)),
+            },
+            Source::Raw(raw) => match raw.take(name) {
+                Some(text) => from_raw(text).map_err(|e| FieldError { path: name.to_owned(), message: e.to_string() }),
+                None => from_raw("null").map_err(|_| FieldError::missing(name)),
+            },
         }
     }
 
     /// An optional field: absent, `null` and values of the wrong shape are all `None`; a
     /// value of the wrong shape is kept for [`Fields::rest`].
     pub fn optional<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
-        match self.map.remove_entry(name)? {
-            (_, Value::Null) => None,
-            (key, value) => match T::deserialize(&value) {
-                Ok(decoded) => Some(decoded),
-                Err(_) => {
-                    self.kept.push((key, value));
-                    None
-                }
+        match &mut self.source {
+            Source::Map(map) => match map.remove_entry(name)? {
+                (_, Value::Null) => None,
+                (key, value) => match T::deserialize(&value) {
+                    Ok(decoded) => Some(decoded),
+                    Err(_) => {
+                        self.kept.push((key, value));
+                        None
+                    }
+                },
+            },
+            Source::Raw(raw) => match raw.take(name)? {
+                "null" => None,
+                text => match from_raw(text) {
+                    Ok(decoded) => Some(decoded),
+                    Err(_) => {
+                        raw.failed = true;
+                        None
+                    }
+                },
             },
         }
     }
@@ -78,7 +258,11 @@ impl Fields {
     /// Values of optional fields that did not fit are kept here too (when they fit the
     /// `additionalProperties` shape; otherwise they are dropped).
     pub fn rest<T: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, T>, FieldError> {
-        let mut rest: BTreeMap<String, T> = std::mem::take(&mut self.map)
+        let map = match &mut self.source {
+            Source::Map(map) => std::mem::take(map),
+            Source::Raw(raw) => return raw.rest(),
+        };
+        let mut rest: BTreeMap<String, T> = map
             .into_iter()
             .map(|(key, value)| match serde_path_to_error::deserialize(value) {
                 Ok(value) => Ok((key, value)),
@@ -89,6 +273,29 @@ impl Fields {
             if let Ok(value) = T::deserialize(value) {
                 rest.insert(key, value);
             }
+        }
+        Ok(rest)
+    }
+}
+
+impl Raw<'_> {
+    /// [`Fields::rest`] read directly. Fails (so that the tolerant reading decides) when a
+    /// value did not fit, or when a name is repeated (the tolerant reading keeps the last).
+    fn rest<T: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, T>, FieldError> {
+        let refuse = |message: &str| FieldError { path: String::new(), message: message.to_owned() };
+        if self.failed {
+            return Err(refuse("a value does not fit its field"));
+        }
+        let mut rest = BTreeMap::new();
+        for (name, text) in &self.entries {
+            let Some(text) = text else { continue };
+            if self.entries.iter().any(|(other, taken)| taken.is_none() && other == name) {
+                return Err(refuse("a property is repeated"));
+            }
+            match from_raw(text) {
+                Ok(value) => rest.insert((*name).to_owned(), value),
+                Err(e) => return Err(FieldError { path: (*name).to_owned(), message: e.to_string() }),
+            };
         }
         Ok(rest)
     }

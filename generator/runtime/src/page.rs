@@ -662,6 +662,12 @@ struct PageSeed<T> {
     _item: PhantomData<fn() -> T>,
 }
 
+impl<T> Clone for PageSeed<T> {
+    fn clone(&self) -> Self {
+        PageSeed::new(self.items)
+    }
+}
+
 impl<T> PageSeed<T> {
     fn new(items: &'static [&'static str]) -> Self {
         PageSeed { items, _item: PhantomData }

@@ -118,8 +118,10 @@ pub fn candidates(shape: &Shape, value: &Value) -> Vec<usize> {
 }
 
 /// Decodes one alternative from an already-read value; `None` when it does not fit.
+/// Objects inside are read the tolerant way (see [`super::object::decode_direct`]): a
+/// failed attempt is dropped here, not handed up to fail the direct reading.
 pub fn attempt<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
+    super::object::tolerant(|| T::deserialize(value).ok())
 }
 
 /// The error for a value that none of a union's alternatives holds.

@@ -246,9 +246,36 @@ fn decode_then_serialize_gives_back_what_was_received() {
         }
         let body = serde_json::Value::Object(body);
         let session: Session = decode(body.clone()).unwrap_or_else(|e| panic!("case {case}: {e}\n{body}"));
+        // The SDK's decoders read objects directly; serde_json's own reads them the tolerant way.
+        assert_eq!(session, serde_json::from_value::<Session>(body.clone()).unwrap(), "case {case}: {body}");
         let written = serde_json::to_value(&session).unwrap();
         assert!(same_json(&body, &written), "case {case}:\nreceived {body}\nwritten  {written}");
     }
+}
+
+/// The SDK's decoders read objects directly (member values as raw text) and read again
+/// the tolerant way when anything does not fit; serde_json's own functions read tolerantly.
+/// Both give the same values, for repeated and escaped names and values that do not fit too.
+#[test]
+fn direct_and_tolerant_readings_agree() {
+    for text in [
+        r#"{"id": "a", "id": "b"}"#,
+        r#"{"id": "a", "x": 1, "x": 2}"#,
+        r#"{"\u0069d": "a", "g\u0065o": {"country": "PT"}, "n\u00e9": 1}"#,
+        r#"{"id": "a", "geo": {"country": "PT", "country": 5}}"#,
+        r#"{"id": "a", "devices": [{"id": 1}, {"id": "odd"}], "iat": "x"}"#,
+        r#"{"id": "a", "geo": null, "iat": 1e3, "devices": [{"id": 2, "n": 3}]}"#,
+    ] {
+        let direct: Session = decode_json(&Bytes::from(text), None).unwrap();
+        let tolerant: Session = serde_json::from_str(text).unwrap();
+        assert_eq!(direct, tolerant, "{text}");
+        let wrapped = format!(r#"{{"result": [{text}, {text}]}}"#);
+        let direct: Vec<Session> = decode_json(&Bytes::from(wrapped), Some("result")).unwrap();
+        assert_eq!(direct, [tolerant.clone(), tolerant], "{text}");
+    }
+    let text = r#"[5, {"country": "PT"}, {"country": 5}, "x"]"#;
+    let direct: Vec<IdOrGeo> = decode_json(&Bytes::from(text), None).unwrap();
+    assert_eq!(direct, serde_json::from_str::<Vec<IdOrGeo>>(text).unwrap());
 }
 
 #[test]

@@ -19,7 +19,7 @@ const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
     ("reqwest", "0.12", false, &["rustls-tls", "http2", "stream"]),
     ("serde", "1", true, &["derive"]),
     // Numbers read back exactly as sent (decoding then serializing gives back the JSON).
-    ("serde_json", "1", true, &["float_roundtrip"]),
+    ("serde_json", "1", true, &["float_roundtrip", "raw_value"]),
     ("serde_path_to_error", "0.1", true, &[]),
     ("thiserror", "2", true, &[]),
     ("tokio", "1", true, &["time", "fs", "io-util"]),
