@@ -102,6 +102,12 @@ pub fn decode_direct<R, E>(mut decode: impl FnMut() -> Result<R, E>) -> Result<R
     }
 }
 
+/// Whether objects are being read directly on this thread: a decoder's first reading, whose
+/// error is dropped when the tolerant reading runs again, so it need not track paths.
+pub(crate) fn reading_directly() -> bool {
+    DIRECT.with(Cell::get)
+}
+
 /// Runs `decode` with objects read the tolerant way, whatever the current mode (for
 /// decoders that try a value and drop the error, which must not fail the direct reading).
 pub(crate) fn tolerant<R>(decode: impl FnOnce() -> R) -> R {
@@ -289,16 +295,18 @@ impl Raw<'_> {
         if self.failed {
             return Err(refuse("a value does not fit its field"));
         }
+        // The names fields took (a few); a large map of other properties stays linear.
+        let taken: Vec<&str> = self.entries.iter().filter(|(_, text)| text.is_none()).map(|(name, _)| *name).collect();
         let mut rest = BTreeMap::new();
         for (name, text) in &self.entries {
             let Some(text) = text else { continue };
-            if self.entries.iter().any(|(other, taken)| taken.is_none() && other == name) {
+            if taken.contains(name) {
                 return Err(refuse("a property is repeated"));
             }
-            match from_raw(text) {
-                Ok(value) => rest.insert((*name).to_owned(), value),
-                Err(e) => return Err(FieldError { path: (*name).to_owned(), message: e.to_string() }),
-            };
+            let value = from_raw(text).map_err(|e| FieldError { path: (*name).to_owned(), message: e.to_string() })?;
+            if rest.insert((*name).to_owned(), value).is_some() {
+                return Err(refuse("a property is repeated"));
+            }
         }
         Ok(rest)
     }
