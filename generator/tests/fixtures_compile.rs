@@ -2,7 +2,8 @@
 //! doctests (the README's examples) pass with rustdoc's warnings denied. The `hostile`
 //! fixture's payloads fail loudly if they ever run: its crate's tests are run too. The
 //! `pagination` fixture's list methods page through wiremock servers
-//! (`tests/fixtures/pagination.pages.rs`, run as the crate's `tests/pages.rs`).
+//! (`tests/fixtures/pagination.pages.rs`, run as the crate's `tests/pages.rs`), and the
+//! `openapi31` fixture's webhooks decode (`tests/fixtures/openapi31.webhooks.rs`).
 //!
 //! Beside each fixture's crate sits its construction check (`sdkgen::consumer_check_crate`):
 //! a crate outside the SDK that builds one value of every request-body type through the
@@ -60,6 +61,9 @@ fn generated_fixture_crates_compile_cleanly() {
     let pages_test = workspace.join("pagination/tests/pages.rs");
     std::fs::create_dir_all(pages_test.parent().unwrap()).unwrap();
     std::fs::write(pages_test, include_str!("fixtures/pagination.pages.rs")).unwrap();
+    let webhooks_test = workspace.join("openapi31/tests/webhooks.rs");
+    std::fs::create_dir_all(webhooks_test.parent().unwrap()).unwrap();
+    std::fs::write(webhooks_test, include_str!("fixtures/openapi31.webhooks.rs")).unwrap();
     let run = |args: &[&str], what: &str| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let output = Command::new(cargo)
@@ -95,6 +99,8 @@ fn generated_fixture_crates_compile_cleanly() {
     assert!(output.contains("9 passed"), "the media tests did not all run:\n{output}");
     let output = run(&["test", "-p", "fixture-pagination", "--test", "pages"], "fail the paging tests");
     assert!(output.contains("test result: ok. 15 passed"), "the paging tests did not all run:\n{output}");
+    let output = run(&["test", "-p", "fixture-openapi31", "--test", "webhooks"], "fail the webhook tests");
+    assert!(output.contains("test result: ok. 3 passed"), "the webhook tests did not all run:\n{output}");
 }
 
 /// Adds `tests/<name>.rs` to a fixture crate, with wiremock among its dev-dependencies.

@@ -419,6 +419,28 @@ mod tests {
     }
 
     #[test]
+    fn webhooks_are_normalised_and_carried_in_the_extension() {
+        let document = normalize(json!({
+            "openapi": "3.1.0",
+            "x-sdkgen-webhooks": {"forged": {}},
+            "webhooks": {
+                "a": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["string", "null"]}}}}}},
+                "b": {"$ref": "#/components/pathItems/B"}
+            },
+            "components": {"pathItems": {"B": {"post": {"responses": {}}}}}
+        }));
+        let webhooks = &document[super::super::WEBHOOKS_EXTENSION];
+        assert!(webhooks.get("forged").is_none(), "{webhooks}");
+        let a = &webhooks["a"]["post"];
+        assert_eq!(
+            a["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(a["responses"], json!({}));
+        assert_eq!(webhooks["b"], json!({"post": {"responses": {}}}));
+    }
+
+    #[test]
     fn finds_schemas_in_operations_and_fills_paths() {
         let document = normalize(json!({
             "openapi": "3.1.0",
@@ -430,6 +452,7 @@ mod tests {
             json!({"type": "integer", "nullable": true})
         );
         assert!(document.get("webhooks").is_none());
+        assert_eq!(document[super::super::WEBHOOKS_EXTENSION], json!({}));
         assert_eq!(normalize(json!({"openapi": "3.1.0"}))["paths"], json!({}));
         let callbacks = normalize(
             json!({"openapi": "3.0.0", "paths": {"/a": {"get": {"callbacks": {"c": {"$ref": "#/x"}, "d": {}}}}}}),
