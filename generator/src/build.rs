@@ -245,32 +245,51 @@ fn is_module_name(name: &str) -> bool {
 }
 
 /// Fails, listing the lines to add, when the consumer's `Cargo.toml` lacks a dependency the
-/// generated code uses (in `[dependencies]` or a `[target.*.dependencies]`).
+/// generated code uses (in `[dependencies]` or a `[target.*.dependencies]`), or declares it
+/// without a feature the code relies on (e.g. `serde_json`'s `raw_value`). A dependency taken
+/// from the workspace (`workspace = true`) is trusted to have its features there.
 fn check_dependencies(manifest: &Path) -> Result<(), BuildError> {
     let text = crate::load::read_text(manifest)?;
     let document: toml::Table =
         toml::from_str(&text).map_err(|error| BuildError::new(format!("sdkgen: {}: {error}", manifest.display())))?;
-    let mut present: Vec<&str> = Vec::new();
+    let mut present: Vec<(&str, &toml::Value)> = Vec::new();
     if let Some(toml::Value::Table(dependencies)) = document.get("dependencies") {
-        present.extend(dependencies.keys().map(String::as_str));
+        present.extend(dependencies.iter().map(|(name, entry)| (name.as_str(), entry)));
     }
     if let Some(toml::Value::Table(targets)) = document.get("target") {
         for target in targets.values() {
             if let Some(toml::Value::Table(dependencies)) = target.get("dependencies") {
-                present.extend(dependencies.keys().map(String::as_str));
+                present.extend(dependencies.iter().map(|(name, entry)| (name.as_str(), entry)));
             }
         }
     }
+    let satisfies = |needed: &crate::emit::DependencyLine| {
+        present.iter().filter(|(name, _)| *name == needed.name).any(|(_, entry)| {
+            let Some(table) = entry.as_table() else {
+                // `name = "1"`: default features only.
+                return needed.features.is_empty();
+            };
+            if table.get("workspace").and_then(toml::Value::as_bool) == Some(true) {
+                return true;
+            }
+            let declared = table.get("features").and_then(toml::Value::as_array);
+            needed
+                .features
+                .iter()
+                .all(|feature| declared.is_some_and(|declared| declared.iter().any(|d| d.as_str() == Some(feature))))
+        })
+    };
     let missing: Vec<String> = crate::emit::dependency_lines()
         .into_iter()
-        .filter(|(name, _)| !present.contains(name))
-        .map(|(_, line)| line)
+        .filter(|needed| !satisfies(needed))
+        .map(|needed| needed.line)
         .collect();
     if missing.is_empty() {
         return Ok(());
     }
     Err(BuildError::new(format!(
-        "sdkgen: the generated client uses crates that {} does not depend on; add to its [dependencies]:\n{}",
+        "sdkgen: the generated client uses crates (or features of them) that {} does not declare; \
+         add or complete these lines in its [dependencies]:\n{}",
         manifest.display(),
         missing.join("\n")
     )))

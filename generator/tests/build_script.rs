@@ -53,7 +53,10 @@ fn a_missing_dependency_is_named_with_the_line_to_add() {
     let manifest = common::temp_spec(
         "build-deps",
         "Cargo.toml",
-        "[package]\nname = \"consumer\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n",
+        "[package]\nname = \"consumer\"\nversion = \"0.1.0\"\n\n[dependencies]\n\
+         serde = { version = \"1\", features = [\"derive\"] }\n\
+         serde_json = { version = \"1\", features = [\"float_roundtrip\"] }\n\
+         bytes = { workspace = true }\n",
     );
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-script/petstore.yaml");
     let error = sdkgen::build::Build::new(spec)
@@ -63,7 +66,14 @@ fn a_missing_dependency_is_named_with_the_line_to_add() {
         .expect_err("reqwest is missing");
     let message = error.to_string();
     assert!(message.contains("reqwest = { version = \"0.12\""), "{message}");
+    // Declared with what the code needs: not listed.
     assert!(!message.contains("\nserde = "), "{message}");
+    assert!(!message.contains("\nbytes = "), "{message}");
+    // Declared without a feature the code relies on: listed with it.
+    assert!(
+        message.contains("serde_json = { version = \"1\", features = [\"float_roundtrip\", \"raw_value\"] }"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -25,14 +25,24 @@ const DEPENDENCIES: &[(&str, &str, bool, &[&str])] = &[
     ("tokio", "1", true, &["time", "fs", "io-util"]),
 ];
 
-/// The `[dependencies]` lines generated code needs, as `(name, line)`, e.g.
-/// `("reqwest", "reqwest = { version = \"0.12\", ... }")`; the optional `tracing` is not listed.
-pub fn dependency_lines() -> Vec<(&'static str, String)> {
+/// A `[dependencies]` line generated code needs.
+#[derive(Debug, Clone)]
+pub struct DependencyLine {
+    /// The crate, e.g. `reqwest`.
+    pub name: &'static str,
+    /// The features the generated code relies on.
+    pub features: &'static [&'static str],
+    /// The whole line, e.g. `reqwest = { version = "0.12", ... }`.
+    pub line: String,
+}
+
+/// The `[dependencies]` lines generated code needs; the optional `tracing` is not listed.
+pub fn dependency_lines() -> Vec<DependencyLine> {
     DEPENDENCIES
         .iter()
         .map(|(name, version, default_features, features)| {
             let item = dependency(version, *default_features, features);
-            (*name, format!("{name} = {}", item.to_string().trim()))
+            DependencyLine { name, features, line: format!("{name} = {}", item.to_string().trim()) }
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! resources (the bulk), tokens for the few small root files, text for the rest.
 
 mod cargo;
-pub use cargo::dependency_lines;
+pub use cargo::{dependency_lines, DependencyLine};
 mod construct;
 pub mod consumer;
 pub mod contract;
