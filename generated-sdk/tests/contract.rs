@@ -173,12 +173,33 @@ mod ai {
                 "023e105f4ecef8ad9ca31a8372d0c353",
             );
             let client = crate::support::client();
+            let decoded = crate::support::ok(client.ai().run().create(&params).await);
+            crate::support::same_json(
+                    &decoded,
+                    client.ai().run().create(&params).send_stream().await,
+                    Some("result"),
+                )
+                .await;
+        }
+
+        #[tokio::test]
+        #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
+        async fn post_run_model() {
+            let params = cloudflare_sdk::resources::ai::run::RunPostRunModelParams::new(
+                "023e105f4ecef8ad9ca31a8372d0c353",
+            );
+            let client = crate::support::client();
             let decoded = crate::support::ok(
-                client.ai().run().create("text", &params).await,
+                client.ai().run().post_run_model("text", &params).await,
             );
             crate::support::same_json(
                     &decoded,
-                    client.ai().run().create("text", &params).send_stream().await,
+                    client
+                        .ai()
+                        .run()
+                        .post_run_model("text", &params)
+                        .send_stream()
+                        .await,
                     Some("result"),
                 )
                 .await;

@@ -3,12 +3,12 @@
 //! Worker upload checked part by part, a KV value read as a stream, and a Workers AI answer
 //! read as server-sent events.
 
-use cloudflare_sdk::resources::ai::run::RunCreateParams;
+use cloudflare_sdk::resources::ai::run::RunPostRunModelParams;
 use cloudflare_sdk::resources::dns::records::RecordListParams;
 use cloudflare_sdk::resources::keys::{KeyGetParams, KeyListParams};
 use cloudflare_sdk::resources::workers::scripts::ScriptUpdateParams;
 use cloudflare_sdk::types::{
-    RunCreateBodyTextGeneration, RunCreateBodyTextGenerationPrompt, ScriptUpdateMultipartBody,
+    RunPostRunModelBodyTextGeneration, RunPostRunModelBodyTextGenerationPrompt, ScriptUpdateMultipartBody,
     ScriptUpdateMultipartBodyMetadata,
 };
 use cloudflare_sdk::{Client, File};
@@ -194,14 +194,14 @@ async fn a_workers_ai_answer_streams_as_server_sent_events() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let prompt = RunCreateBodyTextGenerationPrompt::new("Tell me a story").stream(true);
-    let params = RunCreateParams::new(ACCOUNT).body(RunCreateBodyTextGeneration::from(prompt));
+    let prompt = RunPostRunModelBodyTextGenerationPrompt::new("Tell me a story").stream(true);
+    let params = RunPostRunModelParams::new(ACCOUNT).body(RunPostRunModelBodyTextGeneration::from(prompt));
     let model = "@cf/meta/llama-3.1-8b-instruct";
 
     let tokens: Vec<String> = client
         .ai()
         .run()
-        .create(model, &params)
+        .post_run_model(model, &params)
         .events::<Token>()
         .await
         .unwrap()
@@ -210,7 +210,7 @@ async fn a_workers_ai_answer_streams_as_server_sent_events() {
         .await;
     assert_eq!(tokens, ["Once", " upon", " a time"], "`[DONE]` ends the stream");
 
-    let mut values = client.ai().run().create(model, &params).events::<serde_json::Value>().await.unwrap();
+    let mut values = client.ai().run().post_run_model(model, &params).events::<serde_json::Value>().await.unwrap();
     assert_eq!(values.next().await.unwrap().unwrap().data["p"], "abc");
     assert_eq!(values.next().await.unwrap().unwrap().data["response"], " upon");
     assert_eq!(values.next().await.unwrap().unwrap().data["usage"]["completion_tokens"], 3);
@@ -227,11 +227,11 @@ async fn a_workers_ai_error_is_the_documented_error_body() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let prompt = RunCreateBodyTextGenerationPrompt::new("hi").stream(true);
-    let params = RunCreateParams::new(ACCOUNT).body(RunCreateBodyTextGeneration::from(prompt));
-    let error = client.ai().run().create("@cf/nope", &params).events::<Token>().await.unwrap_err();
+    let prompt = RunPostRunModelBodyTextGenerationPrompt::new("hi").stream(true);
+    let params = RunPostRunModelParams::new(ACCOUNT).body(RunPostRunModelBodyTextGeneration::from(prompt));
+    let error = client.ai().run().post_run_model("@cf/nope", &params).events::<Token>().await.unwrap_err();
     assert_eq!(error.api_error().unwrap().status.as_u16(), 400);
-    let body = error.api_error_body::<cloudflare_sdk::types::RunCreateError>().expect("typed error body");
+    let body = error.api_error_body::<cloudflare_sdk::types::RunPostRunModelError>().expect("typed error body");
     assert!(!body.success);
     assert_eq!(body.errors[0].message, "No such model");
 }

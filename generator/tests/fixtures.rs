@@ -233,8 +233,8 @@ fn media() {
     let readme = &generated.files.iter().find(|f| f.path == "README.md").unwrap().contents;
     assert!(
         readme.contains(
-            "let body = ModelRunBodyGenerationPrompt::new(\"Tell me a story\").stream(true);\n    \
-             let body = ModelRunBodyGeneration::from(body);"
+            "let body = OtherModelsRunBodyGenerationPrompt::new(\"Tell me a story\").stream(true);\n    \
+             let body = OtherModelsRunBodyGeneration::from(body);"
         ),
         "{readme}"
     );

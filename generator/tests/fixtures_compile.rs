@@ -126,7 +126,7 @@ fn add_errors_test(krate: &Path) {
 const ERRORS_TEST: &str = r#"//! One error type across operations with different error bodies.
 
 use fixture_operations::resources::accounts::items::ItemGetParams;
-use fixture_operations::resources::files::FileUploadParams;
+use fixture_operations::resources::files::FileUpdateParams;
 use fixture_operations::types::{Failure, Item};
 use fixture_operations::{Client, Error};
 use wiremock::matchers::{method, path};
@@ -135,7 +135,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn item_and_upload(base: &str) -> Result<(Item, String), Error> {
     let client = Client::builder().bearer_token("t").base_url(base).max_retries(0).build()?;
     let item = client.accounts().items().get("acc", 7, &ItemGetParams::new(10.0, 1)).await?;
-    let stored = client.files().upload("a.txt", &FileUploadParams::new()).await?;
+    let stored = client.files().update("a.txt", &FileUpdateParams::new()).await?;
     Ok((item, stored))
 }
 

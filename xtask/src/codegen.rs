@@ -30,6 +30,9 @@ pub const EXTRACT_OPERATIONS: &[&str] = &[
     "queues-get-metrics",
     "analytics-engine-sql-query-post",
     "workers-ai-post-run-model",
+    // Its sibling on the collection path: beside it, the model's call is named as in the
+    // whole document (`/ai/run` takes `create`, so `/ai/run/{model_name}` takes its fallback).
+    "workers-ai-post-run-generic",
 ];
 
 /// [`SPEC`] as `sdkgen extract` makes it from the pinned Cloudflare document.

@@ -576,232 +576,16 @@ mod run_create_body;
 pub use run_create_body::RunCreateBody;
 
 #[cfg(feature = "ai")]
-mod run_create_body_automatic_speech_recognition;
+mod run_create_body_options;
 
 #[cfg(feature = "ai")]
-pub use run_create_body_automatic_speech_recognition::RunCreateBodyAutomaticSpeechRecognition;
+pub use run_create_body_options::RunCreateBodyOptions;
 
 #[cfg(feature = "ai")]
-mod run_create_body_image_classification;
+mod run_create_body_options_gateway;
 
 #[cfg(feature = "ai")]
-pub use run_create_body_image_classification::RunCreateBodyImageClassification;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text::RunCreateBodyImageTextToText;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant0;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant0::RunCreateBodyImageTextToTextVariant0;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant1;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant1::RunCreateBodyImageTextToTextVariant1;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant1_messages_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant1_messages_item::RunCreateBodyImageTextToTextVariant1MessagesItem;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant1_messages_item_content;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant1_messages_item_content::RunCreateBodyImageTextToTextVariant1MessagesItemContent;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant1_messages_item_content_variant1_h0d01c74f;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant1_messages_item_content_variant1_h0d01c74f::RunCreateBodyImageTextToTextVariant1MessagesItemContentVariant1H0d01c74f;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_text_to_text_variant1_messages_item_content_variant1_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_text_to_text_variant1_messages_item_content_variant1_item::RunCreateBodyImageTextToTextVariant1MessagesItemContentVariant1Item;
-
-#[cfg(feature = "ai")]
-mod run_create_body_image_to_text;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_image_to_text::RunCreateBodyImageToText;
-
-#[cfg(feature = "ai")]
-mod run_create_body_multimodal_embeddings;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_multimodal_embeddings::RunCreateBodyMultimodalEmbeddings;
-
-#[cfg(feature = "ai")]
-mod run_create_body_object_detection;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_object_detection::RunCreateBodyObjectDetection;
-
-#[cfg(feature = "ai")]
-mod run_create_body_summarization;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_summarization::RunCreateBodySummarization;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_classification;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_classification::RunCreateBodyTextClassification;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_embeddings;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_embeddings::RunCreateBodyTextEmbeddings;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_embeddings_text;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_embeddings_text::RunCreateBodyTextEmbeddingsText;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation::RunCreateBodyTextGeneration;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages::RunCreateBodyTextGenerationMessages;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_functions_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_functions_item::RunCreateBodyTextGenerationMessagesFunctionsItem;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_messages_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_messages_item::RunCreateBodyTextGenerationMessagesMessagesItem;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_messages_item_content;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_messages_item_content::RunCreateBodyTextGenerationMessagesMessagesItemContent;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_messages_item_content_variant1_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_messages_item_content_variant1_item::RunCreateBodyTextGenerationMessagesMessagesItemContentVariant1Item;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_response_format;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_response_format::RunCreateBodyTextGenerationMessagesResponseFormat;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_response_format_type;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_response_format_type::RunCreateBodyTextGenerationMessagesResponseFormatType;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item::RunCreateBodyTextGenerationMessagesToolsItem;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant0;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant0::RunCreateBodyTextGenerationMessagesToolsItemVariant0;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant0_parameters;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant0_parameters::RunCreateBodyTextGenerationMessagesToolsItemVariant0Parameters;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant0_parameters_p_haa6ced18;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant0_parameters_p_haa6ced18::RunCreateBodyTextGenerationMessagesToolsItemVariant0ParametersPHaa6ced18;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant1;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant1::RunCreateBodyTextGenerationMessagesToolsItemVariant1;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant1_function;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant1_function::RunCreateBodyTextGenerationMessagesToolsItemVariant1Function;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant1_function_par_h57834611;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant1_function_par_h57834611::RunCreateBodyTextGenerationMessagesToolsItemVariant1FunctionParH57834611;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_messages_tools_item_variant1_function_parameters;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_messages_tools_item_variant1_function_parameters::RunCreateBodyTextGenerationMessagesToolsItemVariant1FunctionParameters;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_prompt;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_prompt::RunCreateBodyTextGenerationPrompt;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_prompt_response_format;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_prompt_response_format::RunCreateBodyTextGenerationPromptResponseFormat;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_generation_prompt_response_format_type;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_generation_prompt_response_format_type::RunCreateBodyTextGenerationPromptResponseFormatType;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_to_image;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_to_image::RunCreateBodyTextToImage;
-
-#[cfg(feature = "ai")]
-mod run_create_body_text_to_speech;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_text_to_speech::RunCreateBodyTextToSpeech;
-
-#[cfg(feature = "ai")]
-mod run_create_body_translation;
-
-#[cfg(feature = "ai")]
-pub use run_create_body_translation::RunCreateBodyTranslation;
+pub use run_create_body_options_gateway::RunCreateBodyOptionsGateway;
 
 #[cfg(feature = "ai")]
 mod run_create_error;
@@ -822,118 +606,370 @@ mod run_create_response;
 pub use run_create_response::RunCreateResponse;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type;
+mod run_post_run_model_body;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type::RunCreateResponseResultType;
+pub use run_post_run_model_body::RunPostRunModelBody;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_automatic_speech_recognition;
+mod run_post_run_model_body_automatic_speech_recognition;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_automatic_speech_recognition::RunCreateResponseResultTypeAutomaticSpeechRecognition;
+pub use run_post_run_model_body_automatic_speech_recognition::RunPostRunModelBodyAutomaticSpeechRecognition;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_automatic_speech_recognition_words_item;
+mod run_post_run_model_body_image_classification;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_automatic_speech_recognition_words_item::RunCreateResponseResultTypeAutomaticSpeechRecognitionWordsItem;
+pub use run_post_run_model_body_image_classification::RunPostRunModelBodyImageClassification;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_image_classification_item;
+mod run_post_run_model_body_image_text_to_text;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_image_classification_item::RunCreateResponseResultTypeImageClassificationItem;
+pub use run_post_run_model_body_image_text_to_text::RunPostRunModelBodyImageTextToText;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_image_text_to_text;
+mod run_post_run_model_body_image_text_to_text_variant0;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_image_text_to_text::RunCreateResponseResultTypeImageTextToText;
+pub use run_post_run_model_body_image_text_to_text_variant0::RunPostRunModelBodyImageTextToTextVariant0;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_image_to_text;
+mod run_post_run_model_body_image_text_to_text_variant1;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_image_to_text::RunCreateResponseResultTypeImageToText;
+pub use run_post_run_model_body_image_text_to_text_variant1::RunPostRunModelBodyImageTextToTextVariant1;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_multimodal_embeddings;
+mod run_post_run_model_body_image_text_to_text_variant1_messages_item;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_multimodal_embeddings::RunCreateResponseResultTypeMultimodalEmbeddings;
+pub use run_post_run_model_body_image_text_to_text_variant1_messages_item::RunPostRunModelBodyImageTextToTextVariant1MessagesItem;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_object_detection_item;
+mod run_post_run_model_body_image_text_to_text_variant1_messages_item_content;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_object_detection_item::RunCreateResponseResultTypeObjectDetectionItem;
+pub use run_post_run_model_body_image_text_to_text_variant1_messages_item_content::RunPostRunModelBodyImageTextToTextVariant1MessagesItemContent;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_object_detection_item_box_type;
+mod run_post_run_model_body_image_text_to_text_variant1_messages_item_content_va_h9128ac89;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_object_detection_item_box_type::RunCreateResponseResultTypeObjectDetectionItemBoxType;
+pub use run_post_run_model_body_image_text_to_text_variant1_messages_item_content_va_h9128ac89::RunPostRunModelBodyImageTextToTextVariant1MessagesItemContentVaH9128ac89;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_summarization;
+mod run_post_run_model_body_image_text_to_text_variant1_messages_item_content_va_hb0ccceec;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_summarization::RunCreateResponseResultTypeSummarization;
+pub use run_post_run_model_body_image_text_to_text_variant1_messages_item_content_va_hb0ccceec::RunPostRunModelBodyImageTextToTextVariant1MessagesItemContentVaHb0ccceec;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_classification_item;
+mod run_post_run_model_body_image_to_text;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_classification_item::RunCreateResponseResultTypeTextClassificationItem;
+pub use run_post_run_model_body_image_to_text::RunPostRunModelBodyImageToText;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_embeddings;
+mod run_post_run_model_body_multimodal_embeddings;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_embeddings::RunCreateResponseResultTypeTextEmbeddings;
+pub use run_post_run_model_body_multimodal_embeddings::RunPostRunModelBodyMultimodalEmbeddings;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_generation;
+mod run_post_run_model_body_object_detection;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_generation::RunCreateResponseResultTypeTextGeneration;
+pub use run_post_run_model_body_object_detection::RunPostRunModelBodyObjectDetection;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_generation_response;
+mod run_post_run_model_body_summarization;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_generation_response::RunCreateResponseResultTypeTextGenerationResponse;
+pub use run_post_run_model_body_summarization::RunPostRunModelBodySummarization;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_generation_response_tool_calls_item;
+mod run_post_run_model_body_text_classification;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_generation_response_tool_calls_item::RunCreateResponseResultTypeTextGenerationResponseToolCallsItem;
+pub use run_post_run_model_body_text_classification::RunPostRunModelBodyTextClassification;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_generation_response_usage;
+mod run_post_run_model_body_text_embeddings;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_generation_response_usage::RunCreateResponseResultTypeTextGenerationResponseUsage;
+pub use run_post_run_model_body_text_embeddings::RunPostRunModelBodyTextEmbeddings;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_to_speech;
+mod run_post_run_model_body_text_embeddings_text;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_to_speech::RunCreateResponseResultTypeTextToSpeech;
+pub use run_post_run_model_body_text_embeddings_text::RunPostRunModelBodyTextEmbeddingsText;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_text_to_speech_audio;
+mod run_post_run_model_body_text_generation;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_text_to_speech_audio::RunCreateResponseResultTypeTextToSpeechAudio;
+pub use run_post_run_model_body_text_generation::RunPostRunModelBodyTextGeneration;
 
 #[cfg(feature = "ai")]
-mod run_create_response_result_type_translation;
+mod run_post_run_model_body_text_generation_messages;
 
 #[cfg(feature = "ai")]
-pub use run_create_response_result_type_translation::RunCreateResponseResultTypeTranslation;
+pub use run_post_run_model_body_text_generation_messages::RunPostRunModelBodyTextGenerationMessages;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_functions_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_functions_item::RunPostRunModelBodyTextGenerationMessagesFunctionsItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_messages_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_messages_item::RunPostRunModelBodyTextGenerationMessagesMessagesItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_messages_item_content;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_messages_item_content::RunPostRunModelBodyTextGenerationMessagesMessagesItemContent;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_messages_item_content_variant1_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_messages_item_content_variant1_item::RunPostRunModelBodyTextGenerationMessagesMessagesItemContentVariant1Item;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_response_format;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_response_format::RunPostRunModelBodyTextGenerationMessagesResponseFormat;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_response_format_type;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_response_format_type::RunPostRunModelBodyTextGenerationMessagesResponseFormatType;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item::RunPostRunModelBodyTextGenerationMessagesToolsItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant0;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant0::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant0;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant0_param_hc6501548;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant0_param_hc6501548::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant0ParamHc6501548;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant0_parameters;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant0_parameters::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant0Parameters;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant1;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant1::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant1;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant1_funct_h147dcb89;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant1_funct_h147dcb89::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant1FunctH147dcb89;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant1_funct_hd43eeddf;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant1_funct_hd43eeddf::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant1FunctHd43eeddf;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_messages_tools_item_variant1_function;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_messages_tools_item_variant1_function::RunPostRunModelBodyTextGenerationMessagesToolsItemVariant1Function;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_prompt;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_prompt::RunPostRunModelBodyTextGenerationPrompt;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_prompt_response_format;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_prompt_response_format::RunPostRunModelBodyTextGenerationPromptResponseFormat;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_generation_prompt_response_format_type;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_generation_prompt_response_format_type::RunPostRunModelBodyTextGenerationPromptResponseFormatType;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_to_image;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_to_image::RunPostRunModelBodyTextToImage;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_text_to_speech;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_text_to_speech::RunPostRunModelBodyTextToSpeech;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_body_translation;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_body_translation::RunPostRunModelBodyTranslation;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_error;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_error::RunPostRunModelError;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_error_errors_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_error_errors_item::RunPostRunModelErrorErrorsItem;
+
+#[cfg(feature = "full")]
+mod run_post_run_model_response;
+
+#[cfg(feature = "full")]
+pub use run_post_run_model_response::RunPostRunModelResponse;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type::RunPostRunModelResponseResultType;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_automatic_speech_recognition;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_automatic_speech_recognition::RunPostRunModelResponseResultTypeAutomaticSpeechRecognition;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_automatic_speech_recognition_words_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_automatic_speech_recognition_words_item::RunPostRunModelResponseResultTypeAutomaticSpeechRecognitionWordsItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_image_classification_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_image_classification_item::RunPostRunModelResponseResultTypeImageClassificationItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_image_text_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_image_text_to_text::RunPostRunModelResponseResultTypeImageTextToText;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_image_to_text;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_image_to_text::RunPostRunModelResponseResultTypeImageToText;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_multimodal_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_multimodal_embeddings::RunPostRunModelResponseResultTypeMultimodalEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_object_detection_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_object_detection_item::RunPostRunModelResponseResultTypeObjectDetectionItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_object_detection_item_box_type;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_object_detection_item_box_type::RunPostRunModelResponseResultTypeObjectDetectionItemBoxType;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_summarization;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_summarization::RunPostRunModelResponseResultTypeSummarization;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_classification_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_classification_item::RunPostRunModelResponseResultTypeTextClassificationItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_embeddings;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_embeddings::RunPostRunModelResponseResultTypeTextEmbeddings;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_generation;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_generation::RunPostRunModelResponseResultTypeTextGeneration;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_generation_response;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_generation_response::RunPostRunModelResponseResultTypeTextGenerationResponse;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_generation_response_tool_calls_item;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_generation_response_tool_calls_item::RunPostRunModelResponseResultTypeTextGenerationResponseToolCallsItem;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_generation_response_usage;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_generation_response_usage::RunPostRunModelResponseResultTypeTextGenerationResponseUsage;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_to_speech;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_to_speech::RunPostRunModelResponseResultTypeTextToSpeech;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_text_to_speech_audio;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_text_to_speech_audio::RunPostRunModelResponseResultTypeTextToSpeechAudio;
+
+#[cfg(feature = "ai")]
+mod run_post_run_model_response_result_type_translation;
+
+#[cfg(feature = "ai")]
+pub use run_post_run_model_response_result_type_translation::RunPostRunModelResponseResultTypeTranslation;
 
 #[cfg(feature = "workers")]
 mod script_update_bindings_inherit;

@@ -3,305 +3,71 @@
 
 //! The `RunCreateBody` type.
 
-use crate::runtime::union;
+use crate::runtime::object;
 
-/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/requestBody/content/application~1json/schema`
+/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum RunCreateBody {
-    /// The `TextClassification` alternative.
-    TextClassification(crate::types::RunCreateBodyTextClassification),
-    /// The `TextToImage` alternative.
-    TextToImage(crate::types::RunCreateBodyTextToImage),
-    /// The `TextToSpeech` alternative.
-    TextToSpeech(crate::types::RunCreateBodyTextToSpeech),
-    /// The `TextEmbeddings` alternative.
-    TextEmbeddings(crate::types::RunCreateBodyTextEmbeddings),
-    /// The `AutomaticSpeechRecognition` alternative.
-    AutomaticSpeechRecognition(crate::types::RunCreateBodyAutomaticSpeechRecognition),
-    /// The `ImageClassification` alternative.
-    ImageClassification(crate::types::RunCreateBodyImageClassification),
-    /// The `ObjectDetection` alternative.
-    ObjectDetection(crate::types::RunCreateBodyObjectDetection),
-    /// The `TextGeneration` alternative.
-    TextGeneration(crate::types::RunCreateBodyTextGeneration),
-    /// The `Translation` alternative.
-    Translation(crate::types::RunCreateBodyTranslation),
-    /// The `Summarization` alternative.
-    Summarization(crate::types::RunCreateBodySummarization),
-    /// The `ImageToText` alternative.
-    ImageToText(crate::types::RunCreateBodyImageToText),
-    /// The `ImageTextToText` alternative.
-    ImageTextToText(crate::types::RunCreateBodyImageTextToText),
-    /// The `MultimodalEmbeddings` alternative.
-    MultimodalEmbeddings(crate::types::RunCreateBodyMultimodalEmbeddings),
-    /// A value matching none of the alternatives; kept as sent.
-    UnknownValue(serde_json::Value),
+#[non_exhaustive]
+pub struct RunCreateBody {
+    /// Model-specific input data. Format varies by model type.
+    pub input: serde_json::Value,
+    /// The AI model to execute (e.g., openai/gpt-5.5, anthropic/claude-opus-4.7)
+    ///
+    /// Example: `"openai/gpt-5.5"`.
+    pub model: String,
+    /// The `options` property.
+    pub options: Option<crate::types::RunCreateBodyOptions>,
+    /// Properties the spec does not list, kept so that nothing the server sends is lost.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl<'de> serde::Deserialize<'de> for RunCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        for index in union::candidates(&SHAPE, &value) {
-            let decoded = match index {
-                0 => union::attempt(&value).map(Self::TextClassification),
-                1 => union::attempt(&value).map(Self::TextToImage),
-                2 => union::attempt(&value).map(Self::TextToSpeech),
-                3 => union::attempt(&value).map(Self::TextEmbeddings),
-                4 => union::attempt(&value).map(Self::AutomaticSpeechRecognition),
-                5 => union::attempt(&value).map(Self::ImageClassification),
-                6 => union::attempt(&value).map(Self::ObjectDetection),
-                7 => union::attempt(&value).map(Self::TextGeneration),
-                8 => union::attempt(&value).map(Self::Translation),
-                9 => union::attempt(&value).map(Self::Summarization),
-                10 => union::attempt(&value).map(Self::ImageToText),
-                11 => union::attempt(&value).map(Self::ImageTextToText),
-                12 => union::attempt(&value).map(Self::MultimodalEmbeddings),
-                _ => None,
-            };
-            if let Some(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(Self::UnknownValue(value))
+        object::deserialize(deserializer)
     }
 }
 
-/// What decoding a `RunCreateBody` looks at, alternative by alternative.
-static SHAPE: union::Shape = union::Shape {
-    name: "RunCreateBody",
-    tag: None,
-    variants: &[
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["text"],
-            known: &["text"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["prompt"],
-            known: &[
-                "guidance",
-                "height",
-                "image",
-                "image_b64",
-                "mask",
-                "negative_prompt",
-                "num_steps",
-                "prompt",
-                "seed",
-                "strength",
-                "width",
-            ],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["prompt"],
-            known: &["lang", "prompt"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["text"],
-            known: &["text"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["audio"],
-            known: &["audio", "source_lang", "target_lang"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["image"],
-            known: &["image"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &[],
-            known: &["image"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &[],
-            known: &[
-                "frequency_penalty",
-                "lora",
-                "max_tokens",
-                "presence_penalty",
-                "prompt",
-                "raw",
-                "repetition_penalty",
-                "response_format",
-                "seed",
-                "stream",
-                "temperature",
-                "top_k",
-                "top_p",
-                "functions",
-                "messages",
-                "tools",
-            ],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["target_lang", "text"],
-            known: &["source_lang", "target_lang", "text"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["input_text"],
-            known: &["input_text", "max_length"],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["image"],
-            known: &[
-                "frequency_penalty",
-                "image",
-                "max_tokens",
-                "presence_penalty",
-                "prompt",
-                "raw",
-                "repetition_penalty",
-                "seed",
-                "temperature",
-                "top_k",
-                "top_p",
-            ],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &["image"],
-            known: &[
-                "frequency_penalty",
-                "ignore_eos",
-                "image",
-                "max_tokens",
-                "presence_penalty",
-                "prompt",
-                "repetition_penalty",
-                "seed",
-                "temperature",
-                "top_k",
-                "top_p",
-                "messages",
-            ],
-        },
-        union::Variant {
-            kind: union::Kind::Object,
-            tags: &[],
-            required: &[],
-            known: &["image", "text"],
-        },
-    ],
-};
+impl object::FromFields for RunCreateBody {
+    fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
+        Ok(Self {
+            input: fields.required("input")?,
+            model: fields.required("model")?,
+            options: fields.optional("options"),
+            extra: fields.rest()?,
+        })
+    }
+}
 
 impl serde::Serialize for RunCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TextClassification(value) => serde::Serialize::serialize(value, serializer),
-            Self::TextToImage(value) => serde::Serialize::serialize(value, serializer),
-            Self::TextToSpeech(value) => serde::Serialize::serialize(value, serializer),
-            Self::TextEmbeddings(value) => serde::Serialize::serialize(value, serializer),
-            Self::AutomaticSpeechRecognition(value) => serde::Serialize::serialize(value, serializer),
-            Self::ImageClassification(value) => serde::Serialize::serialize(value, serializer),
-            Self::ObjectDetection(value) => serde::Serialize::serialize(value, serializer),
-            Self::TextGeneration(value) => serde::Serialize::serialize(value, serializer),
-            Self::Translation(value) => serde::Serialize::serialize(value, serializer),
-            Self::Summarization(value) => serde::Serialize::serialize(value, serializer),
-            Self::ImageToText(value) => serde::Serialize::serialize(value, serializer),
-            Self::ImageTextToText(value) => serde::Serialize::serialize(value, serializer),
-            Self::MultimodalEmbeddings(value) => serde::Serialize::serialize(value, serializer),
-            Self::UnknownValue(value) => serde::Serialize::serialize(value, serializer),
+        let mut object = object::Writer::new(serializer)?;
+        object.required("input", &self.input)?;
+        object.required("model", &self.model)?;
+        object.optional("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+
+impl RunCreateBody {
+    /// A `RunCreateBody` from its required values; the optional ones are unset.
+    pub fn new(input: serde_json::Value, model: impl Into<String>) -> Self {
+        Self {
+            input,
+            model: model.into(),
+            options: None,
+            extra: std::collections::BTreeMap::new(),
         }
     }
-}
 
-impl From<crate::types::RunCreateBodyTextClassification> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTextClassification) -> Self {
-        Self::TextClassification(value)
+    /// Sets `options`.
+    pub fn options(mut self, value: crate::types::RunCreateBodyOptions) -> Self {
+        self.options = Some(value);
+        self
     }
-}
 
-impl From<crate::types::RunCreateBodyTextToImage> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTextToImage) -> Self {
-        Self::TextToImage(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyTextToSpeech> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTextToSpeech) -> Self {
-        Self::TextToSpeech(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyTextEmbeddings> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTextEmbeddings) -> Self {
-        Self::TextEmbeddings(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyAutomaticSpeechRecognition> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyAutomaticSpeechRecognition) -> Self {
-        Self::AutomaticSpeechRecognition(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyImageClassification> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyImageClassification) -> Self {
-        Self::ImageClassification(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyObjectDetection> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyObjectDetection) -> Self {
-        Self::ObjectDetection(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyTextGeneration> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTextGeneration) -> Self {
-        Self::TextGeneration(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyTranslation> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyTranslation) -> Self {
-        Self::Translation(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodySummarization> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodySummarization) -> Self {
-        Self::Summarization(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyImageToText> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyImageToText) -> Self {
-        Self::ImageToText(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyImageTextToText> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyImageTextToText) -> Self {
-        Self::ImageTextToText(value)
-    }
-}
-
-impl From<crate::types::RunCreateBodyMultimodalEmbeddings> for RunCreateBody {
-    fn from(value: crate::types::RunCreateBodyMultimodalEmbeddings) -> Self {
-        Self::MultimodalEmbeddings(value)
+    /// Adds a property the spec does not list (kept in `extra`).
+    pub fn extra_property(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
     }
 }

@@ -5,15 +5,13 @@
 
 use crate::runtime::object;
 
-/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/responses/400/content/application~1json/schema`
+/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run/post/responses/400/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunCreateError {
     /// The `errors` property.
     pub errors: Vec<crate::types::RunCreateErrorErrorsItem>,
-    /// The `result` property.
-    pub result: serde_json::Value,
-    /// Example: `false`.
+    /// The `success` property.
     pub success: bool,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -29,7 +27,6 @@ impl object::FromFields for RunCreateError {
     fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
         Ok(Self {
             errors: fields.required("errors")?,
-            result: fields.required("result")?,
             success: fields.required("success")?,
             extra: fields.rest()?,
         })
@@ -40,7 +37,6 @@ impl serde::Serialize for RunCreateError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = object::Writer::new(serializer)?;
         object.required("errors", &self.errors)?;
-        object.required("result", &self.result)?;
         object.required("success", &self.success)?;
         object.end(&self.extra)
     }
@@ -48,14 +44,9 @@ impl serde::Serialize for RunCreateError {
 
 impl RunCreateError {
     /// A `RunCreateError` from its required values; the optional ones are unset.
-    pub fn new(
-        errors: Vec<crate::types::RunCreateErrorErrorsItem>,
-        result: serde_json::Value,
-        success: bool,
-    ) -> Self {
+    pub fn new(errors: Vec<crate::types::RunCreateErrorErrorsItem>, success: bool) -> Self {
         Self {
             errors,
-            result,
             success,
             extra: std::collections::BTreeMap::new(),
         }

@@ -5,10 +5,12 @@
 
 use crate::runtime::object;
 
-/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/responses/400/content/application~1json/schema/properties/errors/items`
+/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run/post/responses/400/content/application~1json/schema/properties/errors/items`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunCreateErrorErrorsItem {
+    /// The `code` property.
+    pub code: f64,
     /// The `message` property.
     pub message: String,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
@@ -24,6 +26,7 @@ impl<'de> serde::Deserialize<'de> for RunCreateErrorErrorsItem {
 impl object::FromFields for RunCreateErrorErrorsItem {
     fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
         Ok(Self {
+            code: fields.required("code")?,
             message: fields.required("message")?,
             extra: fields.rest()?,
         })
@@ -33,6 +36,7 @@ impl object::FromFields for RunCreateErrorErrorsItem {
 impl serde::Serialize for RunCreateErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = object::Writer::new(serializer)?;
+        object.required("code", &self.code)?;
         object.required("message", &self.message)?;
         object.end(&self.extra)
     }
@@ -40,8 +44,9 @@ impl serde::Serialize for RunCreateErrorErrorsItem {
 
 impl RunCreateErrorErrorsItem {
     /// A `RunCreateErrorErrorsItem` from its required values; the optional ones are unset.
-    pub fn new(message: impl Into<String>) -> Self {
+    pub fn new(code: f64, message: impl Into<String>) -> Self {
         Self {
+            code,
             message: message.into(),
             extra: std::collections::BTreeMap::new(),
         }

@@ -5,12 +5,18 @@
 
 use crate::runtime::object;
 
-/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run~1{model_name}/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Schema: `#/paths/~1accounts~1{account_id}~1ai~1run/post/responses/200/content/application~1json/schema`
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunCreateResponse {
-    /// The `result` property.
-    pub result: Option<crate::types::RunCreateResponseResultType>,
+    /// The `errors` property.
+    pub errors: Vec<serde_json::Value>,
+    /// The `messages` property.
+    pub messages: Vec<serde_json::Value>,
+    /// Model-specific output. Format varies by model type.
+    pub result: serde_json::Value,
+    /// The `success` property.
+    pub success: bool,
     /// Properties the spec does not list, kept so that nothing the server sends is lost.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -24,7 +30,10 @@ impl<'de> serde::Deserialize<'de> for RunCreateResponse {
 impl object::FromFields for RunCreateResponse {
     fn from_fields(fields: &mut object::Fields) -> Result<Self, object::FieldError> {
         Ok(Self {
-            result: fields.optional("result"),
+            errors: fields.required("errors")?,
+            messages: fields.required("messages")?,
+            result: fields.required("result")?,
+            success: fields.required("success")?,
             extra: fields.rest()?,
         })
     }
@@ -33,24 +42,29 @@ impl object::FromFields for RunCreateResponse {
 impl serde::Serialize for RunCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = object::Writer::new(serializer)?;
-        object.optional("result", &self.result)?;
+        object.required("errors", &self.errors)?;
+        object.required("messages", &self.messages)?;
+        object.required("result", &self.result)?;
+        object.required("success", &self.success)?;
         object.end(&self.extra)
     }
 }
 
 impl RunCreateResponse {
     /// A `RunCreateResponse` from its required values; the optional ones are unset.
-    pub fn new() -> Self {
+    pub fn new(
+        errors: Vec<serde_json::Value>,
+        messages: Vec<serde_json::Value>,
+        result: serde_json::Value,
+        success: bool,
+    ) -> Self {
         Self {
-            result: None,
+            errors,
+            messages,
+            result,
+            success,
             extra: std::collections::BTreeMap::new(),
         }
-    }
-
-    /// Sets `result`.
-    pub fn result(mut self, value: crate::types::RunCreateResponseResultType) -> Self {
-        self.result = Some(value);
-        self
     }
 
     /// Adds a property the spec does not list (kept in `extra`).

@@ -14,6 +14,38 @@ impl<'a> Run<'a> {
         Self { client }
     }
 
+    /// Execute AI Model (Generic)
+    ///
+    /// Execute an AI model by specifying the model name in the request body.
+    ///
+    /// This endpoint provides a generic interface for running AI models where the model name is part of the request payload rather than the URL path. It supports all AI Gateway features including caching, custom headers, and request options.
+    ///
+    /// Model-specific inputs available in [Cloudflare Docs](https://developers.cloudflare.com/workers-ai/models/).
+    ///
+    /// `POST /accounts/{account_id}/ai/run`
+    ///
+    /// Accepted permissions (at least one required): `Workers AI Write`, `Workers AI Read`
+    ///
+    /// # Errors
+    ///
+    /// Fails with an [`Error`](crate::Error). For an error status the API documents the body as [`RunCreateError`](crate::types::RunCreateError): `error.api_error_body::<crate::types::RunCreateError>()` decodes it.
+    pub fn create(&self, params: &RunCreateParams) -> crate::Call<'a, serde_json::Value> {
+        let path = crate::runtime::request::PathBuilder::new()
+            .literal("/accounts/")
+            .param("account_id", &params.account_id)
+            .literal("/ai/run");
+        let mut parts = crate::runtime::request::RequestParts::new(path);
+        if let Some(value) = &params.body {
+            parts.json_body(value);
+        }
+        crate::runtime::request::Call::new(
+            self.client,
+            &CREATE,
+            parts,
+            crate::runtime::request::Decoder::json_field("result"),
+        )
+    }
+
     /// Execute AI model
     ///
     /// This endpoint provides users with the capability to run specific AI models on-demand.
@@ -33,12 +65,12 @@ impl<'a> Run<'a> {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error). For an error status the API documents the body as [`RunCreateError`](crate::types::RunCreateError): `error.api_error_body::<crate::types::RunCreateError>()` decodes it.
-    pub fn create(
+    /// Fails with an [`Error`](crate::Error). For an error status the API documents the body as [`RunPostRunModelError`](crate::types::RunPostRunModelError): `error.api_error_body::<crate::types::RunPostRunModelError>()` decodes it.
+    pub fn post_run_model(
         &self,
         model_name: &str,
-        params: &RunCreateParams,
-    ) -> crate::Call<'a, crate::types::RunCreateResponseResultType> {
+        params: &RunPostRunModelParams,
+    ) -> crate::Call<'a, crate::types::RunPostRunModelResponseResultType> {
         let path = crate::runtime::request::PathBuilder::new()
             .literal("/accounts/")
             .param("account_id", &params.account_id)
@@ -50,7 +82,7 @@ impl<'a> Run<'a> {
         }
         crate::runtime::request::Call::new(
             self.client,
-            &CREATE,
+            &POST_RUN_MODEL,
             parts,
             crate::runtime::request::Decoder::json_field("result"),
         )
@@ -83,7 +115,41 @@ impl RunCreateParams {
     }
 }
 
+/// Parameters for [`Run::post_run_model`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RunPostRunModelParams {
+    /// Example: `"023e105f4ecef8ad9ca31a8372d0c353"`.
+    pub account_id: String,
+    /// The request body.
+    pub body: Option<crate::types::RunPostRunModelBody>,
+}
+
+impl RunPostRunModelParams {
+    /// Parameters with the required values set and the optional ones unset.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            body: None,
+        }
+    }
+
+    /// Sets the request body.
+    pub fn body(mut self, value: impl Into<crate::types::RunPostRunModelBody>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
 static CREATE: crate::runtime::request::OperationSpec = crate::runtime::request::OperationSpec {
+    operation_id: "workers-ai-post-run-generic",
+    method: reqwest::Method::POST,
+    path_template: "/accounts/{account_id}/ai/run",
+    security: &[&["api_token"], &["api_email", "api_key"]],
+    accept: "application/json",
+};
+
+static POST_RUN_MODEL: crate::runtime::request::OperationSpec = crate::runtime::request::OperationSpec {
     operation_id: "workers-ai-post-run-model",
     method: reqwest::Method::POST,
     path_template: "/accounts/{account_id}/ai/run/{model_name}",
