@@ -834,6 +834,28 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
+    /// The format and constraints of a value; for `{allOf: [{$ref}], minLength}` (a 3.0
+    /// reference with applied siblings) the referenced schema's under its own.
+    pub(super) fn value_facts(
+        &self,
+        view: &SchemaView<'a>,
+        pointer: &str,
+    ) -> (Option<String>, Rules, Option<&'a Value>) {
+        let rules = self.rules_of(view, pointer);
+        match view.all_of {
+            [member] if view.typ.is_none() => match self.resolver.schema(member, &format!("{pointer}/allOf/0")) {
+                Ok(member) => {
+                    let member_view = SchemaView::of(member.schema);
+                    let member_rules = self.rules_of(&member_view, pointer);
+                    let example = member.schema.schema_data.example.as_ref();
+                    (view.format.clone().or(member_view.format.clone()), overlaid(member_rules, view), example)
+                }
+                Err(_) => (view.format.clone(), rules, None),
+            },
+            _ => (view.format.clone(), rules, None),
+        }
+    }
+
     /// The constraints of a value: its own, and for a list its items' (one level).
     pub(super) fn rules_of(&self, view: &SchemaView<'_>, pointer: &str) -> Rules {
         let mut rules = own_rules(view);
@@ -843,14 +865,18 @@ impl<'a> TypeLowerer<'a> {
                 let item_rules = own_rules(&item_view);
                 // An item `{allOf: [{$ref}], minLength}`: the referenced schema's rules under
                 // the item's own.
-                let item_rules = match item_view.all_of.first() {
-                    Some(member) if item_view.typ.is_none() => match self.resolver.schema(member, pointer) {
-                        Ok(member) => overlaid(own_rules(&SchemaView::of(member.schema)), &item_view),
-                        Err(_) => item_rules,
+                let (item_format, item_rules) = match item_view.all_of {
+                    [member] if item_view.typ.is_none() => match self.resolver.schema(member, pointer) {
+                        Ok(member) => {
+                            let member_view = SchemaView::of(member.schema);
+                            let format = item_view.format.clone().or(member_view.format.clone());
+                            (format, overlaid(own_rules(&member_view), &item_view))
+                        }
+                        Err(_) => (item_view.format.clone(), item_rules),
                     },
-                    _ => item_rules,
+                    _ => (item_view.format.clone(), item_rules),
                 };
-                rules.item_format = item_view.format.clone();
+                rules.item_format = item_format;
                 if item_rules != Rules::default() {
                     rules.items = Some(Box::new(item_rules));
                 }
