@@ -428,7 +428,7 @@ impl<'a> OperationContext<'a> {
         let media_pointer = format!("{at}/content/{}", pointer::token(content_type));
         let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
             match &media.schema {
-                Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), hint),
+                Some(schema) => types.lower_body(schema, &format!("{media_pointer}/schema"), hint),
                 None => Ok(TypeRef::Json),
             }
         };

@@ -834,6 +834,39 @@ impl<'a> TypeLowerer<'a> {
         }
     }
 
+    /// A request body's type: as [`TypeLowerer::lower`], except that a schema which only lists
+    /// required properties (`{required: [id]}`, no properties) is a struct of those, each any
+    /// JSON, so that a body built through the SDK has them (a validating server checks them).
+    pub fn lower_body(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecProblem> {
+        static ANY: std::sync::LazyLock<ReferenceOr<Box<Schema>>> = std::sync::LazyLock::new(|| {
+            ReferenceOr::Item(Box::new(Schema {
+                schema_data: Default::default(),
+                schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+            }))
+        });
+        if let Ok(resolved) = self.resolver.schema(schema, pointer) {
+            let view = SchemaView::of(resolved.schema);
+            let only_required = matches!(view.typ, None | Some("object"))
+                && resolved.component.is_none()
+                && !view.has_properties()
+                && view.alternatives().0.is_empty()
+                && view.all_of.is_empty()
+                && view.additional.is_none()
+                && !view.required.is_empty();
+            if only_required {
+                let any: &'static ReferenceOr<Box<Schema>> = &ANY;
+                let properties = view.required.iter().map(|name| (*name, any, None)).collect();
+                return self.lower_struct(&view, properties, &view.required, pointer, hint);
+            }
+        }
+        self.lower(schema, pointer, hint)
+    }
+
     /// The format and constraints of a value; for `{allOf: [{$ref}], minLength}` (a 3.0
     /// reference with applied siblings) the referenced schema's under its own.
     pub(super) fn value_facts(
