@@ -47,7 +47,7 @@ pub fn rewrite(root: &mut Map<String, Value>) {
 /// create body, `minProperties: 1` for an update, `minLength` on an identifier. A 3.0
 /// reference with one of them is rewritten as in 3.1 (its other siblings, ignored by 3.0,
 /// are dropped), so the model asks for what a server checks.
-const APPLIED_SIBLINGS: [&str; 4] = ["required", "minProperties", "minLength", "minItems"];
+pub(super) const APPLIED_SIBLINGS: [&str; 4] = ["required", "minProperties", "minLength", "minItems"];
 
 fn inline_path_items(root: &mut Map<String, Value>) {
     let items = root
