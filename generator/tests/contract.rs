@@ -122,6 +122,17 @@ paths:
                 - $ref: "#/components/schemas/ScoredRule"
       responses:
         "204": { description: Done. }
+  /batches:
+    put:
+      operationId: batches-replace
+      tags: [batches]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { required: [id] }
+      responses:
+        "204": { description: Done. }
 components:
   schemas:
     Settings:
@@ -258,6 +269,7 @@ fn an_operation_whose_body_has_no_finite_value_is_not_callable() {
     assert_eq!(
         names,
         [
+            ("batches::update", None),
             ("labels::update", None),
             ("loops::create", Some("request body: `Loop` has no finite value (a required property leads back to it)")),
             ("rules::create", None),
@@ -363,4 +375,16 @@ fn a_one_of_body_is_built_so_that_only_one_alternative_accepts_it() {
     // `score`, which `PlainRule` forbids, leaves one.
     let text = contract_file(&generate());
     assert!(text.contains("contract_sdk::types::ScoredRule::new(\"text\").score(1_i64)"), "{text}");
+}
+
+#[test]
+fn a_body_that_only_lists_required_properties_sends_them() {
+    // Cloudflare's bulk updates: `schema: {required: [id]}`, without properties.
+    let text = contract_file(&generate());
+    let test = &text[text.find("mod batches").unwrap()..];
+    let test = &test[..test.find("\n}\n").unwrap()];
+    assert!(
+        test.contains("BatchUpdateBody::new(\n                serde_json::Value::Object(serde_json::Map::new()),"),
+        "{test}"
+    );
 }

@@ -9,7 +9,7 @@ use crate::runtime::object;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccessApiResponseCommonFailure {
-    /// The `errors` property.
+    /// At least 1 characters.
     pub errors: Vec<crate::types::AccessMessagesItem>,
     /// The `messages` property.
     pub messages: Vec<crate::types::AccessMessagesItem>,

@@ -9,7 +9,7 @@ use crate::runtime::object;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkersKvApiResponseCommonFailure {
-    /// The `errors` property.
+    /// At least 1 characters.
     pub errors: Vec<crate::types::ResponseInfo>,
     /// The `messages` property.
     pub messages: Vec<crate::types::ResponseInfo>,

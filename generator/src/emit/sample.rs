@@ -135,7 +135,11 @@ impl<'a> Sampler<'a> {
             TypeRef::String => format!("String::from({})", literal(&string_value(facts))),
             TypeRef::Bool => "true".into(),
             TypeRef::Integer(kind) => integer_text(integer_value(facts.rules, *kind), *kind),
-            TypeRef::Float => float_text(float_value(facts.rules)),
+            TypeRef::Float => float_text(match facts.non_empty {
+                // In a path a fraction's `.` can read as a separator (`{event_t}.{event_n}`).
+                true => whole_float(facts.rules),
+                false => float_value(facts.rules),
+            }),
             TypeRef::Json => "serde_json::Value::Object(serde_json::Map::new())".into(),
             TypeRef::File => self.file(),
             TypeRef::Array(item) => {
@@ -311,8 +315,9 @@ impl<'a> Sampler<'a> {
         object.unwrap_or_else(|| self.value_in(&variant.ty, Facts::default(), stack))
     }
 
-    /// The optional properties a built struct sets: the union's tag, `extra`, then others
-    /// in order while `minProperties` wants more (each one that can be built).
+    /// The optional properties a built struct sets: the union's tag, `extra`, those of the
+    /// first list of a choice of required lists, then others in order while `minProperties`
+    /// wants more (each one that can be built).
     fn optional_fields<'b>(&self, body: &'b StructDef, tag: Option<&str>, extra: Option<&str>) -> Vec<&'b Field> {
         let settable = |field: &&Field| {
             !field.required
@@ -322,11 +327,22 @@ impl<'a> Sampler<'a> {
                     _ => true,
                 }
         };
+        // Of a choice of required lists, the first whose properties can all be set.
+        let choice = body.required_choices.iter().find(|names| {
+            names.iter().all(|name| {
+                body.fields.iter().any(|field| field.wire_name == *name && (field.required || settable(&field)))
+            })
+        });
+        let chosen_by_choice = |field: &&Field| choice.is_some_and(|names| names.contains(&field.wire_name));
         let mut chosen: Vec<&Field> = body
             .fields
             .iter()
             .filter(settable)
-            .filter(|field| Some(field.wire_name.as_str()) == tag || Some(field.wire_name.as_str()) == extra)
+            .filter(|field| {
+                Some(field.wire_name.as_str()) == tag
+                    || Some(field.wire_name.as_str()) == extra
+                    || chosen_by_choice(field)
+            })
             .collect();
         let wanted = body.min_properties.unwrap_or(0);
         let required = body.fields.iter().filter(|field| field.required).count();
@@ -675,6 +691,16 @@ pub fn float_value(rules: Option<&Rules>) -> f64 {
         (None, Some(maximum)) if maximum > 1.0 => 1.0,
         (None, Some(maximum)) => maximum - 1.0,
         (None, None) => 1.5,
+    }
+}
+
+/// A number as [`float_value`] chooses, rounded to a whole one when the bounds allow.
+fn whole_float(rules: Option<&Rules>) -> f64 {
+    let value = float_value(rules);
+    let whole = value.round();
+    match within(whole, rules) {
+        true => whole,
+        false => value,
     }
 }
 
@@ -1078,6 +1104,19 @@ mod tests {
     }
 
     #[test]
+    fn a_choice_of_required_lists_sets_the_properties_of_the_first() {
+        // Cloudflare's browser-rendering bodies: `url` or `html`, both optional properties.
+        let api = model(serde_json::json!({
+            "Render": {
+                "type": "object",
+                "properties": { "note": { "type": "string" }, "url": { "type": "string", "format": "uri" }, "html": { "type": "string" } },
+                "anyOf": [{ "required": ["url"] }, { "required": ["html"] }],
+            },
+        }));
+        assert_eq!(built(&api, "Render"), "sdk::types::Render::new().url(\"https://example.com/\")");
+    }
+
+    #[test]
     fn numbers_stay_within_bounds() {
         let both = Rules { minimum: Some(5.0), maximum: Some(100.0), ..rules() };
         assert_eq!(integer_value(Some(&both), IntegerKind::I64), 52);
@@ -1089,6 +1128,9 @@ mod tests {
         assert_eq!(integer_value(None, IntegerKind::U64), 1);
         let fraction = Rules { minimum: Some(0.5), maximum: Some(0.75), ..rules() };
         assert_eq!(float_value(Some(&fraction)), 0.625);
+        // Path values are whole where the bounds allow: `{event_t}.{event_n}` reads `2.2`.
+        assert_eq!(whole_float(None), 2.0);
+        assert_eq!(whole_float(Some(&fraction)), 0.625);
         assert_eq!(integer_text(-4, IntegerKind::I64), "-4_i64");
         assert_eq!(float_text(1e20), "1e20_f64");
         assert_eq!(float_text(-0.5), "-0.5_f64");

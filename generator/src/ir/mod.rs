@@ -622,6 +622,9 @@ pub struct StructDef {
     pub extra_ty: TypeRef,
     /// `minProperties`: how many properties a value needs at least.
     pub min_properties: Option<usize>,
+    /// A `oneOf`/`anyOf` beside the properties whose alternatives only require some of them:
+    /// a value needs every property of one list.
+    pub required_choices: Vec<Vec<String>>,
     /// `additionalProperties: false`: a property not listed is rejected.
     pub closed: bool,
     /// The constructor taking the required fields that have no spec default.

@@ -518,6 +518,7 @@ mod tests {
             extra_name: "extra".into(),
             extra_ty: TypeRef::Json,
             min_properties: None,
+            required_choices: Vec::new(),
             closed: false,
             constructor: String::new(),
             extra_setter: String::new(),

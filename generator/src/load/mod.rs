@@ -132,7 +132,46 @@ fn needs_normalizing(text: &str) -> bool {
             })
         })
     };
-    value_starts("\"examples\"", &["["]) || value_starts("\"type\"", &["[", "\"null\""])
+    value_starts("\"examples\"", &["["])
+        || value_starts("\"type\"", &["[", "\"null\""])
+        || (text.contains("\"$ref\"") && has_applied_ref_siblings(text))
+}
+
+/// Whether some JSON object has a `$ref` key beside a keyword 3.0 readers rewrite
+/// ([`openapi31::APPLIED_SIBLINGS`]): one pass over the text, keys of each open object
+/// tracked (a key inside an example counts too; a false alarm only costs the slower path).
+fn has_applied_ref_siblings(text: &str) -> bool {
+    // Per open object or array: (is an object, has `$ref`, has an applied sibling).
+    let mut open: Vec<(bool, bool, bool)> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'{' => open.push((true, false, false)),
+            b'[' => open.push((false, false, false)),
+            b'}' | b']' => {
+                if let Some((true, true, true)) = open.pop() {
+                    return true;
+                }
+            }
+            b'"' => {
+                let start = index + 1;
+                index += 1;
+                while index < bytes.len() && bytes[index] != b'"' {
+                    index += if bytes[index] == b'\\' { 2 } else { 1 };
+                }
+                let Some(key) = text.get(start..index.min(bytes.len())) else { return true };
+                let is_key = text[(index + 1).min(text.len())..].trim_start().starts_with(':');
+                if let (true, Some((true, has_ref, has_applied))) = (is_key, open.last_mut()) {
+                    *has_ref |= key == "$ref";
+                    *has_applied |= openapi31::APPLIED_SIBLINGS.contains(&key);
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    false
 }
 
 /// Reads a file into a JSON value (keeping key order), checking that it is an OpenAPI 3 document;
@@ -332,4 +371,17 @@ fn strip_location(message: &str) -> String {
 
 fn spec_error(path: &Path, pointer: &str, message: &str) -> Error {
     Error::Spec { path: path.to_path_buf(), pointer: pointer.to_string(), message: message.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reference_with_an_applied_sibling_takes_the_normalising_path() {
+        let applied = r##"{"a": {"$ref": "#/x", "minLength": 36}, "b": {"description": "\"$ref\""}}"##;
+        assert!(super::has_applied_ref_siblings(applied));
+        let nested = r##"{"$ref": "#/x", "description": "d", "items": {"required": ["id"]}}"##;
+        assert!(!super::has_applied_ref_siblings(nested));
+        let data = r#"{"example": [{"$ref": 1}], "required": ["a"]}"#;
+        assert!(!super::has_applied_ref_siblings(data));
+    }
 }

@@ -36,12 +36,17 @@ pub fn rewrite(root: &mut Map<String, Value>) {
             }
         }
     }
-    if is_31 {
-        for (key, child) in root.iter_mut() {
-            wrap_ref_siblings(key, child, false);
-        }
+    for (key, child) in root.iter_mut() {
+        wrap_ref_siblings(key, child, false, is_31);
     }
 }
+
+/// Keywords beside a `$ref` that OpenAPI 3.0 ignores but validators apply (Prism among them),
+/// and that authors write to be applied: Cloudflare's `{$ref: Policy, required: [..]}` for a
+/// create body, `minProperties: 1` for an update, `minLength` on an identifier. A 3.0
+/// reference with one of them is rewritten as in 3.1 (its other siblings, ignored by 3.0,
+/// are dropped), so the model asks for what a server checks.
+pub(super) const APPLIED_SIBLINGS: [&str; 4] = ["required", "minProperties", "minLength", "minItems"];
 
 fn inline_path_items(root: &mut Map<String, Value>) {
     let items = root
@@ -177,15 +182,24 @@ fn retarget(value: &mut Value, renames: &[(String, String)]) {
 }
 
 /// Rewrites `{$ref, siblings...}` schemas as `{allOf: [{$ref}], siblings...}`. `in_schema`
-/// says whether `value` is a schema (only schemas are rewritten; data is never entered).
-fn wrap_ref_siblings(key: &str, value: &mut Value, in_schema: bool) {
+/// says whether `value` is a schema (only schemas are rewritten; data is never entered);
+/// without `all`, only references with an [`APPLIED_SIBLINGS`] keyword are.
+fn wrap_ref_siblings(key: &str, value: &mut Value, in_schema: bool, all: bool) {
     if matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-") {
         return;
     }
     match value {
         Value::Object(object) => {
             let schema = in_schema || matches!(key, "schema");
-            if schema && object.contains_key("$ref") && object.keys().any(|k| k != "$ref" && !k.starts_with("x-")) {
+            let wrapped = |k: &String| match all {
+                true => k != "$ref" && !k.starts_with("x-"),
+                false => APPLIED_SIBLINGS.contains(&k.as_str()),
+            };
+            if schema && object.contains_key("$ref") && object.keys().any(wrapped) {
+                if !all {
+                    // 3.0 ignores the other siblings (a description beside a reference).
+                    object.retain(|k, _| k == "$ref" || k.starts_with("x-") || APPLIED_SIBLINGS.contains(&k.as_str()));
+                }
                 if let Some(reference) = object.remove("$ref") {
                     let member = Value::Object(Map::from_iter([("$ref".to_string(), reference)]));
                     match object.get_mut("allOf") {
@@ -208,15 +222,15 @@ fn wrap_ref_siblings(key: &str, value: &mut Value, in_schema: bool) {
                 if schema && matches!(child_key.as_str(), "properties" | "patternProperties") {
                     if let Value::Object(properties) = child {
                         for property in properties.values_mut() {
-                            wrap_ref_siblings("", property, true);
+                            wrap_ref_siblings("", property, true, all);
                         }
                     }
                     continue;
                 }
-                wrap_ref_siblings(child_key, child, child_is_schema);
+                wrap_ref_siblings(child_key, child, child_is_schema, all);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| wrap_ref_siblings("", item, in_schema)),
+        Value::Array(items) => items.iter_mut().for_each(|item| wrap_ref_siblings("", item, in_schema, all)),
         _ => {}
     }
 }
@@ -279,6 +293,26 @@ mod tests {
         let schemas = &document["components"]["schemas"];
         assert_eq!(schemas["Pet.Tag"], json!({"type": "string"}));
         assert_eq!(schemas["Pet"]["properties"]["tag"]["$ref"], "#/components/schemas/Pet.Tag");
+    }
+
+    #[test]
+    fn validation_siblings_of_a_reference_apply_in_30_too() {
+        let document = rewritten(json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "Create": {"$ref": "#/components/schemas/Policy", "required": ["name"], "description": "New"},
+                "Update": {"$ref": "#/components/schemas/Policy", "minProperties": 1},
+                "Ids": {"type": "array", "items": {"$ref": "#/components/schemas/Id", "minLength": 36}},
+                "Noted": {"$ref": "#/components/schemas/Policy", "description": "Only a note"},
+            }}
+        }));
+        let schemas = &document["components"]["schemas"];
+        let policy = json!([{"$ref": "#/components/schemas/Policy"}]);
+        // The description beside it stays ignored, as 3.0 says.
+        assert_eq!(schemas["Create"], json!({"allOf": policy, "required": ["name"]}));
+        assert_eq!(schemas["Update"], json!({"allOf": policy, "minProperties": 1}));
+        assert_eq!(schemas["Ids"]["items"], json!({"allOf": [{"$ref": "#/components/schemas/Id"}], "minLength": 36}));
+        assert_eq!(schemas["Noted"], json!({"$ref": "#/components/schemas/Policy", "description": "Only a note"}));
     }
 
     #[test]

@@ -325,6 +325,7 @@ mod tests {
                 extra_name: "extra".into(),
                 extra_ty: TypeRef::Json,
                 min_properties: None,
+                required_choices: Vec::new(),
                 closed: false,
                 constructor: "new".into(),
                 extra_setter: "extra_property".into(),

@@ -364,9 +364,9 @@ impl<'a> OperationContext<'a> {
                     let ty = types.lower(schema, &format!("{at}/schema"), &hint)?;
                     let resolved = resolver.schema(schema, &format!("{at}/schema"))?;
                     let view = SchemaView::of(resolved.schema);
-                    let rules = types.rules_of(&view, &format!("{at}/schema"));
-                    let example = resolved.schema.schema_data.example.clone();
-                    let facts = (view.format.clone(), view.default.cloned(), view.deprecated.clone());
+                    let (format, rules, member_example) = types.value_facts(&view, &format!("{at}/schema"));
+                    let example = resolved.schema.schema_data.example.clone().or_else(|| member_example.cloned());
+                    let facts = (format, view.default.cloned(), view.deprecated.clone());
                     (ty, rules, view.doc(), example, facts)
                 }
                 ParameterSchemaOrContent::Content(_) => {
@@ -455,7 +455,7 @@ impl<'a> OperationContext<'a> {
         let media_pointer = format!("{at}/content/{}", pointer::token(content_type));
         let schema_ty = |types: &mut TypeLowerer<'a>| -> Result<TypeRef, SpecProblem> {
             match &media.schema {
-                Some(schema) => types.lower(schema, &format!("{media_pointer}/schema"), hint),
+                Some(schema) => types.lower_body(schema, &format!("{media_pointer}/schema"), hint),
                 None => Ok(TypeRef::Json),
             }
         };

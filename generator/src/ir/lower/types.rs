@@ -305,6 +305,7 @@ impl<'a> TypeLowerer<'a> {
             extra_name,
             extra_ty,
             min_properties: view.min_properties.filter(|&count| count > 0),
+            required_choices: Vec::new(),
             closed: matches!(view.additional, Some(AdditionalProperties::Any(false))),
             constructor: String::new(),
             extra_setter: String::new(),
@@ -333,7 +334,9 @@ impl<'a> TypeLowerer<'a> {
                 ReferenceOr::Item(member) => !is_annotation_only(&SchemaView::of(member)),
             })
             .collect();
-        if substantive.len() == 1 && !view.has_properties() && view.alternatives().0.is_empty() {
+        // Required properties or `minProperties` beside the member make a type of their own.
+        let constrains = !view.required.is_empty() || view.min_properties.is_some();
+        if substantive.len() == 1 && !view.has_properties() && view.alternatives().0.is_empty() && !constrains {
             let index = substantive[0];
             return self.lower(&view.all_of[index], &format!("{pointer}/allOf/{index}"), hint);
         }
@@ -434,7 +437,21 @@ impl<'a> TypeLowerer<'a> {
         let shared = match shared.filter(|merged| !merged.properties.is_empty()) {
             // No alternative is an object: the listed properties are the type.
             Some(Merged { properties, required, .. }) if !any_object => {
-                return self.lower_struct(view, properties, &required, pointer, hint);
+                let lowered = self.lower_struct(view, properties, &required, pointer, hint)?;
+                // Alternatives that only list required properties (`anyOf: [{required: [url]},
+                // {required: [html]}]`): a value needs the properties of one of them.
+                let choices: Vec<Vec<String>> = alternatives
+                    .iter()
+                    .map(|alternative| SchemaView::of(alternative.schema))
+                    .filter(|alternative| !alternative.required.is_empty())
+                    .map(|alternative| alternative.required.iter().map(|name| name.to_string()).collect())
+                    .collect();
+                if let TypeRef::Named(id) = &lowered {
+                    if let Some(TypeDef { kind: TypeKind::Struct(body), .. }) = self.types[id.0].as_mut() {
+                        body.required_choices = choices;
+                    }
+                }
+                return Ok(lowered);
             }
             other => other,
         };
@@ -811,9 +828,64 @@ impl<'a> TypeLowerer<'a> {
             doc,
             example: resolved.schema.schema_data.example.clone(),
             format: facts.format.clone(),
-            rules: Rules { allowed: Vec::new(), ..self.rules_of(facts, pointer) },
+            rules: Rules { allowed: Vec::new(), ..overlaid(self.rules_of(facts, pointer), &view) },
             default: view.default.or(facts.default).cloned(),
             deprecated: view.deprecated.clone().or_else(|| facts.deprecated.clone()),
+        }
+    }
+
+    /// A request body's type: as [`TypeLowerer::lower`], except that a schema which only lists
+    /// required properties (`{required: [id]}`, no properties) is a struct of those, each any
+    /// JSON, so that a body built through the SDK has them (a validating server checks them).
+    pub fn lower_body(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecProblem> {
+        static ANY: std::sync::LazyLock<ReferenceOr<Box<Schema>>> = std::sync::LazyLock::new(|| {
+            ReferenceOr::Item(Box::new(Schema {
+                schema_data: Default::default(),
+                schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+            }))
+        });
+        if let Ok(resolved) = self.resolver.schema(schema, pointer) {
+            let view = SchemaView::of(resolved.schema);
+            let only_required = matches!(view.typ, None | Some("object"))
+                && resolved.component.is_none()
+                && !view.has_properties()
+                && view.alternatives().0.is_empty()
+                && view.all_of.is_empty()
+                && view.additional.is_none()
+                && !view.required.is_empty();
+            if only_required {
+                let any: &'static ReferenceOr<Box<Schema>> = &ANY;
+                let properties = view.required.iter().map(|name| (*name, any, None)).collect();
+                return self.lower_struct(&view, properties, &view.required, pointer, hint);
+            }
+        }
+        self.lower(schema, pointer, hint)
+    }
+
+    /// The format and constraints of a value; for `{allOf: [{$ref}], minLength}` (a 3.0
+    /// reference with applied siblings) the referenced schema's under its own.
+    pub(super) fn value_facts(
+        &self,
+        view: &SchemaView<'a>,
+        pointer: &str,
+    ) -> (Option<String>, Rules, Option<&'a Value>) {
+        let rules = self.rules_of(view, pointer);
+        match view.all_of {
+            [member] if view.typ.is_none() => match self.resolver.schema(member, &format!("{pointer}/allOf/0")) {
+                Ok(member) => {
+                    let member_view = SchemaView::of(member.schema);
+                    let member_rules = self.rules_of(&member_view, pointer);
+                    let example = member.schema.schema_data.example.as_ref();
+                    (view.format.clone().or(member_view.format.clone()), overlaid(member_rules, view), example)
+                }
+                Err(_) => (view.format.clone(), rules, None),
+            },
+            _ => (view.format.clone(), rules, None),
         }
     }
 
@@ -824,7 +896,20 @@ impl<'a> TypeLowerer<'a> {
             if let Ok(resolved) = self.resolver.schema(items, &format!("{pointer}/items")) {
                 let item_view = SchemaView::of(resolved.schema);
                 let item_rules = own_rules(&item_view);
-                rules.item_format = item_view.format.clone();
+                // An item `{allOf: [{$ref}], minLength}`: the referenced schema's rules under
+                // the item's own.
+                let (item_format, item_rules) = match item_view.all_of {
+                    [member] if item_view.typ.is_none() => match self.resolver.schema(member, pointer) {
+                        Ok(member) => {
+                            let member_view = SchemaView::of(member.schema);
+                            let format = item_view.format.clone().or(member_view.format.clone());
+                            (format, overlaid(own_rules(&member_view), &item_view))
+                        }
+                        Err(_) => (item_view.format.clone(), item_rules),
+                    },
+                    _ => (item_view.format.clone(), item_rules),
+                };
+                rules.item_format = item_format;
                 if item_rules != Rules::default() {
                     rules.items = Some(Box::new(item_rules));
                 }
@@ -1047,6 +1132,21 @@ pub(super) fn own_rules(view: &SchemaView<'_>) -> Rules {
         min_items: view.min_items.filter(|&count| count > 0),
         item_format: None,
         items: None,
+    }
+}
+
+/// `rules` with the constraints `view` states itself in their place (a reference's
+/// `minLength` beside it wins over the referenced schema's).
+fn overlaid(rules: Rules, view: &SchemaView<'_>) -> Rules {
+    let own = own_rules(view);
+    Rules {
+        max_length: own.max_length.or(rules.max_length),
+        min_length: own.min_length.or(rules.min_length),
+        pattern: own.pattern.or(rules.pattern),
+        minimum: own.minimum.or(rules.minimum),
+        maximum: own.maximum.or(rules.maximum),
+        min_items: own.min_items.or(rules.min_items),
+        ..rules
     }
 }
 
