@@ -18,9 +18,11 @@
 //! }
 //! ```
 //!
-//! and in its `main.rs` or `lib.rs` (or inside any module):
+//! and in its `main.rs` or `lib.rs` (or inside any module; shown as text because it only
+//! compiles in a crate whose build script wrote the file, and `cargo xtask test` runs ignored
+//! doctests too):
 //!
-//! ```ignore
+//! ```text
 //! include!(concat!(env!("OUT_DIR"), "/sdk.rs"));
 //!
 //! let client = sdk::Client::builder().base_url("http://localhost:8080").build()?;
@@ -31,7 +33,7 @@
 //! - **One file, one module.** `OUT_DIR/<module>.rs` holds `pub mod <module> { ... }` (module
 //!   `sdk` unless [`Build::module`] says otherwise) with the whole client, its types and its
 //!   runtime inside; its paths are relative, so it works at any depth of the consumer's crate.
-//!   Doc examples in it are `ignore`d (they would be the consumer's doctests).
+//!   Doc examples in it are plain `text` blocks (they would be the consumer's doctests).
 //! - **No per-resource features.** A generated crate has one cargo feature per top-level
 //!   resource; here the consumer's features are not the SDK's, so every resource is compiled.
 //!   To compile less, generate from a smaller document (`sdkgen extract` cuts one out with the

@@ -8,8 +8,9 @@
 //! - `crate::` paths (in code and in intra-doc links) become relative ones: `self::` at the
 //!   module's top, `super::super::` two modules down, so the module may be included at the
 //!   consumer's crate root or inside any module;
-//! - Rust code blocks in docs become `ignore`d: they name the stand-alone crate, which does not
-//!   exist here, and would fail as the consumer's doctests;
+//! - Rust code blocks in docs become `text` blocks: they name the stand-alone crate, which does
+//!   not exist here, and would fail as the consumer's doctests (an `ignore`d block would still
+//!   be compiled by `cargo test -- --include-ignored`);
 //! - the crate's inner attributes (its README as docs, `deny(missing_docs)`) are dropped, and
 //!   `#[cfg(test)]` items are left out.
 //!
@@ -201,7 +202,7 @@ fn doc_attribute(group: &Group, depth: Option<usize>, in_fence: &mut bool) -> Op
 }
 
 /// Doc text inside the bundle: intra-doc `crate::` links made relative, Rust code blocks
-/// marked `ignore`. `in_fence` carries an open code block from one doc line to the next.
+/// marked `text` (never compiled, not even with `--include-ignored`). `in_fence` carries an open code block from one doc line to the next.
 fn doc_text(text: &str, depth: Option<usize>, in_fence: &mut bool) -> String {
     let mut lines = Vec::new();
     for line in text.split('\n') {
@@ -212,7 +213,7 @@ fn doc_text(text: &str, depth: Option<usize>, in_fence: &mut bool) -> String {
                 *in_fence = true;
                 let info = trimmed.trim_start_matches(fence.chars().next().unwrap_or('`')).trim();
                 if is_rust_block(info) {
-                    format!("{}{fence}ignore", &line[..line.len() - trimmed.len()])
+                    format!("{}{fence}text", &line[..line.len() - trimmed.len()])
                 } else {
                     line.to_string()
                 }
@@ -272,7 +273,7 @@ mod tests {
         assert!(text.contains("pub use types::Pet;"), "{text}");
         assert!(text.contains("pub(crate) struct Id;"), "{text}");
         assert!(text.contains("(super::super::Client)"), "{text}");
-        assert!(text.contains("```ignore"), "{text}");
+        assert!(text.contains("```text"), "{text}");
         assert!(text.contains("//! Types."), "{text}");
         assert!(!text.contains("missing_docs"), "{text}");
         assert!(!text.contains("mod tests"), "{text}");
@@ -280,11 +281,11 @@ mod tests {
     }
 
     #[test]
-    fn only_rust_blocks_are_ignored() {
+    fn only_rust_blocks_become_text() {
         let mut fence = false;
         assert_eq!(doc_text("```json\n{}\n```", None, &mut fence), "```json\n{}\n```");
         assert!(!fence);
-        assert_eq!(doc_text(" ```rust,no_run", None, &mut fence), " ```ignore");
+        assert_eq!(doc_text(" ```rust,no_run", None, &mut fence), " ```text");
         assert!(fence);
         assert_eq!(doc_text(" ```", None, &mut fence), " ```");
         assert!(!fence);
