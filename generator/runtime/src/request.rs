@@ -620,19 +620,7 @@ fn name_content_type(mut error: DecodeError, received: &Received<'_>) -> DecodeE
 /// otherwise.
 pub fn decode_json<T: DeserializeOwned>(body: &Bytes, unwrap: Option<&'static str>) -> Result<T, DecodeError> {
     match unwrap {
-        None => super::object::decode_direct(|| {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            // The direct reading's error is dropped (the tolerant reading runs again and names
-            // the path), so it tracks no path: tracking costs a fifth of the decoding time.
-            let value: T = if super::object::reading_directly() {
-                T::deserialize(&mut de).map_err(|e| DecodeError::new(None, e.to_string(), body))?
-            } else {
-                serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e, body))?
-            };
-            // Trailing garbage after the value means the body is not JSON.
-            de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-            Ok(value)
-        }),
+        None => decode_json_seed(body, PhantomData::<T>),
         Some(field) => decode_field(body, field, None, None),
     }
 }
@@ -652,18 +640,7 @@ fn decode_field<T: DeserializeOwned>(
             envelope
         });
         let seed = FieldSeed { field, or_default, envelope, _marker: PhantomData };
-        let mut de = serde_json::Deserializer::from_slice(body);
-        // As in `decode_json`: no path is tracked by the direct reading, whose error is dropped.
-        let value = if super::object::reading_directly() {
-            serde::de::DeserializeSeed::deserialize(seed, &mut de)
-                .map_err(|e| DecodeError::new(None, e.to_string(), body))?
-        } else {
-            let mut track = serde_path_to_error::Track::new();
-            serde::de::DeserializeSeed::deserialize(seed, serde_path_to_error::Deserializer::new(&mut de, &mut track))
-                .map_err(|e| field_error(field, track.path(), e, body))?
-        };
-        de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-        Ok(value)
+        read_seed(body, seed, |path, e| field_error(field, path, e, body))
     })
 }
 
@@ -1427,19 +1404,28 @@ pub(crate) fn decode_json_seed<T>(
     seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone,
 ) -> Result<T, DecodeError> {
     super::object::decode_direct(|| {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        // As in `decode_json`: no path is tracked by the direct reading, whose error is dropped.
-        let value = if super::object::reading_directly() {
-            seed.clone().deserialize(&mut de).map_err(|e| DecodeError::new(None, e.to_string(), body))?
-        } else {
-            let mut track = serde_path_to_error::Track::new();
-            serde::de::DeserializeSeed::deserialize(
-                seed.clone(),
-                serde_path_to_error::Deserializer::new(&mut de, &mut track),
-            )
-            .map_err(|e| path_error(serde_path_to_error::Error::new(track.path(), e), body))?
-        };
-        de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
-        Ok(value)
+        read_seed(body, seed.clone(), |path, e| path_error(serde_path_to_error::Error::new(path, e), body))
     })
+}
+
+/// Runs `seed` once over the whole JSON body, which must hold nothing after the value. The
+/// direct reading (see [`super::object::decode_direct`]) tracks no path, because its error is
+/// dropped and the tolerant reading runs again (tracking more than doubled the decode bench's time);
+/// the tolerant reading tracks the JSON path, and `error` makes its failure a `DecodeError`.
+fn read_seed<T>(
+    body: &Bytes,
+    seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+    error: impl FnOnce(serde_path_to_error::Path, serde_json::Error) -> DecodeError,
+) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = if super::object::reading_directly() {
+        seed.deserialize(&mut de).map_err(|e| DecodeError::new(None, e.to_string(), body))?
+    } else {
+        let mut track = serde_path_to_error::Track::new();
+        seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .map_err(|e| error(track.path(), e))?
+    };
+    // Trailing garbage after the value means the body is not JSON.
+    de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+    Ok(value)
 }
