@@ -106,16 +106,17 @@ fn read_direct_text(text: &str, path: &Path) -> Option<openapiv3::OpenAPI> {
         return None;
     }
     let document: openapiv3::OpenAPI = if text.len() >= split::MIN_BYTES {
-        split::read(text).or_else(|| serde_json::from_str(text).ok())?
+        split::read(text).or_else(|| read_piece(text))?
     } else {
-        serde_json::from_str(text).ok()?
+        read_piece(text)?
     };
     document.openapi.starts_with("3.0").then_some(document)
 }
 
 /// Whether JSON text may hold a form that reads without error but means something else
 /// until normalised: `const`, 3.1 `prefixItems`, a list of schema `examples`, or a `null` or
-/// list `type`. A false alarm only costs the slower path.
+/// list `type`. A false alarm only costs the slower path. (A `$ref` with applied siblings
+/// is rewritten on the fast path itself, by [`read_piece`].)
 fn needs_normalizing(text: &str) -> bool {
     // (A top-level `jsonSchemaDialect`, which normalize drops, is ignored by `openapiv3`
     // anyway; `webhooks` and the extension that carries them are 3.1, which always normalises.)
@@ -134,7 +135,21 @@ fn needs_normalizing(text: &str) -> bool {
     };
     value_starts("\"examples\"", &["["])
         || value_starts("\"type\"", &["[", "\"null\""])
-        || (text.contains("\"$ref\"") && has_applied_ref_siblings(text))
+}
+
+/// Reads JSON text of a 3.0 document, or of a piece of one ([`split`]), into `openapiv3`. A
+/// schema `$ref` beside a keyword servers apply ([`openapi31::APPLIED_SIBLINGS`]) is rewritten
+/// as the full path rewrites it (`allOf: [{$ref}]` beside the keyword) first, through a `Value`
+/// of this text only: the rewrite is local to the schema, so a piece rewritten alone reads as
+/// it would inside the whole document, and pieces without such a reference (most of them) are
+/// read straight from the text.
+fn read_piece(text: &str) -> Option<openapiv3::OpenAPI> {
+    if !(text.contains("\"$ref\"") && has_applied_ref_siblings(text)) {
+        return serde_json::from_str(text).ok();
+    }
+    let mut value: Value = serde_json::from_str(text).ok()?;
+    openapi31::wrap_applied_siblings(value.as_object_mut()?);
+    serde_json::from_value(value).ok()
 }
 
 /// Whether some JSON object has a `$ref` key beside a keyword 3.0 readers rewrite
@@ -376,12 +391,54 @@ fn spec_error(path: &Path, pointer: &str, message: &str) -> Error {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_reference_with_an_applied_sibling_takes_the_normalising_path() {
+    fn a_reference_with_an_applied_sibling_is_found() {
         let applied = r##"{"a": {"$ref": "#/x", "minLength": 36}, "b": {"description": "\"$ref\""}}"##;
         assert!(super::has_applied_ref_siblings(applied));
         let nested = r##"{"$ref": "#/x", "description": "d", "items": {"required": ["id"]}}"##;
         assert!(!super::has_applied_ref_siblings(nested));
         let data = r#"{"example": [{"$ref": 1}], "required": ["a"]}"#;
         assert!(!super::has_applied_ref_siblings(data));
+    }
+
+    /// A 3.0 document whose `$ref`s carry `required` reads on the fast path (whole and, past
+    /// [`super::split::MIN_BYTES`], in pieces) exactly as the normalising path reads it.
+    #[test]
+    fn applied_reference_siblings_read_alike_on_both_paths() {
+        let path = std::path::Path::new("spec.json");
+        for schemas in [1, 4_000] {
+            let mut components = serde_json::Map::new();
+            for index in 0..schemas {
+                let schema = serde_json::json!({
+                    "type": "object",
+                    "description": "padding ".repeat(30),
+                    "properties": {"id": {"type": "string"}, "next": {"$ref": "#/components/schemas/S0", "required": ["id"]}},
+                });
+                components.insert(format!("S{index}"), schema);
+            }
+            let body = serde_json::json!({"$ref": "#/components/schemas/S0", "required": ["id"], "description": "dropped"});
+            let document = serde_json::json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/things": {"post": {
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"200": {"description": "ok"}},
+                }}},
+                "components": {"schemas": components},
+            });
+            let text = serde_json::to_string(&document).unwrap();
+            assert_eq!(text.len() >= super::split::MIN_BYTES, schemas > 1, "{} bytes", text.len());
+            let fast = super::read_direct(text.as_bytes(), path).expect("the fast path reads it");
+            let slow = super::parse_document(document, path).unwrap();
+            assert_eq!(fast, slow);
+            let operation = fast.paths.paths["/things"].as_item().unwrap().post.as_ref().unwrap();
+            let body = operation.request_body.as_ref().unwrap().as_item().unwrap();
+            let schema = body.content["application/json"].schema.as_ref().unwrap().as_item().unwrap();
+            let all_of = match &schema.schema_kind {
+                openapiv3::SchemaKind::AllOf { all_of } => all_of,
+                openapiv3::SchemaKind::Any(any) => &any.all_of,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(all_of.len(), 1, "{schema:?}");
+        }
     }
 }

@@ -41,6 +41,14 @@ pub fn rewrite(root: &mut Map<String, Value>) {
     }
 }
 
+/// Rewrites, in a 3.0 document (or a piece of one), each schema `$ref` beside one of the
+/// [`APPLIED_SIBLINGS`] as [`rewrite`] does; nothing else.
+pub(super) fn wrap_applied_siblings(root: &mut Map<String, Value>) {
+    for (key, child) in root.iter_mut() {
+        wrap_ref_siblings(key, child, false, false);
+    }
+}
+
 /// Keywords beside a `$ref` that OpenAPI 3.0 ignores but validators apply (Prism among them),
 /// and that authors write to be applied: Cloudflare's `{$ref: Policy, required: [..]}` for a
 /// create body, `minProperties: 1` for an update, `minLength` on an identifier. A 3.0

@@ -80,7 +80,7 @@ fn read_in_chunks(text: &str, chunk_bytes: usize) -> Option<OpenAPI> {
         let first = index == 0;
         let rest = first.then_some(layout.rest.as_slice());
         let others = if first { layout.component_others.as_slice() } else { &[] };
-        serde_json::from_str::<OpenAPI>(&document(rest, others, chunk, layout.has_components)).ok()
+        super::read_piece(&document(rest, others, chunk, layout.has_components))
     });
     let mut pieces = parsed.into_iter();
     let mut document = pieces.next()??;

@@ -19,9 +19,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{ReferenceOr, Schema};
 
 use crate::ir::naming;
+use crate::ir::schema_view::SchemaView;
 use crate::resolve::Resolver;
 
 /// Distinct sub-resources a `collection/{id}` prefix must have for it to be a scope that
@@ -282,21 +283,14 @@ fn is_list<S: std::borrow::Borrow<Schema>>(
     if depth > MAX_LIST_DEPTH {
         return false;
     }
-    match &resolved.schema.schema_kind {
-        SchemaKind::Type(Type::Array(_)) => true,
-        SchemaKind::Type(Type::Object(object)) => envelope
-            .and_then(|field| object.properties.get(field))
-            .is_some_and(|field| is_list(resolver, field, None, depth + 1)),
-        SchemaKind::AllOf { all_of } => all_of.iter().any(|member| is_list(resolver, member, envelope, depth + 1)),
-        SchemaKind::Any(any) => {
-            any.items.is_some()
-                || envelope
-                    .and_then(|field| any.properties.get(field))
-                    .is_some_and(|field| is_list(resolver, field, None, depth + 1))
-                || any.all_of.iter().any(|member| is_list(resolver, member, envelope, depth + 1))
-        }
-        _ => false,
+    let view = SchemaView::of(resolved.schema);
+    if view.typ == Some("array") || view.items.is_some() {
+        return true;
     }
+    let listed_in_envelope = envelope
+        .and_then(|field| view.properties.iter().find(|(name, _)| *name == field))
+        .is_some_and(|(_, field)| is_list(resolver, *field, None, depth + 1));
+    listed_in_envelope || view.all_of.iter().any(|member| is_list(resolver, member, envelope, depth + 1))
 }
 
 /// Whether the document's operationIds are names an SDK was meant to use: nearly all of them
