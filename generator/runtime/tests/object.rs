@@ -375,7 +375,8 @@ impl FromFields for Node {
 /// the same as the tolerant reading.
 #[test]
 fn reused_member_lists_carry_nothing_over() {
-    let text = r#"[{"id": "a", "x": 1, "geo": {"country": "PT", "city": "Porto"}}, {"id": "b"}, {"id": "c", "y": [2]}]"#;
+    let text =
+        r#"[{"id": "a", "x": 1, "geo": {"country": "PT", "city": "Porto"}}, {"id": "b"}, {"id": "c", "y": [2]}]"#;
     for _ in 0..3 {
         let direct: Vec<Session> = decode_json(&Bytes::from(text), None).unwrap();
         assert_eq!(direct, serde_json::from_str::<Vec<Session>>(text).unwrap());
@@ -387,7 +388,8 @@ fn reused_member_lists_carry_nothing_over() {
     for depth in 0..60 {
         deep = json!({"name": format!("n{depth}"), "child": deep, "n": depth});
     }
-    let wide: serde_json::Value = (0..300).map(|i| (format!("k{i}"), json!(i))).collect::<serde_json::Map<_, _>>().into();
+    let wide: serde_json::Value =
+        (0..300).map(|i| (format!("k{i}"), json!(i))).collect::<serde_json::Map<_, _>>().into();
     for value in [deep, wide, json!({"name": "x", "child": {"child": {"name": 5}}})] {
         let text = value.to_string();
         let twice: Vec<Node> = decode_json(&Bytes::from(format!("[{text}, {text}]")), None).unwrap();
