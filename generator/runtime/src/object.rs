@@ -148,13 +148,14 @@ const POOL_ENTRIES: usize = 256;
 
 thread_local! {
     /// Emptied member lists, reused so that reading an object directly allocates nothing
-    /// for its members (an allocation and a free per object were a fifth of the time).
+    /// for its members.
     static POOL: RefCell<Vec<Entries<'static>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// An empty member list, from the pool when it has one.
 fn borrow_list<'de>(capacity: usize) -> Entries<'de> {
-    match POOL.with(|pool| pool.borrow_mut().pop()) {
+    // `try_with`: a thread being torn down has no pool, and allocates.
+    match POOL.try_with(|pool| pool.borrow_mut().pop()).ok().flatten() {
         Some(list) => relabel(list),
         None => Vec::with_capacity(capacity),
     }
@@ -167,7 +168,7 @@ fn give_back(mut list: Entries<'_>) {
     }
     list.clear();
     let list = relabel(list);
-    POOL.with(|pool| {
+    let _ = POOL.try_with(|pool| {
         let mut pool = pool.borrow_mut();
         if pool.len() < POOL_LISTS {
             pool.push(list);
