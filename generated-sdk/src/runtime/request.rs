@@ -1420,10 +1420,18 @@ fn read_seed<T>(
     seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T>,
     error: impl FnOnce(serde_path_to_error::Path, serde_json::Error) -> DecodeError,
 ) -> Result<T, DecodeError> {
+    if super::object::reading_directly() {
+        // The body's UTF-8 is checked once here, so that no raw member read directly (see
+        // `object.rs`) nor any string is checked again at every level; a body that is not
+        // UTF-8 fails the direct reading, and the tolerant one names where.
+        let text = std::str::from_utf8(body).map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = seed.deserialize(&mut de).map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+        de.end().map_err(|e| DecodeError::new(None, e.to_string(), body))?;
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = if super::object::reading_directly() {
-        seed.deserialize(&mut de).map_err(|e| DecodeError::new(None, e.to_string(), body))?
-    } else {
+    let value = {
         let mut track = serde_path_to_error::Track::new();
         seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
             .map_err(|e| error(track.path(), e))?

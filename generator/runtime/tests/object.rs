@@ -349,3 +349,68 @@ fn a_non_object_is_a_clear_error() {
     let e = decode::<Geo>(json!("PT")).unwrap_err();
     assert!(e.message.contains("expected a map"), "{}", e.message);
 }
+
+/// A recursive type, for nesting deeper than the reading keeps member lists for.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Node {
+    name: Option<String>,
+    child: Option<Box<Node>>,
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl FromFields for Node {
+    fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+        Ok(Self { name: fields.optional("name"), child: fields.optional("child"), extra: fields.rest()? })
+    }
+}
+
+/// The direct reading reuses its member lists from object to object: nothing of one object
+/// shows in the next, and nesting deeper (or objects wider) than the lists it keeps reads
+/// the same as the tolerant reading.
+#[test]
+fn reused_member_lists_carry_nothing_over() {
+    let text =
+        r#"[{"id": "a", "x": 1, "geo": {"country": "PT", "city": "Porto"}}, {"id": "b"}, {"id": "c", "y": [2]}]"#;
+    for _ in 0..3 {
+        let direct: Vec<Session> = decode_json(&Bytes::from(text), None).unwrap();
+        assert_eq!(direct, serde_json::from_str::<Vec<Session>>(text).unwrap());
+        assert!(direct[1].extra.is_empty() && direct[1].geo.is_none());
+        assert_eq!(direct[2].extra.keys().collect::<Vec<_>>(), ["y"]);
+    }
+
+    let mut deep = json!({"name": "leaf", "odd": true});
+    for depth in 0..60 {
+        deep = json!({"name": format!("n{depth}"), "child": deep, "n": depth});
+    }
+    let wide: serde_json::Value =
+        (0..300).map(|i| (format!("k{i}"), json!(i))).collect::<serde_json::Map<_, _>>().into();
+    for value in [deep, wide, json!({"name": "x", "child": {"child": {"name": 5}}})] {
+        let text = value.to_string();
+        let twice: Vec<Node> = decode_json(&Bytes::from(format!("[{text}, {text}]")), None).unwrap();
+        assert_eq!((twice.len(), &twice[0]), (2, &twice[1]));
+        let direct: Node = decode_json(&Bytes::from(text.clone()), None).unwrap();
+        assert_eq!(direct, serde_json::from_str::<Node>(&text).unwrap(), "{text}");
+    }
+}
+
+/// The direct reading checks the body's UTF-8 once, up front; a body that is not UTF-8 is
+/// then read the tolerant way, whose error names where the bad bytes are.
+#[test]
+fn a_body_that_is_not_utf8_fails_naming_where() {
+    let mut body = br#"{"id": "a", "geo": {"country": "P"#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe]);
+    body.extend_from_slice(br#""}}"#);
+    let e = decode_json::<Session>(&Bytes::from(body.clone()), None).unwrap_err();
+    assert!(e.message.contains("invalid unicode code point"), "{}", e.message);
+    assert_eq!(e.path.as_deref(), Some("geo.country"));
+    // The same bytes in a member no field takes fail too, as `serde_json` fails on them.
+    let body = [br#"{"id": "a", "other": ""#.as_slice(), &[0xc3], br#""}"#].concat();
+    let e = decode_json::<Session>(&Bytes::from(body), None).unwrap_err();
+    assert!(e.message.contains("invalid unicode code point"), "{}", e.message);
+}
