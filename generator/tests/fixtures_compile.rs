@@ -17,7 +17,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 12] = [
     "schemas",
     "operations",
     "naming",
@@ -29,6 +29,7 @@ const FIXTURES: [&str; 11] = [
     "pagination",
     "dedupe",
     "resource_names",
+    "fragments",
 ];
 
 #[test]
@@ -56,6 +57,11 @@ fn generated_fixture_crates_compile_cleanly() {
         &workspace.join("media"),
         "media",
         &std::fs::read_to_string(common::fixtures_dir().join("media.test.rs")).unwrap(),
+    );
+    add_wiremock_test(
+        &workspace.join("fragments"),
+        "fragments",
+        &std::fs::read_to_string(common::fixtures_dir().join("fragments.test.rs")).unwrap(),
     );
     // The pagination fixture's own configuration lists wiremock among its dev-dependencies.
     let pages_test = workspace.join("pagination/tests/pages.rs");
