@@ -401,9 +401,8 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
 /// media types in its first.
 fn body_value(sampler: &Sampler<'_>, api: &Api, kind: &BodyKind, path: &[String]) -> Result<String, String> {
     match kind {
-        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => {
-            sampler.argument(ty, Facts::default())
-        }
+        BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => sampler.form_argument(ty),
+        BodyKind::Json { ty, .. } => sampler.argument(ty, Facts::default()),
         BodyKind::Text { .. } => Ok("\"text\"".into()),
         BodyKind::Bytes { .. } => sampler.value(&TypeRef::File, Facts::default()),
         BodyKind::Choice { name, variants } => {
