@@ -70,6 +70,7 @@ const PRISM_GAPS: &[&str] = &[
     "When the spec declares its own 4XX response, Prism answers an invalid request with it and lists the violations only in the `sl-violations` header; the report then takes them from Prism's log.",
     "Prism reads multipart parts as strings: a part declared as an object (a JSON part, by `encoding`) sent as a plain form field is rejected with `must be object` even when valid (seen with curl -F and `type=application/json`). JSON, form, multipart and binary bodies are otherwise validated (required properties, types, maxLength, content type).",
     "Prism checks that a credential is present where the spec requires one, not its value.",
+    "Prism reads a required query parameter sent empty (`?linkId=`) as missing: the generated tests never send empty parameters.",
     "Prism cannot produce some declared responses and answers its own 500 instead (reported as `mock limit (Prism)`): NDJSON (`Cannot find serializer for application/x-ndjson`), `*/*`, and an object schema served as `text/event-stream` (`Cannot serialise complex objects as text`).",
     "Without `--prism-errors`, Prism does not validate its own responses: a spec example that breaks its own schema is served as is (the SDK has to decode it); with it, such a response is a 500 `unexpected status` naming the violation.",
     "Prism routes by the spec's path key and never by a header or query value, so a key with a URL fragment (APIs.guru's `/#X-Amz-Target=Service.Operation` for AWS, which the SDK sends as `POST /` with that header) cannot be reached: Prism gets a copy of the document (`prism-spec.json`) in which each such key is renamed to a routable one, and a routing adapter in front of Prism moves a request there when its method, path and the fragment's header or query values match (see \"Routing adapter\" when a document has such keys).",
@@ -1230,7 +1231,10 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     timings.push(("prism start".into(), seconds));
     say(format!("[3/4] Prism ready on {} in {seconds:.1} s (log: {})", prism.base_url(), log.display()));
     if adapter.is_some() {
-        say(format!("      {} path keys with a fragment renamed for Prism; the tests go through the routing adapter at {url}", routes.len()));
+        say(format!(
+            "      {} path keys with a fragment renamed for Prism; the tests go through the routing adapter at {url}",
+            routes.len()
+        ));
     }
 
     // 4. The tests.
@@ -1777,7 +1781,9 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let mut statuses = BTreeMap::new();
         statuses.insert(
             "pi::describe".to_string(),
-            TestStatus::Failed("thread 'pi::describe' panicked at x:\ncontract: request rejected: 400 Bad Request".into()),
+            TestStatus::Failed(
+                "thread 'pi::describe' panicked at x:\ncontract: request rejected: 400 Bad Request".into(),
+            ),
         );
         let log = "[1:00:00 PM] › [HTTP SERVER] post /__sdkgen_route_0 ℹ  info      Request received\n[1:00:00 PM] ›     [VALIDATOR] ✖  error     Violation: request.body Request body must have required property 'Name'\n";
         let facts = RunFacts {

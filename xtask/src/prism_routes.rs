@@ -75,11 +75,7 @@ pub fn rewrite_document(document: &mut serde_json::Value) -> Vec<FragmentRoute> 
             prism_key.push('_');
         }
         let item = paths.remove(key).expect("a listed key");
-        let methods = METHODS
-            .iter()
-            .filter(|m| item.get(**m).is_some())
-            .map(|m| m.to_ascii_uppercase())
-            .collect();
+        let methods = METHODS.iter().filter(|m| item.get(**m).is_some()).map(|m| m.to_ascii_uppercase()).collect();
         paths.insert(prism_key.clone(), item);
         routes.push(FragmentRoute {
             spec_key: key.clone(),
@@ -279,7 +275,8 @@ fn serve(
     let mut prism = TcpStream::connect(("127.0.0.1", upstream)).map_err(|e| e.to_string())?;
     prism.write_all(head.as_bytes()).map_err(|e| e.to_string())?;
     prism.write_all(&buffer[end..]).map_err(|e| e.to_string())?;
-    let (mut from_client, mut to_prism) = (client.try_clone().map_err(|e| e.to_string())?, prism.try_clone().map_err(|e| e.to_string())?);
+    let (mut from_client, mut to_prism) =
+        (client.try_clone().map_err(|e| e.to_string())?, prism.try_clone().map_err(|e| e.to_string())?);
     let upload = std::thread::spawn(move || {
         let _ = std::io::copy(&mut from_client, &mut to_prism);
         let _ = to_prism.shutdown(Shutdown::Write);
@@ -366,7 +363,8 @@ mod tests {
     fn heads_are_rewritten_and_closed() {
         let mut doc = document();
         let routes = rewrite_document(&mut doc);
-        let head = "POST / HTTP/1.1\r\nHost: x\r\nconnection: keep-alive\r\nX-Amz-Target: Svc.List\r\ncontent-length: 2";
+        let head =
+            "POST / HTTP/1.1\r\nHost: x\r\nconnection: keep-alive\r\nX-Amz-Target: Svc.List\r\ncontent-length: 2";
         let (rewritten, moved) = rewrite_head(&routes, head).unwrap();
         let index = moved.unwrap();
         assert!(rewritten.starts_with(&format!("POST /__sdkgen_route_{index} HTTP/1.1\r\n")), "{rewritten}");

@@ -375,7 +375,9 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
             .fields
             .iter()
             .filter(|field| !field.required && field.example.is_some())
-            .filter_map(|field| Some((field.setter.as_ref()?, sampler.argument(&field.ty, Facts::of_param(field)).ok()?)))
+            .filter_map(|field| {
+                Some((field.setter.as_ref()?, sampler.argument(&field.ty, Facts::of_param(field)).ok()?))
+            })
             .map(|(setter, value)| format!(".{setter}({value})"))
             .collect();
         let mut modules = vec![sdk.clone(), "resources".into()];

@@ -10,8 +10,7 @@ use serde_json::Value;
 use super::rust_type_text_in;
 use super::source::literal;
 use crate::ir::{
-    Api, EnumDef, Field, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionDef,
-    UnionVariant,
+    Api, EnumDef, Field, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).

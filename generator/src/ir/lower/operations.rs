@@ -364,7 +364,8 @@ impl<'a> OperationContext<'a> {
                 f.name == data.name
                     && matches!(
                         (f.location, parameter),
-                        (ParamLocation::Header, Parameter::Header { .. }) | (ParamLocation::Query, Parameter::Query { .. })
+                        (ParamLocation::Header, Parameter::Header { .. })
+                            | (ParamLocation::Query, Parameter::Query { .. })
                     )
             }) {
                 continue;
