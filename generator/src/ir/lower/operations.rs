@@ -34,6 +34,9 @@ use crate::ir::{
     PathSegment, RequestBody, ResponseKind, Rules, SuccessResponse, TypeKind, TypeRef,
 };
 
+/// A lowered value and the JSON pointer it came from.
+type Located<T> = (T, String);
+
 /// An operation's decided names.
 pub(super) struct OperationName {
     pub(super) id: String,
@@ -310,7 +313,7 @@ impl<'a> OperationContext<'a> {
         diagnostics: &mut Vec<Diagnostic>,
         params_name: &str,
         fragment: Option<&str>,
-    ) -> Result<(Vec<(Param, String)>, Vec<FixedParam>), SpecProblem> {
+    ) -> Result<(Vec<Located<Param>>, Vec<FixedParam>), SpecProblem> {
         let resolver = types.resolver();
         let path_pointer = self.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or(&self.pointer);
         let same = |a: &Parameter, b: &Parameter| {
