@@ -762,7 +762,9 @@ pub(super) fn fixed_by_fragment(
         });
         let (location, name) = match found {
             Some((location, name)) => (*location, name.to_string()),
-            None if key.len() > 2 && key[..2].eq_ignore_ascii_case("x-") => (ParamLocation::Header, key.to_string()),
+            None if key.len() > 2 && key.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-")) => {
+                (ParamLocation::Header, key.to_string())
+            }
             None => {
                 diagnostics.push(Diagnostic {
                     pointer: pointer.to_string(),
@@ -802,4 +804,34 @@ fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecPro
         segments.push(PathSegment::Literal(rest.to_string()));
     }
     Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(fragment: &str, declared: &[(ParamLocation, &str)]) -> (Vec<String>, Vec<&'static str>) {
+        let mut diagnostics = Vec::new();
+        let fixed = fixed_by_fragment(fragment, declared, "#/paths/x/post", &mut diagnostics);
+        let fixed = fixed.iter().map(|f| format!("{:?} {}={}", f.location, f.name, f.value)).collect();
+        (fixed, diagnostics.iter().map(|d| d.kind).collect())
+    }
+
+    #[test]
+    fn fragment_pairs_fix_declared_parameters_and_x_headers() {
+        let declared = [(ParamLocation::Header, "x-amz-target"), (ParamLocation::Query, "Action")];
+        // The declared parameter's spelling wins; a pair repeated is sent once.
+        assert_eq!(
+            fixed("X-Amz-Target=S.Op&X-AMZ-TARGET=S.Other", &declared),
+            (vec!["Header x-amz-target=S.Op".to_string()], vec![])
+        );
+        assert_eq!(
+            fixed("Action=Add&Version=1", &declared),
+            (vec!["Query Action=Add".to_string()], vec!["path-fragment"])
+        );
+        assert_eq!(fixed("X-Custom=1", &[]), (vec!["Header X-Custom=1".to_string()], vec![]));
+        // Bare keys, empty pieces and keys that are not ASCII fix nothing, and never panic.
+        assert_eq!(fixed("tagKeys&&", &declared), (vec![], vec![]));
+        assert_eq!(fixed("éx=1&\u{1F600}=2&x=", &declared).0, Vec::<String>::new());
+    }
 }
