@@ -16,10 +16,12 @@
 //! 2. build the test binary (`cargo test --no-run --test contract`), every generated crate
 //!    sharing one target directory, `target/contract-target/`, so dependencies build once;
 //! 3. start the pinned Prism (`xtask/prism`) in mock mode on a free port with the same spec and
-//!    wait until it accepts connections;
+//!    wait until it accepts connections; when some path key holds a URL fragment
+//!    (`/#X-Amz-Target=...`), Prism gets a copy with those keys renamed and the routing adapter
+//!    ([`crate::prism_routes`]) is started in front of it;
 //! 4. run the tests (`--include-ignored --test-threads N`) with `SDKGEN_CONTRACT_URL` set to
-//!    Prism's root, stop Prism, parse libtest's output, and write `report.md` and `report.json`
-//!    into the out folder.
+//!    Prism's root (or the adapter's), stop both, parse libtest's output, and write `report.md`
+//!    and `report.json` into the out folder.
 //!
 //! What Prism does and does not do (found by running it; `prism mock --help` for the flags):
 //! - It validates every request (parameters, headers, security, JSON bodies) in its default
