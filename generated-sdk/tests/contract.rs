@@ -170,8 +170,17 @@ mod ai {
         #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
         async fn create() {
             let params = cloudflare_sdk::resources::ai::run::RunCreateParams::new(
-                "023e105f4ecef8ad9ca31a8372d0c353",
-            );
+                    "023e105f4ecef8ad9ca31a8372d0c353",
+                )
+                .body(
+                    cloudflare_sdk::types::RunCreateBody::new(
+                        serde_json::from_str::<
+                            serde_json::Value,
+                        >("{\"prompt\":\"Tell me a joke\"}")
+                            .expect("the spec's example is JSON"),
+                        "openai/gpt-5.5",
+                    ),
+                );
             let client = crate::support::client();
             let decoded = crate::support::ok(client.ai().run().create(&params).await);
             crate::support::same_json(
@@ -186,8 +195,14 @@ mod ai {
         #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
         async fn post_run_model() {
             let params = cloudflare_sdk::resources::ai::run::RunPostRunModelParams::new(
-                "023e105f4ecef8ad9ca31a8372d0c353",
-            );
+                    "023e105f4ecef8ad9ca31a8372d0c353",
+                )
+                .body(
+                    cloudflare_sdk::types::RunPostRunModelBody::from(
+                        cloudflare_sdk::types::RunPostRunModelBodyMultimodalEmbeddings::new()
+                            .image("text"),
+                    ),
+                );
             let client = crate::support::client();
             let decoded = crate::support::ok(
                 client.ai().run().post_run_model("text", &params).await,
@@ -238,8 +253,39 @@ mod dns {
         #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
         async fn list() {
             let params = cloudflare_sdk::resources::dns::records::RecordListParams::new(
-                "023e105f4ecef8ad9ca31a8372d0c353",
-            );
+                    "023e105f4ecef8ad9ca31a8372d0c353",
+                )
+                .name("www.example.com")
+                .name_exact("www.example.com")
+                .name_contains("w.example.")
+                .name_startswith("www.example")
+                .name_endswith(".example.com")
+                .type_(cloudflare_sdk::types::DnsRecordsType::A)
+                .content("127.0.0.1")
+                .content_exact("127.0.0.1")
+                .content_contains("7.0.0.")
+                .content_startswith("127.0.")
+                .content_endswith(".0.1")
+                .proxied(true)
+                .match_(cloudflare_sdk::types::DnsRecordsMatch::Any)
+                .comment("Hello, world")
+                .comment_exact("Hello, world")
+                .comment_contains("ello, worl")
+                .comment_startswith("Hello, w")
+                .comment_endswith("o, world")
+                .tag("team:DNS")
+                .tag_present("important")
+                .tag_absent("important")
+                .tag_exact("greeting:Hello, world")
+                .tag_contains("greeting:ello, worl")
+                .tag_startswith("greeting:Hello, w")
+                .tag_endswith("greeting:o, world")
+                .search("www.cloudflare.com")
+                .tag_match(cloudflare_sdk::types::DnsRecordsTagMatch::Any)
+                .per_page(5.0_f64)
+                .include_shadow_metadata(true)
+                .shadowed_by_name("sub.example.com")
+                .shadowing_name("www.sub.example.com");
             let client = crate::support::client();
             crate::support::ok(client.dns().records().list(&params).await);
         }
@@ -252,8 +298,12 @@ mod keys {
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn list() {
         let params = cloudflare_sdk::resources::keys::KeyListParams::new(
-            "023e105f4ecef8ad9ca31a8372d0c353",
-        );
+                "023e105f4ecef8ad9ca31a8372d0c353",
+            )
+            .prefix("My-Prefix")
+            .cursor(
+                "6Ck1la0VxJ0djhidm1MdX2FyDGxLKVeeHZZmORS_8XeSuhz9SjIJRaSa2lnsF01tQOHrfTGAP3R5X1Kv5iVUuMbNKhWNAXHOl6ePB0TUL8nw",
+            );
         let client = crate::support::client();
         crate::support::ok(
             client.keys().list("0f2ac74b498b48028cb68387c421e279", &params).await,
@@ -279,12 +329,14 @@ mod keys {
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn update() {
         let params = cloudflare_sdk::resources::keys::KeyUpdateParams::new(
-            "023e105f4ecef8ad9ca31a8372d0c353",
-            cloudflare_sdk::resources::keys::KeyUpdateContent::OctetStream(
-                cloudflare_sdk::File::from_bytes(b"contract".to_vec())
-                    .filename("contract.txt"),
-            ),
-        );
+                "023e105f4ecef8ad9ca31a8372d0c353",
+                cloudflare_sdk::resources::keys::KeyUpdateContent::OctetStream(
+                    cloudflare_sdk::File::from_bytes(b"contract".to_vec())
+                        .filename("contract.txt"),
+                ),
+            )
+            .expiration(1578435000.0_f64)
+            .expiration_ttl(300.0_f64);
         let client = crate::support::client();
         let decoded = crate::support::ok(
             client
@@ -422,7 +474,9 @@ mod zones {
     #[tokio::test]
     #[ignore = "contract test: needs a mock server of the spec at SDKGEN_CONTRACT_URL (`cargo xtask contract` starts one)"]
     async fn list() {
-        let params = cloudflare_sdk::resources::zones::ZoneListParams::new();
+        let params = cloudflare_sdk::resources::zones::ZoneListParams::new()
+            .order(cloudflare_sdk::types::ZoneListOrder::Status)
+            .direction(cloudflare_sdk::types::ZoneListDirection::Desc);
         let client = crate::support::client();
         crate::support::ok(client.zones().list(&params).await);
     }

@@ -240,3 +240,41 @@ fn media() {
     );
     assert!(readme.contains(".events::<serde_json::Value>()"), "{readme}");
 }
+
+/// Path keys with a fragment: the route is the part before `#`, a `key=value` pair fixes the
+/// declared header (`X-Amz-Target`) or query parameter (`Action`) it names, which the params
+/// struct then leaves out, an undeclared `X-` key is a header, a bare key fixes nothing, and
+/// any other pair is diagnosed and not sent. The docs keep the spec's key.
+#[test]
+fn fragments() {
+    snapshot("fragments");
+    let generated = common::generate_fixture("fragments", false);
+    let api = &generated.api;
+    let fixed: Vec<(&str, Vec<String>)> = api
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), o.fixed.iter().map(|f| format!("{:?} {}={}", f.location, f.name, f.value)).collect()))
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            ("DescribeThing", vec!["Header X-Amz-Target=Service.DescribeThing".to_string()]),
+            ("ListThings", vec!["Header X-Amz-Target=Service.ListThings".to_string()]),
+            ("GET_AddPermission", vec!["Query Action=AddPermission".to_string()]),
+            ("UntagResource", vec![]),
+            ("Ping", vec![]),
+        ]
+    );
+    let routes: Vec<&sdkgen::ir::PathSegment> = api.operations.iter().map(|o| o.segments.last().unwrap()).collect();
+    assert!(routes.iter().all(|segment| !format!("{segment:?}").contains('#')), "{routes:?}");
+    assert!(
+        api.diagnostics.iter().any(|d| d.kind == "path-fragment" && d.message.contains("`Operation`")),
+        "{:?}",
+        api.diagnostics
+    );
+    let file = |path: &str| &generated.files.iter().find(|f| f.path == path).unwrap().contents;
+    let other = file("src/resources/other.rs");
+    assert!(other.contains(r#"parts.header("X-Amz-Target", "Service.DescribeThing");"#), "{other}");
+    assert!(other.contains(r#"parts.query("Action", "AddPermission");"#), "{other}");
+    assert!(!other.contains("pub x_amz_target"), "the fixed header is no field: {other}");
+}

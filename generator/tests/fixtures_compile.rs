@@ -3,7 +3,9 @@
 //! fixture's payloads fail loudly if they ever run: its crate's tests are run too. The
 //! `pagination` fixture's list methods page through wiremock servers
 //! (`tests/fixtures/pagination.pages.rs`, run as the crate's `tests/pages.rs`), and the
-//! `openapi31` fixture's webhooks decode (`tests/fixtures/openapi31.webhooks.rs`).
+//! `openapi31` fixture's webhooks decode (`tests/fixtures/openapi31.webhooks.rs`), and the
+//! `fragments` fixture's calls send the route before `#` with the fixed header or query value
+//! (`tests/fixtures/fragments.test.rs`).
 //!
 //! Beside each fixture's crate sits its construction check (`sdkgen::consumer_check_crate`):
 //! a crate outside the SDK that builds one value of every request-body type through the
@@ -17,7 +19,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 12] = [
     "schemas",
     "operations",
     "naming",
@@ -29,6 +31,7 @@ const FIXTURES: [&str; 11] = [
     "pagination",
     "dedupe",
     "resource_names",
+    "fragments",
 ];
 
 #[test]
@@ -56,6 +59,11 @@ fn generated_fixture_crates_compile_cleanly() {
         &workspace.join("media"),
         "media",
         &std::fs::read_to_string(common::fixtures_dir().join("media.test.rs")).unwrap(),
+    );
+    add_wiremock_test(
+        &workspace.join("fragments"),
+        "fragments",
+        &std::fs::read_to_string(common::fixtures_dir().join("fragments.test.rs")).unwrap(),
     );
     // The pagination fixture's own configuration lists wiremock among its dev-dependencies.
     let pages_test = workspace.join("pagination/tests/pages.rs");
@@ -101,6 +109,8 @@ fn generated_fixture_crates_compile_cleanly() {
     assert!(output.contains("test result: ok. 15 passed"), "the paging tests did not all run:\n{output}");
     let output = run(&["test", "-p", "fixture-openapi31", "--test", "webhooks"], "fail the webhook tests");
     assert!(output.contains("test result: ok. 3 passed"), "the webhook tests did not all run:\n{output}");
+    let output = run(&["test", "-p", "fixture-fragments", "--test", "fragments"], "fail the fragment-path tests");
+    assert!(output.contains("test result: ok. 2 passed"), "the fragment-path tests did not all run:\n{output}");
 }
 
 /// Adds `tests/<name>.rs` to a fixture crate, with wiremock among its dev-dependencies.

@@ -16,10 +16,12 @@
 //! 2. build the test binary (`cargo test --no-run --test contract`), every generated crate
 //!    sharing one target directory, `target/contract-target/`, so dependencies build once;
 //! 3. start the pinned Prism (`xtask/prism`) in mock mode on a free port with the same spec and
-//!    wait until it accepts connections;
+//!    wait until it accepts connections; when some path key holds a URL fragment
+//!    (`/#X-Amz-Target=...`), Prism gets a copy with those keys renamed and the routing adapter
+//!    ([`crate::prism_routes`]) is started in front of it;
 //! 4. run the tests (`--include-ignored --test-threads N`) with `SDKGEN_CONTRACT_URL` set to
-//!    Prism's root, stop Prism, parse libtest's output, and write `report.md` and `report.json`
-//!    into the out folder.
+//!    Prism's root (or the adapter's), stop both, parse libtest's output, and write `report.md`
+//!    and `report.json` into the out folder.
 //!
 //! What Prism does and does not do (found by running it; `prism mock --help` for the flags):
 //! - It validates every request (parameters, headers, security, JSON bodies) in its default
@@ -70,8 +72,10 @@ const PRISM_GAPS: &[&str] = &[
     "When the spec declares its own 4XX response, Prism answers an invalid request with it and lists the violations only in the `sl-violations` header; the report then takes them from Prism's log.",
     "Prism reads multipart parts as strings: a part declared as an object (a JSON part, by `encoding`) sent as a plain form field is rejected with `must be object` even when valid (seen with curl -F and `type=application/json`). JSON, form, multipart and binary bodies are otherwise validated (required properties, types, maxLength, content type).",
     "Prism checks that a credential is present where the spec requires one, not its value.",
+    "Prism reads a required query parameter sent empty (`?linkId=`) as missing: the generated tests never send empty parameters.",
     "Prism cannot produce some declared responses and answers its own 500 instead (reported as `mock limit (Prism)`): NDJSON (`Cannot find serializer for application/x-ndjson`), `*/*`, and an object schema served as `text/event-stream` (`Cannot serialise complex objects as text`).",
     "Without `--prism-errors`, Prism does not validate its own responses: a spec example that breaks its own schema is served as is (the SDK has to decode it); with it, such a response is a 500 `unexpected status` naming the violation.",
+    "Prism routes by the spec's path key and never by a header or query value, so a key with a URL fragment (APIs.guru's `/#X-Amz-Target=Service.Operation` for AWS, which the SDK sends as `POST /` with that header) cannot be reached: Prism gets a copy of the document (`prism-spec.json`) in which each such key is renamed to a routable one, and a routing adapter in front of Prism moves a request there when its method, path and the fragment's header or query values match (see \"Routing adapter\" when a document has such keys).",
     "Prism 5.16 loaded every document tried (the 50 of the corpus sample, 5 OpenAPI 3.1 documents of the corpus, the 3.1 fixture); whether it validates 3.1-only schema keywords was not checked. A document it cannot load stops the run with its output.",
 ];
 
@@ -399,6 +403,8 @@ pub struct RunFacts {
     pub logged: Vec<LoggedRequest>,
     /// How Prism ended, when it exited before the tests did (a request crashed it).
     pub mock_exited: Option<String>,
+    /// Spec path keys renamed for Prism (see [`crate::prism_routes`]) and their new keys.
+    pub prism_keys: BTreeMap<String, String>,
 }
 
 /// One row per case, from libtest's results and what else the run found.
@@ -446,11 +452,10 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
                     }
                     let unroutable = row.detail.contains("errors#NO_PATH_MATCHED") || row.detail.contains("errors#NO_METHOD_MATCHED");
                     if outcome == Outcome::RequestRejected && unroutable && case.path.contains('#') {
-                        // APIs.guru writes AWS's `X-Amz-Target` operations as `/#X-Amz-Target=...`
-                        // path keys: a URL fragment is never sent, so Prism, routing by the key,
-                        // cannot find the operation.
+                        // The routing adapter moves such a request to the key's routable copy
+                        // only when it carries the fragment's values.
                         row.detail = format!(
-                            "the spec's path holds a URL fragment (#...), which no client sends; Prism routes by the whole key: {}",
+                            "the spec's path holds a URL fragment (#...), and the routing adapter found no renamed key whose values the request carries: {}",
                             row.detail
                         );
                     }
@@ -460,12 +465,14 @@ pub fn assemble(cases: &[Case], statuses: &BTreeMap<String, TestStatus>, facts: 
                         }
                     }
                     if outcome == Outcome::RequestRejected {
+                        // Prism logs a moved request under the key it has in Prism's copy.
+                        let template = facts.prism_keys.get(&case.path).unwrap_or(&case.path).clone();
                         row.violations = violations(output);
                         if row.violations.is_empty() {
                             row.violations = facts
                                 .logged
                                 .iter()
-                                .filter(|r| r.method == case.method && path_matches(&case.path, &r.path))
+                                .filter(|r| r.method == case.method && path_matches(&template, &r.path))
                                 .flat_map(|r| r.violations.iter().map(|v| format!("{v} (Prism's log)")))
                                 .fold(Vec::new(), |mut all, v| {
                                     if !all.contains(&v) {
@@ -528,6 +535,22 @@ pub struct Report {
     pub timings: Vec<(String, f64)>,
     /// How Prism ended and its last output, when it exited during the tests.
     pub mock_crash: Option<String>,
+    /// Path keys Prism cannot route, renamed in its copy of the document, and how many
+    /// requests the routing adapter moved to each.
+    pub routes: Vec<RouteUse>,
+}
+
+/// One path key the routing adapter served (see [`crate::prism_routes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteUse {
+    /// The spec's key.
+    pub spec_key: String,
+    /// Its methods.
+    pub methods: Vec<String>,
+    /// The key in Prism's copy.
+    pub prism_key: String,
+    /// Requests moved to it.
+    pub moved: usize,
 }
 
 impl Report {
@@ -613,6 +636,24 @@ impl Report {
         for gap in PRISM_GAPS {
             let _ = writeln!(out, "- {gap}");
         }
+        if !self.routes.is_empty() {
+            let moved: usize = self.routes.iter().map(|r| r.moved).sum();
+            let _ = writeln!(
+                out,
+                "\n## Routing adapter\n\n{} path keys hold a URL fragment, which Prism cannot route; its copy of the document names them as below, and the adapter moved {moved} requests to them (by method, route and the fragment's header or query values; every other request passed unchanged).\n\n| spec's key | methods | Prism's key | requests moved |\n| --- | --- | --- | ---: |",
+                self.routes.len()
+            );
+            for route in &self.routes {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    md_cell(&route.spec_key),
+                    route.methods.join(", "),
+                    md_cell(&route.prism_key),
+                    route.moved
+                );
+            }
+        }
         let reasons = self.top_reasons(20);
         if !reasons.is_empty() {
             out.push_str("\n## Most frequent failure reasons\n\n| reason | operations |\n| --- | ---: |\n");
@@ -668,6 +709,12 @@ impl Report {
             "build_errors": self.build_errors,
             "mock_crash": self.mock_crash,
             "prism_gaps": PRISM_GAPS,
+            "routing_adapter": self.routes.iter().map(|r| serde_json::json!({
+                "spec_key": r.spec_key,
+                "methods": r.methods,
+                "prism_key": r.prism_key,
+                "moved": r.moved,
+            })).collect::<Vec<_>>(),
             "operations": rows,
         })
     }
@@ -1147,6 +1194,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         build_errors: None,
         timings: Vec::new(),
         mock_crash: None,
+        routes: Vec::new(),
     };
 
     // 2. The test binary.
@@ -1174,23 +1222,48 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let started = Instant::now();
     let prism_bin = prism_binary()?;
     let log = reports.join("prism.log");
-    let mut prism = Prism::start(&prism_bin, spec, options.strict, &log, options.prism_timeout)?;
+    let (prism_spec, routes) = prism_document(spec, &api, &reports)?;
+    let mut prism = Prism::start(&prism_bin, &prism_spec, options.strict, &log, options.prism_timeout)?;
+    let adapter = match routes.is_empty() {
+        true => None,
+        false => Some(crate::prism_routes::Adapter::start(routes.clone(), prism.port)?),
+    };
+    let url = adapter.as_ref().map(|a| a.base_url()).unwrap_or_else(|| prism.base_url());
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("prism start".into(), seconds));
     say(format!("[3/4] Prism ready on {} in {seconds:.1} s (log: {})", prism.base_url(), log.display()));
+    if adapter.is_some() {
+        say(format!(
+            "      {} path keys with a fragment renamed for Prism; the tests go through the routing adapter at {url}",
+            routes.len()
+        ));
+    }
 
     // 4. The tests.
     let started = Instant::now();
-    let (statuses, no_result_reason) = run_tests(&executable, &dir, &reports, &prism.base_url(), options)?;
+    let (statuses, no_result_reason) = run_tests(&executable, &dir, &reports, &url, options)?;
     let mock_exited = prism.exited();
     report.mock_crash = mock_exited.as_ref().map(|status| format!("{status}\n{}", prism.output_tail(30)));
+    let moved = adapter.as_ref().map(|a| a.moved()).unwrap_or_default();
+    drop(adapter);
     drop(prism);
+    report.routes = routes
+        .iter()
+        .enumerate()
+        .map(|(index, r)| RouteUse {
+            spec_key: r.spec_key.clone(),
+            methods: r.methods.clone(),
+            prism_key: r.prism_key.clone(),
+            moved: moved.get(&index).copied().unwrap_or(0),
+        })
+        .collect();
     let seconds = started.elapsed().as_secs_f64();
     timings.push(("tests".into(), seconds));
     let facts = RunFacts {
         no_result_reason,
         logged: parse_prism_log(&std::fs::read_to_string(&log).unwrap_or_default()),
         mock_exited,
+        prism_keys: routes.iter().map(|r| (r.spec_key.clone(), r.prism_key.clone())).collect(),
         ..RunFacts::default()
     };
     report.rows = assemble(&cases, &statuses, &facts);
@@ -1198,6 +1271,29 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     report.timings = timings;
     write_report(&report, &reports)?;
     Ok(report)
+}
+
+/// The document Prism serves: the spec itself, or, when some operation's path key holds a URL
+/// fragment, a copy with those keys renamed (`prism-spec.json` beside the reports) and the
+/// routes the adapter maps onto them.
+fn prism_document(
+    spec: &Path,
+    api: &sdkgen::ir::Api,
+    reports: &Path,
+) -> Result<(PathBuf, Vec<crate::prism_routes::FragmentRoute>), String> {
+    if !api.operations.iter().any(|o| o.path.contains('#')) {
+        return Ok((spec.to_path_buf(), Vec::new()));
+    }
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let mut document: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(document) => document,
+        Err(_) => serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?,
+    };
+    let routes = crate::prism_routes::rewrite_document(&mut document);
+    let copy = reports.join("prism-spec.json");
+    let text = serde_json::to_string(&document).map_err(|e| e.to_string())?;
+    std::fs::write(&copy, text).map_err(|e| format!("{}: {e}", copy.display()))?;
+    Ok((copy, routes))
 }
 
 /// Runs the test binary in `dir` with the mock's URL, its output to files in `reports`, killed after the
@@ -1614,6 +1710,7 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             build_errors: None,
             timings: vec![("generate".into(), 0.25)],
             mock_crash: None,
+            routes: Vec::new(),
         }
     }
 
@@ -1676,6 +1773,41 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         let rows = assemble(&cases, &statuses, &RunFacts::default());
         assert_eq!(rows[0].outcome, Outcome::RequestRejected);
         assert!(rows[0].detail.starts_with("the spec's path holds a URL fragment"), "{}", rows[0].detail);
+    }
+
+    /// A moved request's violations are found in Prism's log under its renamed key, and the
+    /// report lists the adapter's keys and moves.
+    #[test]
+    fn routed_requests_are_matched_and_reported() {
+        let cases = [case("pi::describe", "Describe", "POST", "/#X-Amz-Target=Pi.Describe")];
+        let mut statuses = BTreeMap::new();
+        statuses.insert(
+            "pi::describe".to_string(),
+            TestStatus::Failed(
+                "thread 'pi::describe' panicked at x:\ncontract: request rejected: 400 Bad Request".into(),
+            ),
+        );
+        let log = "[1:00:00 PM] › [HTTP SERVER] post /__sdkgen_route_0 ℹ  info      Request received\n[1:00:00 PM] ›     [VALIDATOR] ✖  error     Violation: request.body Request body must have required property 'Name'\n";
+        let facts = RunFacts {
+            logged: parse_prism_log(log),
+            prism_keys: BTreeMap::from([("/#X-Amz-Target=Pi.Describe".to_string(), "/__sdkgen_route_0".to_string())]),
+            ..RunFacts::default()
+        };
+        let rows = assemble(&cases, &statuses, &facts);
+        assert_eq!(rows[0].violations, ["request.body Request body must have required property 'Name' (Prism's log)"]);
+        let routes = vec![RouteUse {
+            spec_key: "/#X-Amz-Target=Pi.Describe".into(),
+            methods: vec!["POST".into()],
+            prism_key: "/__sdkgen_route_0".into(),
+            moved: 1,
+        }];
+        let report = Report { rows, routes, ..sample_report() };
+        let md = report.markdown();
+        assert!(md.contains("## Routing adapter\n\n1 path keys hold a URL fragment"), "{md}");
+        assert!(md.contains("| /#X-Amz-Target=Pi.Describe | POST | /__sdkgen_route_0 | 1 |"), "{md}");
+        assert!(md.contains("routing adapter in front of Prism"), "the gap is listed: {md}");
+        assert_eq!(report.json()["routing_adapter"][0]["moved"], 1);
+        assert!(!sample_report().markdown().contains("## Routing adapter"), "only when used");
     }
 
     #[test]

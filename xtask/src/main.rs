@@ -8,6 +8,7 @@ mod construction;
 mod contract;
 mod corpus;
 mod names;
+mod prism_routes;
 mod test;
 
 #[global_allocator]

@@ -359,10 +359,31 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
         if let Some(body) = params.body.as_ref().filter(|body| body.required) {
             values.push(body_value(sampler, api, &body.kind, path).map_err(|why| format!("request body: {why}"))?);
         }
+        // An optional body is sent too when a value can be built for it: a server (and Prism)
+        // may need it although the spec does not require it, and it is part of what the call
+        // proves. When none can be built, the call goes without it.
+        let optional_body = params
+            .body
+            .as_ref()
+            .filter(|body| !body.required)
+            .and_then(|body| Some((body.setter.as_ref()?, body_value(sampler, api, &body.kind, path).ok()?)))
+            .map(|(setter, value)| format!(".{setter}({value})"))
+            .unwrap_or_default();
+        // Optional parameters the spec gives an example for are set to it: the request then
+        // shows that the SDK sends them as the spec says.
+        let optional_params: String = params
+            .fields
+            .iter()
+            .filter(|field| !field.required && field.example.is_some())
+            .filter_map(|field| {
+                Some((field.setter.as_ref()?, sampler.argument(&field.ty, Facts::of_param(field)).ok()?))
+            })
+            .map(|(setter, value)| format!(".{setter}({value})"))
+            .collect();
         let mut modules = vec![sdk.clone(), "resources".into()];
         modules.extend(path.iter().cloned());
         setup.push(format!(
-            "let {} = {}::{}::new({});",
+            "let {} = {}::{}::new({}){optional_params}{optional_body};",
             operation.locals.params,
             modules.join("::"),
             params.name,
@@ -382,9 +403,8 @@ fn call_plan(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[St
 /// media types in its first.
 fn body_value(sampler: &Sampler<'_>, api: &Api, kind: &BodyKind, path: &[String]) -> Result<String, String> {
     match kind {
-        BodyKind::Json { ty, .. } | BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => {
-            sampler.argument(ty, Facts::default())
-        }
+        BodyKind::Form { ty } | BodyKind::Multipart { ty, .. } => sampler.form_argument(ty),
+        BodyKind::Json { ty, .. } => sampler.argument(ty, Facts::default()),
         BodyKind::Text { .. } => Ok("\"text\"".into()),
         BodyKind::Bytes { .. } => sampler.value(&TypeRef::File, Facts::default()),
         BodyKind::Choice { name, variants } => {

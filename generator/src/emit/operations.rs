@@ -82,6 +82,11 @@ pub fn operation_method(out: &mut Source, context: &Context<'_>, operation: &Ope
     }
 
     let mut body = Source::default();
+    // Values the spec's path key fixes (its fragment), sent by every call.
+    for fixed in &operation.fixed {
+        let call = if fixed.location == ParamLocation::Query { "query" } else { "header" };
+        body.line(2, format_args!("{}.{call}({}, {});", locals.parts, literal(&fixed.name), literal(&fixed.value)));
+    }
     for param in &operation.positional {
         checks(&mut body, 2, locals, param, &param.rust_name, &param.rust_name);
     }
@@ -344,6 +349,27 @@ fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
         lines.push(String::new());
     }
     lines.push(code(&format!("{} {}", operation.method, operation.path)));
+    if !operation.fixed.is_empty() {
+        // The spec's key holds a fragment, which is no part of the URL: say what is sent.
+        let route: String = operation
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => text.clone(),
+                PathSegment::Param(wire) => format!("{{{wire}}}"),
+            })
+            .collect();
+        let fixed: Vec<String> = operation
+            .fixed
+            .iter()
+            .map(|f| match f.location {
+                ParamLocation::Query => format!("query {}", code(&format!("{}={}", f.name, f.value))),
+                _ => format!("header {}", code(&format!("{}: {}", f.name, f.value))),
+            })
+            .collect();
+        lines.push(String::new());
+        lines.push(format!("Sent as {} with {}.", code(&format!("{} {route}", operation.method)), fixed.join(" and ")));
+    }
     if let Some(pagination) = &operation.pagination {
         lines.push(String::new());
         lines.extend(super::pagination::doc_lines(pagination));

@@ -10,8 +10,7 @@ use serde_json::Value;
 use super::rust_type_text_in;
 use super::source::literal;
 use crate::ir::{
-    Api, EnumDef, Field, IntegerKind, Param, ParamLocation, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionDef,
-    UnionVariant,
+    Api, EnumDef, Field, IntegerKind, Param, Rules, StructDef, TypeId, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 
 /// How deep a value may nest before the sampler gives up (lists stop at one level less).
@@ -26,7 +25,9 @@ pub struct Facts<'a> {
     pub rules: Option<&'a Rules>,
     /// The spec's example.
     pub example: Option<&'a Value>,
-    /// The value must not be empty (a path parameter: an empty one changes the route).
+    /// The value must not be empty (a parameter: an empty one changes a path's route, and a
+    /// query or header value reads as absent); a number is then whole (in a path a
+    /// fraction's `.` can read as a separator).
     pub non_empty: bool,
 }
 
@@ -39,7 +40,9 @@ impl<'a> Facts<'a> {
             // A parameter's default (`Accept: application/json`) is the value a server expects
             // when the spec gives no example.
             example: param.example.as_ref().or(param.default.as_ref()),
-            non_empty: param.location == ParamLocation::Path,
+            // An empty value in a path changes the route; in a query or a header, servers
+            // (and Prism: `?linkId=` fails a required `linkId`) read it as absent.
+            non_empty: true,
         }
     }
 
@@ -113,6 +116,24 @@ impl<'a> Sampler<'a> {
     /// A value of exactly type `ty`, or why there is none.
     pub fn value(&self, ty: &TypeRef, facts: Facts<'_>) -> Result<String, String> {
         self.value_in(ty, facts, &mut Vec::new())
+    }
+
+    /// A value of a form body: a struct without required properties gets one of its optional
+    /// ones, since a form body without fields is empty, which servers (and Prism: "body
+    /// missing") read as no body. Otherwise as [`Sampler::argument`].
+    pub fn form_argument(&self, ty: &TypeRef) -> Result<String, String> {
+        if let TypeRef::Named(id) = ty {
+            let def = self.api.type_def(*id);
+            if let TypeKind::Struct(body) = &def.kind {
+                let empty = body.fields.iter().all(|field| !field.required) && body.min_properties.unwrap_or(0) == 0;
+                if empty && self.buildable[id.0] {
+                    let body = StructDef { min_properties: Some(1), ..body.clone() };
+                    let name = format!("{}::types::{}", self.sdk, def.name);
+                    return self.struct_value(&name, &body, None, None, None, &mut vec![*id]);
+                }
+            }
+        }
+        self.argument(ty, Facts::default())
     }
 
     /// A value for an `impl Into<String>` or `&str` argument when `ty` is a string (a bare
@@ -642,7 +663,8 @@ fn item_facts<'a>(facts: Facts<'a>) -> Facts<'a> {
         format: facts.rules.and_then(|rules| rules.item_format.as_deref()),
         rules: facts.rules.and_then(|rules| rules.items.as_deref()),
         example: None,
-        non_empty: false,
+        // A parameter's list items are sent one by one (`?tagKeys=a&tagKeys=b`).
+        non_empty: facts.non_empty,
     }
 }
 
@@ -902,6 +924,7 @@ fn pick(ranges: &[(char, char)]) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::ParamLocation;
 
     fn rules() -> Rules {
         Rules::default()

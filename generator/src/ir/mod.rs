@@ -190,8 +190,13 @@ pub struct Operation {
     pub method: String,
     /// The path template as written in the spec.
     pub path: String,
-    /// The template split into literals and parameters, in URL order.
+    /// The template split into literals and parameters, in URL order: the part of the
+    /// spec's path before a `#` (a fragment is never sent as path text).
     pub segments: Vec<PathSegment>,
+    /// Values every call sends, fixed by a `key=value` fragment of the spec's path key
+    /// (APIs.guru writes AWS's JSON protocol as `/#X-Amz-Target=Service.Operation`: the
+    /// request is `POST /` with that header).
+    pub fixed: Vec<FixedParam>,
     /// Resource path (snake_case module names), e.g. `[zero_trust, access, users]`.
     pub group: Vec<String>,
     /// The method's Rust name, e.g. `get`.
@@ -257,6 +262,17 @@ pub struct ParamsStruct {
     pub fields: Vec<Param>,
     /// The request body, as the field `body`.
     pub body: Option<RequestBody>,
+}
+
+/// A header or query parameter whose value the spec's path key fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedParam {
+    /// `Header` or `Query`.
+    pub location: ParamLocation,
+    /// Wire name, as the declared parameter spells it (else as the fragment does).
+    pub name: String,
+    /// The value, from the fragment.
+    pub value: String,
 }
 
 /// Where a parameter travels.

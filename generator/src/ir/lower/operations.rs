@@ -30,9 +30,12 @@ const CLIENT_METHODS: &[&str] = &[
 ];
 use crate::ir::schema_view::SchemaView;
 use crate::ir::{
-    BodyKind, BodyVariant, Diagnostic, Locals, Operation, Param, ParamLocation, ParamsStruct, PartEncoding,
+    BodyKind, BodyVariant, Diagnostic, FixedParam, Locals, Operation, Param, ParamLocation, ParamsStruct, PartEncoding,
     PathSegment, RequestBody, ResponseKind, Rules, SuccessResponse, TypeKind, TypeRef,
 };
+
+/// A lowered value and the JSON pointer it came from.
+type Located<T> = (T, String);
 
 /// An operation's decided names.
 pub(super) struct OperationName {
@@ -97,7 +100,13 @@ impl<'a> OperationContext<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Operation, SpecProblem> {
         let OperationName { id, group, method_name, .. } = name;
-        let segments = parse_template(self.path, &self.pointer)?;
+        // A fragment (`/#X-Amz-Target=...`) is never sent as path text: the route is what
+        // precedes it, and its `key=value` pairs may fix a header or query value.
+        let (route, fragment) = match self.path.split_once('#') {
+            Some((route, fragment)) => (if route.is_empty() { "/" } else { route }, Some(fragment)),
+            None => (self.path, None),
+        };
+        let segments = parse_template(route, &self.pointer)?;
         let template_params: Vec<&str> = segments
             .iter()
             .filter_map(|s| if let PathSegment::Param(p) = s { Some(p.as_str()) } else { None })
@@ -108,7 +117,7 @@ impl<'a> OperationContext<'a> {
             naming::type_name(&naming::singular(group.last().map(String::as_str).unwrap_or("api"))),
             naming::type_name(&method_name)
         );
-        let declared = self.parameters(operation, types, diagnostics, &params_name)?;
+        let (declared, fixed) = self.parameters(operation, types, diagnostics, &params_name, fragment)?;
         // Positional arguments follow the URL, whatever order the document lists them in.
         let mut path_params = Vec::new();
         for name in &template_params {
@@ -198,6 +207,7 @@ impl<'a> OperationContext<'a> {
             method: self.method.to_ascii_uppercase(),
             path: self.path.to_string(),
             segments,
+            fixed,
             group,
             method_name,
             // Settled per resource module once every operation is known.
@@ -293,14 +303,17 @@ impl<'a> OperationContext<'a> {
         Ok((group, method, fallback))
     }
 
-    /// Path-level and operation-level parameters (the latter override), in document order.
+    /// Path-level and operation-level parameters (the latter override), in document order,
+    /// and the values the path key's fragment fixes (see [`fixed_by_fragment`]); a declared
+    /// parameter whose value the fragment fixes is sent with it and is not lowered.
     fn parameters(
         &self,
         operation: &'a openapiv3::Operation,
         types: &mut TypeLowerer<'a>,
         diagnostics: &mut Vec<Diagnostic>,
         params_name: &str,
-    ) -> Result<Vec<(Param, String)>, SpecProblem> {
+        fragment: Option<&str>,
+    ) -> Result<(Vec<Located<Param>>, Vec<FixedParam>), SpecProblem> {
         let resolver = types.resolver();
         let path_pointer = self.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or(&self.pointer);
         let same = |a: &Parameter, b: &Parameter| {
@@ -335,8 +348,31 @@ impl<'a> OperationContext<'a> {
                 }
             }
         }
+        let declared: Vec<(ParamLocation, &str)> = merged
+            .iter()
+            .filter_map(|(parameter, _)| match parameter {
+                Parameter::Query { parameter_data, .. } => Some((ParamLocation::Query, parameter_data.name.as_str())),
+                Parameter::Header { parameter_data, .. } => Some((ParamLocation::Header, parameter_data.name.as_str())),
+                _ => None,
+            })
+            .collect();
+        let fixed = match fragment {
+            Some(fragment) => fixed_by_fragment(fragment, &declared, &self.pointer, diagnostics),
+            None => Vec::new(),
+        };
         let mut lowered = Vec::new();
         for (parameter, at) in merged {
+            let data = parameter.parameter_data_ref();
+            if fixed.iter().any(|f| {
+                f.name == data.name
+                    && matches!(
+                        (f.location, parameter),
+                        (ParamLocation::Header, Parameter::Header { .. })
+                            | (ParamLocation::Query, Parameter::Query { .. })
+                    )
+            }) {
+                continue;
+            }
             let location = match parameter {
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
@@ -353,7 +389,6 @@ impl<'a> OperationContext<'a> {
                     continue;
                 }
             };
-            let data = parameter.parameter_data_ref();
             let hint = format!(
                 "{}{}",
                 params_name.strip_suffix("Params").unwrap_or(params_name),
@@ -396,7 +431,7 @@ impl<'a> OperationContext<'a> {
             };
             lowered.push((param, at));
         }
-        Ok(lowered)
+        Ok((lowered, fixed))
     }
 
     fn request_body(
@@ -707,6 +742,47 @@ fn preferred_media(
 }
 
 /// Splits `/a/{b}/c{d}` into literals and parameter names.
+/// The values a path key's fragment fixes. The fragment is `&`-separated `key=value` pairs
+/// (APIs.guru: `X-Amz-Target=Service.Operation` for AWS's JSON protocol, `Action=Name` for
+/// its query protocol) or bare keys (`#tagKeys`, which only tell two keys apart). A pair whose
+/// key is a declared header (any case) or query parameter fixes that parameter; an undeclared
+/// `X-...` key is a header; any other pair is not sent, and diagnosed.
+pub(super) fn fixed_by_fragment(
+    fragment: &str,
+    declared: &[(ParamLocation, &str)],
+    pointer: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FixedParam> {
+    let mut fixed: Vec<FixedParam> = Vec::new();
+    for pair in fragment.split('&').filter(|pair| !pair.is_empty()) {
+        let Some((key, value)) = pair.split_once('=') else { continue };
+        let found = declared.iter().find(|(location, name)| match location {
+            ParamLocation::Header => name.eq_ignore_ascii_case(key),
+            _ => *name == key,
+        });
+        let (location, name) = match found {
+            Some((location, name)) => (*location, name.to_string()),
+            None if key.len() > 2 && key.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-")) => {
+                (ParamLocation::Header, key.to_string())
+            }
+            None => {
+                diagnostics.push(Diagnostic {
+                    pointer: pointer.to_string(),
+                    kind: "path-fragment",
+                    message: format!(
+                        "the path key's fragment sets `{key}`, which is no declared header or query parameter; it is not sent"
+                    ),
+                });
+                continue;
+            }
+        };
+        if !fixed.iter().any(|f| f.location == location && f.name.eq_ignore_ascii_case(&name)) {
+            fixed.push(FixedParam { location, name, value: value.to_string() });
+        }
+    }
+    fixed
+}
+
 fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecProblem> {
     let mut segments = Vec::new();
     let mut rest = path;
@@ -728,4 +804,34 @@ fn parse_template(path: &str, pointer: &str) -> Result<Vec<PathSegment>, SpecPro
         segments.push(PathSegment::Literal(rest.to_string()));
     }
     Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(fragment: &str, declared: &[(ParamLocation, &str)]) -> (Vec<String>, Vec<&'static str>) {
+        let mut diagnostics = Vec::new();
+        let fixed = fixed_by_fragment(fragment, declared, "#/paths/x/post", &mut diagnostics);
+        let fixed = fixed.iter().map(|f| format!("{:?} {}={}", f.location, f.name, f.value)).collect();
+        (fixed, diagnostics.iter().map(|d| d.kind).collect())
+    }
+
+    #[test]
+    fn fragment_pairs_fix_declared_parameters_and_x_headers() {
+        let declared = [(ParamLocation::Header, "x-amz-target"), (ParamLocation::Query, "Action")];
+        // The declared parameter's spelling wins; a pair repeated is sent once.
+        assert_eq!(
+            fixed("X-Amz-Target=S.Op&X-AMZ-TARGET=S.Other", &declared),
+            (vec!["Header x-amz-target=S.Op".to_string()], vec![])
+        );
+        assert_eq!(
+            fixed("Action=Add&Version=1", &declared),
+            (vec!["Query Action=Add".to_string()], vec!["path-fragment"])
+        );
+        assert_eq!(fixed("X-Custom=1", &[]), (vec!["Header X-Custom=1".to_string()], vec![]));
+        // Bare keys, empty pieces and keys that are not ASCII fix nothing, and never panic.
+        assert_eq!(fixed("tagKeys&&", &declared), (vec![], vec![]));
+        assert_eq!(fixed("éx=1&\u{1F600}=2&x=", &declared).0, Vec::<String>::new());
+    }
 }
