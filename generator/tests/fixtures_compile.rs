@@ -17,7 +17,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 12] = [
     "schemas",
     "operations",
     "naming",
@@ -29,6 +29,9 @@ const FIXTURES: [&str; 11] = [
     "pagination",
     "dedupe",
     "resource_names",
+    // The workspace layout: its facade is a member, its core and resource crates join the
+    // workspace as the facade's path dependencies below it.
+    "workspace",
 ];
 
 #[test]

@@ -103,7 +103,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         pub mod types;
         #webhooks_module
 
-        pub use runtime::client::{Client, ClientBuilder};
+        pub use runtime::client::{Client, ClientBuilder, Config};
         #exports
 
         impl Client {
@@ -123,11 +123,10 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
     EmittedFile::Rust { path: "src/lib.rs".into(), module_doc: Vec::new(), tokens }
 }
 
-/// The crate root's re-exports of the runtime's public items (besides `Client` and
-/// `ClientBuilder`, which the workspace layout's facade defines itself).
+/// The crate root's re-exports of the runtime's public items (besides those of its `client`
+/// module: the workspace layout's facade defines `Client` and `ClientBuilder` itself).
 pub fn runtime_exports() -> TokenStream {
     quote! {
-        pub use runtime::client::Config;
         pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
         pub use runtime::error::{TimeoutError, ValidationError};
         pub use runtime::page::{ListCall, Page};

@@ -190,7 +190,7 @@ fn root_files(context: &Context<'_>, workspace: &Workspace) -> Vec<EmittedFile> 
                 pub mod types;
                 #webhooks_module
 
-                pub use runtime::client::{Client, ClientBuilder};
+                pub use runtime::client::{Client, ClientBuilder, Config};
                 #exports
             },
         },
@@ -276,6 +276,7 @@ fn facade_lib(context: &Context<'_>, workspace: &Workspace) -> EmittedFile {
         #webhooks
 
         pub use client::{Client, ClientBuilder};
+        pub use runtime::client::Config;
         #exports
     };
     EmittedFile::Rust { path: "src/lib.rs".into(), module_doc: Vec::new(), tokens }
