@@ -71,6 +71,10 @@ pub fn generate_in(layout: Option<sdkgen::config::Layout>) -> Result<sdkgen::Gen
     if let Some(layout) = layout {
         config.output.layout = layout;
     }
+    // An experiment's grouping of resources into crates (`[output] crate_weight`).
+    if let Some(weight) = std::env::var("SDKGEN_CRATE_WEIGHT").ok().and_then(|w| w.parse().ok()) {
+        config.output.crate_weight = weight;
+    }
     sdkgen::generate_from_spec_path(&document_path(), &config, &options).map_err(|e| e.to_string())
 }
 

@@ -154,6 +154,8 @@ pub fn workspace_manifests(context: &Context<'_>, workspace: &crate::ir::Workspa
         document.insert("dependencies", section(dependencies, None));
         if has_features {
             let mut features = Table::new();
+            // Types no operation reaches, which this crate holds beside those its resources use.
+            features.insert("full", strings([format!("{}/full", core.package)]));
             for feature in member.resources.iter().filter_map(feature_of) {
                 let enables = strings([format!("{}/{feature}", core.package)]);
                 features.insert(&feature, enables);
@@ -187,6 +189,7 @@ pub fn workspace_manifests(context: &Context<'_>, workspace: &crate::ir::Workspa
         features.insert("default", strings(["full".to_string()]));
         let mut full: Vec<String> = api.features.clone();
         full.push(format!("{}/full", core.package));
+        full.extend(workspace.members.iter().map(|member| format!("{}/full", member.package)));
         features.insert("full", strings(full));
         for member in &workspace.members {
             for feature in member.resources.iter().filter_map(feature_of) {
