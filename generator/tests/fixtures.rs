@@ -73,8 +73,7 @@ fn workspace_placement() {
     let workspace = api.workspace.as_ref().expect("the workspace layout is configured");
     let crates: Vec<&sdkgen::ir::MemberCrate> = std::iter::once(&workspace.core).chain(&workspace.members).collect();
     let home = |id: TypeId| {
-        let homes: Vec<&str> =
-            crates.iter().filter(|c| c.types.contains(&id)).map(|c| c.package.as_str()).collect();
+        let homes: Vec<&str> = crates.iter().filter(|c| c.types.contains(&id)).map(|c| c.package.as_str()).collect();
         assert_eq!(homes.len(), 1, "{} lives in {homes:?}", api.type_def(id).name);
         homes[0]
     };

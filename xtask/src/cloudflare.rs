@@ -226,7 +226,9 @@ fn compare_layouts(build: bool) -> Result<bool, String> {
         for subcommand in subcommands {
             // Warm-up: the dependencies.
             cargo_check(&out, &target, subcommand, &zero_trust)?;
-            for (what, extra) in [("zero_trust", &zero_trust[..]), ("all features", &[][..])] {
+            // `--timings` writes each crate's start and duration (`target/cloudflare-sdk-*/target/cargo-timings`
+            // is cargo's choice of place: beside the target directory's own report).
+            for (what, extra) in [("zero_trust", &zero_trust[..]), ("all features", &["--timings"][..])] {
                 let run = cargo_check(&out, &target, subcommand, extra)?;
                 eprintln!("{name}: cargo {subcommand} ({what}): {run}");
                 clean &= run.errors == 0;
@@ -243,7 +245,8 @@ fn compare_layouts(build: bool) -> Result<bool, String> {
 
 /// One line on the crates of the workspace layout.
 fn workspace_summary(api: &sdkgen::ir::Api, workspace: &sdkgen::ir::Workspace) -> String {
-    let emitted = |types: &[sdkgen::ir::TypeId]| types.iter().filter(|id| api.type_def(**id).alias_of.is_none()).count();
+    let emitted =
+        |types: &[sdkgen::ir::TypeId]| types.iter().filter(|id| api.type_def(**id).alias_of.is_none()).count();
     let mut sizes: Vec<(usize, &str)> =
         workspace.members.iter().map(|m| (emitted(&m.types), m.package.as_str())).collect();
     sizes.sort_by(|a, b| b.cmp(a));

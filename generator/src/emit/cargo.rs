@@ -221,7 +221,8 @@ fn member_manifest(context: &Context<'_>, member: &crate::ir::MemberCrate, what:
     table.insert("name", string(&member.package));
     table.insert("version", string(&package.version));
     table.insert("edition", string("2021"));
-    let resources = if member.resources.is_empty() { String::new() } else { format!(" ({})", member.resources.join(", ")) };
+    let resources =
+        if member.resources.is_empty() { String::new() } else { format!(" ({})", member.resources.join(", ")) };
     let description = format!("{what}{resources} of {}, which re-exports them.", package.name);
     table.insert("description", string(&super::escape::line_comment(&description)));
     if let Some(license) = &package.license {

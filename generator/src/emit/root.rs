@@ -232,8 +232,15 @@ pub fn api_rs(context: &Context<'_>, facade: bool) -> EmittedFile {
             },
         }
     });
-    let builder_import =
-        if facade { quote!(use crate::ClientBuilder;) } else { quote!(use crate::runtime::client::ClientBuilder;) };
+    let builder_import = if facade {
+        quote!(
+            use crate::ClientBuilder;
+        )
+    } else {
+        quote!(
+            use crate::runtime::client::ClientBuilder;
+        )
+    };
     let tokens: TokenStream = quote! {
         use crate::runtime::auth::ApiSpec;
         #builder_import
