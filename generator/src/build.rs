@@ -202,7 +202,11 @@ impl Build {
         };
         let options =
             Options { provenance: provenance.clone(), standalone: false, lenient: self.lenient, contract_tests: false };
-        let generated = crate::generate_with(&spec, &config, &options, crate::ir::analysis::features::remove)?;
+        let generated = crate::generate_with(&spec, &config, &options, |api| {
+            // One module in the consumer's crate, whatever the configuration's layout.
+            crate::ir::analysis::features::remove(api);
+            api.workspace = None;
+        })?;
         let diagnostics: Vec<String> = generated
             .api
             .diagnostics

@@ -32,6 +32,52 @@ pub struct Config {
     pub pagination: PaginationConfig,
     /// Tests generated into the crate.
     pub tests: TestsConfig,
+    /// How the output is laid out: one crate, or a workspace of crates.
+    pub output: OutputConfig,
+}
+
+/// `[output]`: the shape of what is written under `--out`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// `"crate"` (the default): one crate. `"workspace"`: a facade crate at the root, a core
+    /// crate with the runtime and the types several resources share, and crates holding the
+    /// top-level resources with their own types, which cargo compiles in parallel (see
+    /// `ir::analysis::placement`). The public API is the same either way.
+    pub layout: Layout,
+    /// In the workspace layout, the least weight (operations plus the types a resource reaches)
+    /// of a resource crate: consecutive small resources are grouped into one crate until it
+    /// weighs this much; `0` gives every top-level resource a crate of its own.
+    pub crate_weight: usize,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self { layout: Layout::Crate, crate_weight: 400 }
+    }
+}
+
+/// How the generated SDK is laid out in crates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One crate.
+    #[default]
+    Crate,
+    /// A workspace: facade, core and resource crates.
+    Workspace,
+}
+
+impl std::str::FromStr for Layout {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "crate" => Ok(Layout::Crate),
+            "workspace" => Ok(Layout::Workspace),
+            other => Err(format!("unknown layout `{other}`: expected `crate` or `workspace`")),
+        }
+    }
 }
 
 /// `[tests]`: tests generated into the crate beside its code.

@@ -117,17 +117,26 @@ fn generate_with(
 
 /// Loads the spec and the optional configuration from disk, then generates.
 pub fn generate_from_paths(spec_path: &Path, config_path: Option<&Path>, options: &Options) -> Result<Generated> {
-    let config = match config_path {
+    generate_from_spec_path(spec_path, &load_config(config_path)?, options)
+}
+
+/// Reads a `codegen.toml` (the default configuration without one).
+pub fn load_config(config_path: Option<&Path>) -> Result<Config> {
+    match config_path {
         Some(path) => {
             let text = load::read_text(path)?;
-            Config::parse(&text, path)?
+            Config::parse(&text, path)
         }
-        None => Config::default(),
-    };
+        None => Ok(Config::default()),
+    }
+}
+
+/// Loads the spec from disk, then generates with `config`.
+pub fn generate_from_spec_path(spec_path: &Path, config: &Config, options: &Options) -> Result<Generated> {
     let started = std::time::Instant::now();
     let spec = load::load_spec(spec_path)?;
     let load_time = started.elapsed();
-    let mut generated = generate(&spec, &config, options)?;
+    let mut generated = generate(&spec, config, options)?;
     generated.timings.insert(0, ("load", load_time));
     Ok(generated)
 }

@@ -68,6 +68,10 @@ enum Command {
         /// Also write `tests/contract.rs`: a test per operation, run against a mock server of the spec.
         #[arg(long)]
         tests: bool,
+        /// `crate` (one crate) or `workspace` (a facade, a core and resource crates, compiled in
+        /// parallel); overrides `[output] layout` of the configuration.
+        #[arg(long)]
+        layout: Option<sdkgen::config::Layout>,
     },
     /// Extract operations and everything they reference into a self-contained YAML document.
     Extract {
@@ -95,7 +99,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
     match cli.command {
-        Command::Generate { spec, config, out, check, standalone, verbose, lenient, tests } => {
+        Command::Generate { spec, config, out, check, standalone, verbose, lenient, tests, layout } => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let provenance = Provenance {
                 spec: spec.display().to_string(),
@@ -103,7 +107,11 @@ fn run(cli: Cli) -> sdkgen::Result<ExitCode> {
                 crate_path: out.display().to_string(),
             };
             let options = Options { provenance, standalone, lenient, contract_tests: tests };
-            let generated = sdkgen::generate_from_paths(&spec, config.as_deref(), &options)?;
+            let mut config = sdkgen::load_config(config.as_deref())?;
+            if let Some(layout) = layout {
+                config.output.layout = layout;
+            }
+            let generated = sdkgen::generate_from_spec_path(&spec, &config, &options)?;
             let api = &generated.api;
             eprintln!(
                 "{} operations, {} resources, {} types, {} files, {} lines",

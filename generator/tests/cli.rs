@@ -35,3 +35,38 @@ fn help_examples_run() {
     assert!(fragment.contains("operationId: zones-get"), "{fragment}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--layout workspace` writes the facade at `--out` and its crates below it, overriding the
+/// configuration's layout; an unknown layout is refused with the values it takes.
+#[test]
+fn layout_flag_writes_a_workspace() {
+    let bin = env!("CARGO_BIN_EXE_sdkgen");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = std::env::temp_dir().join(format!("sdkgen-cli-layout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let spec = root.join("generator/tests/fixtures/dedupe.yaml");
+    let out = dir.join("sdk");
+    let run = |layout: &str| {
+        Command::new(bin)
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .args(["--standalone", "--layout", layout])
+            .output()
+            .unwrap()
+    };
+    let output = run("workspace");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("[workspace]") && manifest.contains("crates/dedupe-sdk-core"), "{manifest}");
+    assert!(out.join("src/client.rs").exists());
+    assert!(out.join("crates/dedupe-sdk-core/src/runtime/client.rs").exists());
+    // Small resources share one crate (`[output] crate_weight`, 400 by default).
+    assert!(out.join("crates/dedupe-sdk-records-to-zones/src/resources/trees.rs").exists());
+    let output = run("crates");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("expected `crate` or `workspace`"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,7 +9,7 @@ fn snapshot(name: &str) {
     let dir = common::fixtures_dir();
     expectorate::assert_contents(dir.join(format!("{name}.ir")), &format!("{:#?}\n", generated.api));
     let mut out = String::new();
-    for file in generated.files.iter().filter(|f| !f.path.starts_with("src/runtime/") || f.path.ends_with("mod.rs")) {
+    for file in generated.files.iter().filter(|f| !f.path.contains("src/runtime/") || f.path.ends_with("mod.rs")) {
         out.push_str(&format!("==> {} <==\n{}\n", file.path, file.contents));
     }
     expectorate::assert_contents(dir.join(format!("{name}.out")), &out);
@@ -54,6 +54,60 @@ fn construction_check_crate() {
 #[test]
 fn dedupe() {
     snapshot("dedupe");
+}
+
+/// The dedupe fixture in the workspace layout (`[output] layout = "workspace"`).
+#[test]
+fn workspace() {
+    snapshot("workspace");
+}
+
+/// Where the workspace layout puts each type: every type in exactly one crate; a resource
+/// crate's types refer only to its own and the core's; a type that two crates reach (here
+/// through an alias: the records' types are aliases of the zones') is in the core.
+#[test]
+fn workspace_placement() {
+    use sdkgen::ir::{TypeId, TypeKind, TypeRef};
+    let generated = common::generate_fixture("workspace", false);
+    let api = &generated.api;
+    let workspace = api.workspace.as_ref().expect("the workspace layout is configured");
+    let crates: Vec<&sdkgen::ir::MemberCrate> = std::iter::once(&workspace.core).chain(&workspace.members).collect();
+    let home = |id: TypeId| {
+        let homes: Vec<&str> = crates.iter().filter(|c| c.types.contains(&id)).map(|c| c.package.as_str()).collect();
+        assert_eq!(homes.len(), 1, "{} lives in {homes:?}", api.type_def(id).name);
+        homes[0]
+    };
+    fn named(ty: &TypeRef, out: &mut Vec<TypeId>) {
+        match ty {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    for (index, def) in api.types.iter().enumerate() {
+        let own = home(TypeId(index));
+        let mut refers = Vec::new();
+        refers.extend(def.alias_of);
+        match &def.kind {
+            TypeKind::Struct(body) => body.fields.iter().for_each(|f| named(&f.ty, &mut refers)),
+            TypeKind::Union(body) => body.variants.iter().for_each(|v| named(&v.ty, &mut refers)),
+            TypeKind::Enum(_) => {}
+        }
+        for target in refers {
+            let theirs = home(target);
+            assert!(
+                theirs == own || theirs == workspace.core.package,
+                "{} ({own}) refers to {} ({theirs})",
+                def.name,
+                api.type_def(target).name
+            );
+        }
+    }
+    let by_name = |name: &str| TypeId(api.types.iter().position(|d| d.name == name).unwrap());
+    assert_eq!(home(by_name("ZoneItem")), "fixture-workspace-core", "records' alias reaches it too");
+    assert_eq!(home(by_name("Forest")), "fixture-workspace-trees");
+    let names: Vec<&str> = workspace.members.iter().map(|m| m.package.as_str()).collect();
+    assert_eq!(names, ["fixture-workspace-records", "fixture-workspace-trees", "fixture-workspace-zones"]);
 }
 
 #[test]

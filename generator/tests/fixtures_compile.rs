@@ -19,7 +19,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const FIXTURES: [&str; 12] = [
+const FIXTURES: [&str; 13] = [
     "schemas",
     "operations",
     "naming",
@@ -32,6 +32,9 @@ const FIXTURES: [&str; 12] = [
     "dedupe",
     "resource_names",
     "fragments",
+    // The workspace layout: its facade is a member, its core and resource crates join the
+    // workspace as the facade's path dependencies below it.
+    "workspace",
 ];
 
 #[test]

@@ -49,6 +49,11 @@ fn pagination_report() -> Result<bool, String> {
 
 /// Generates the full SDK in memory with the committed configuration.
 pub fn generate() -> Result<sdkgen::Generated, String> {
+    generate_in(None)
+}
+
+/// [`generate`], in the given layout instead of the configuration's.
+pub fn generate_in(layout: Option<sdkgen::config::Layout>) -> Result<sdkgen::Generated, String> {
     let root = crate::project_root();
     let options = Options {
         provenance: Provenance {
@@ -62,8 +67,15 @@ pub fn generate() -> Result<sdkgen::Generated, String> {
         lenient: true,
         contract_tests: false,
     };
-    sdkgen::generate_from_paths(&document_path(), Some(&root.join(crate::codegen::CONFIG)), &options)
-        .map_err(|e| e.to_string())
+    let mut config = sdkgen::load_config(Some(&root.join(crate::codegen::CONFIG))).map_err(|e| e.to_string())?;
+    if let Some(layout) = layout {
+        config.output.layout = layout;
+    }
+    // An experiment's grouping of resources into crates (`[output] crate_weight`).
+    if let Some(weight) = std::env::var("SDKGEN_CRATE_WEIGHT").ok().and_then(|w| w.parse().ok()) {
+        config.output.crate_weight = weight;
+    }
+    sdkgen::generate_from_spec_path(&document_path(), &config, &options).map_err(|e| e.to_string())
 }
 
 /// Runs the command.
@@ -85,13 +97,21 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         }
         return Ok(true);
     }
+    if args.iter().any(|a| a == "--compare-layouts") {
+        return compare_layouts(args.iter().any(|a| a == "--build"));
+    }
+    let layout = match args.iter().position(|a| a == "--layout").and_then(|i| args.get(i + 1)) {
+        Some(text) => text.parse::<sdkgen::config::Layout>()?,
+        // The whole SDK is a workspace of crates, compiled in parallel (`xtask/COMPILE-COST.md`).
+        None => sdkgen::config::Layout::Workspace,
+    };
     let check_build = args.iter().any(|a| a == "--check-build" || a == "--clippy");
     let build = args.iter().any(|a| a == "--build");
     let construction = check_build || args.iter().any(|a| a == "--construction");
     let out = crate::project_root().join("target/cloudflare-sdk");
     eprintln!("generating from {} ...", document_path().display());
     let started = Instant::now();
-    let generated = generate()?;
+    let generated = generate_in(Some(layout))?;
     let elapsed = started.elapsed();
     let api = &generated.api;
     let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
@@ -117,6 +137,9 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     }
     media_report(api);
     eprintln!("dedupe: {}", sdkgen::ir::analysis::dedupe::DedupeReport::of(api));
+    if let Some(workspace) = &api.workspace {
+        eprintln!("{}", workspace_summary(api, workspace));
+    }
     sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
     // Pin the crate's dependencies to the versions this repository tests with.
     std::fs::copy(crate::project_root().join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
@@ -178,10 +201,72 @@ fn builds(out: &Path, target: &Path) -> Result<bool, String> {
     Ok(full.errors == 0 && one.errors == 0)
 }
 
+/// `--compare-layouts`: the SDK in both layouts, each `cargo check`ed (`zero_trust` alone, then
+/// all features) and, with `--build`, built the same way, one layout after the other in one
+/// run; reports wall time, the largest rustc's peak and the peak of the whole process tree.
+fn compare_layouts(build: bool) -> Result<bool, String> {
+    use sdkgen::config::Layout;
+    let root = crate::project_root();
+    let target = root.join("target/cloudflare-check");
+    let mut rows = Vec::new();
+    let mut clean = true;
+    for (layout, name) in [(Layout::Crate, "crate"), (Layout::Workspace, "workspace")] {
+        let generated = generate_in(Some(layout))?;
+        if let Some(workspace) = &generated.api.workspace {
+            eprintln!("{}", workspace_summary(&generated.api, workspace));
+        }
+        let out = root.join(format!("target/cloudflare-sdk-{name}"));
+        sdkgen::write::write(&generated.files, &out).map_err(|e| e.to_string())?;
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+        let zero_trust = ["--no-default-features", "--features", "zero_trust"];
+        let mut subcommands = vec!["check"];
+        if build {
+            subcommands.push("build");
+        }
+        for subcommand in subcommands {
+            // Warm-up: the dependencies.
+            cargo_check(&out, &target, subcommand, &zero_trust)?;
+            // `--timings` writes each crate's start and duration (`target/cloudflare-sdk-*/target/cargo-timings`
+            // is cargo's choice of place: beside the target directory's own report).
+            for (what, extra) in [("zero_trust", &zero_trust[..]), ("all features", &["--timings"][..])] {
+                let run = cargo_check(&out, &target, subcommand, extra)?;
+                eprintln!("{name}: cargo {subcommand} ({what}): {run}");
+                clean &= run.errors == 0;
+                rows.push(format!("| {name} | {subcommand} | {what} | {run} |"));
+            }
+        }
+    }
+    println!("| layout | command | features | result |\n| --- | --- | --- | --- |");
+    for row in rows {
+        println!("{row}");
+    }
+    Ok(clean)
+}
+
+/// One line on the crates of the workspace layout.
+fn workspace_summary(api: &sdkgen::ir::Api, workspace: &sdkgen::ir::Workspace) -> String {
+    let emitted =
+        |types: &[sdkgen::ir::TypeId]| types.iter().filter(|id| api.type_def(**id).alias_of.is_none()).count();
+    let mut sizes: Vec<(usize, &str)> =
+        workspace.members.iter().map(|m| (emitted(&m.types), m.package.as_str())).collect();
+    sizes.sort_by(|a, b| b.cmp(a));
+    let largest: Vec<String> = sizes.iter().take(5).map(|(n, name)| format!("{name} {n}")).collect();
+    format!(
+        "workspace: {} resource crates and the core; emitted types: core {}, resource crates {} (largest: {})",
+        workspace.members.len(),
+        emitted(&workspace.core.types),
+        sizes.iter().map(|(n, _)| n).sum::<usize>(),
+        largest.join(", ")
+    )
+}
+
 /// The outcome of one `cargo check`.
 pub(crate) struct CheckRun {
     pub(crate) seconds: f64,
     pub(crate) peak_rss_mib: f64,
+    /// The peak of the summed resident memory of cargo and every process below it (rustc
+    /// processes running side by side), sampled every 50 ms.
+    pub(crate) tree_peak_mib: f64,
     pub(crate) errors: usize,
     pub(crate) warnings: usize,
 }
@@ -190,8 +275,8 @@ impl std::fmt::Display for CheckRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:.1} s, peak RSS {:.0} MiB, {} error(s), {} warning(s)",
-            self.seconds, self.peak_rss_mib, self.errors, self.warnings
+            "{:.1} s, peak RSS {:.0} MiB (largest process so far), {:.0} MiB (process tree), {} error(s), {} warning(s)",
+            self.seconds, self.peak_rss_mib, self.tree_peak_mib, self.errors, self.warnings
         )
     }
 }
@@ -200,20 +285,28 @@ impl std::fmt::Display for CheckRun {
 /// the crate itself is rebuilt without incremental reuse, and measures wall time and the peak
 /// resident memory of the largest child (rustc).
 pub(crate) fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {
-    let lib = dir.join("src/lib.rs");
-    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+    // Every crate's root: the crate itself, and in the workspace layout every crate of it.
+    let mut roots = vec![dir.join("src/lib.rs")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("crates")) {
+        let mut members: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("src/lib.rs")).collect();
+        members.sort();
+        roots.extend(members.into_iter().filter(|path| path.exists()));
+    }
+    for lib in roots {
+        let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+        std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = Instant::now();
-    let output = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         // A first build, as a consumer sees it: nothing reused from an earlier session.
         .env("CARGO_INCREMENTAL", "0")
         .args([subcommand, "--message-format", "short"])
-        .args(extra)
-        .output()
-        .map_err(|e| e.to_string())?;
+        .args(extra);
+    let (output, tree_peak) = output_sampling_memory(command).map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let is_error = |l: &&str| l.contains(": error") || l.starts_with("error");
@@ -236,7 +329,77 @@ pub(crate) fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[
     for (message, count) in by_count.iter().take(20) {
         eprintln!("  {count:>6}  warning: {message}");
     }
-    Ok(CheckRun { seconds, peak_rss_mib: peak_child_rss_kib() as f64 / 1024.0, errors, warnings: warnings.len() })
+    Ok(CheckRun {
+        seconds,
+        peak_rss_mib: peak_child_rss_kib() as f64 / 1024.0,
+        tree_peak_mib: tree_peak as f64 / (1024.0 * 1024.0),
+        errors,
+        warnings: warnings.len(),
+    })
+}
+
+/// Runs `command` to completion like `Command::output`, polling `/proc` every 50 ms for the
+/// summed resident memory of the child and all its descendants; returns the output and the
+/// largest sum seen, in bytes (0 where `/proc` is missing).
+pub(crate) fn output_sampling_memory(mut command: Command) -> std::io::Result<(std::process::Output, u64)> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let mut peak = 0;
+    let status = loop {
+        peak = peak.max(tree_rss_bytes(child.id()));
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    Ok((std::process::Output { status, stdout, stderr }, peak))
+}
+
+/// The resident memory of process `root` and every descendant, in bytes, from `/proc`.
+fn tree_rss_bytes(root: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    // (pid, parent, resident pages) of every process readable now.
+    let mut processes: Vec<(u32, u32, u64)> = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // The command name may hold spaces and parentheses: the fields follow the last `)`.
+        let Some(fields) = stat.rfind(')').map(|end| &stat[end + 1..]) else { continue };
+        let Some(parent) = fields.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let pages = std::fs::read_to_string(format!("/proc/{pid}/statm"))
+            .ok()
+            .and_then(|statm| statm.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+            .unwrap_or(0);
+        processes.push((pid, parent, pages));
+    }
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, parent, _) in &processes {
+            if tree.contains(parent) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    // SAFETY: sysconf reads a constant of the system.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    processes.iter().filter(|(pid, _, _)| tree.contains(pid)).map(|(_, _, pages)| pages * page).sum()
 }
 
 /// The peak resident set of any waited-for descendant so far, in KiB (Linux `ru_maxrss`).

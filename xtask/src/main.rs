@@ -22,6 +22,7 @@ commands:
   codegen [--check]   regenerate generated-sdk/ from spec/ (--check: fail on any difference)
   test                install test tools (Prism) and run the whole test suite
   cloudflare [--check-build] [--build] [--clippy] [--construction] [--pagination] [--profile] [--growth]
+             [--layout crate|workspace] [--compare-layouts]
                       generate the SDK for Cloudflare's whole document into target/cloudflare-sdk
                       (--check-build: also run `cargo check` on it, zero_trust alone then all
                       features, and report time, memory and warnings; --build: the same with

@@ -17,6 +17,7 @@ mod sample;
 mod source;
 mod types;
 mod webhooks;
+mod workspace;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -143,6 +144,9 @@ pub fn jobs<'a>(context: &Context<'a>) -> Vec<Job<'a>> {
 
 /// Runs one job.
 pub fn emit_job(context: &Context<'_>, job: &Job<'_>) -> Vec<EmittedFile> {
+    if let Some(layout) = &context.api.workspace {
+        return workspace::emit_job(context, layout, job);
+    }
     match job {
         Job::Cargo => vec![cargo::cargo_toml(context)],
         Job::Contract => vec![contract::contract_file(context)],

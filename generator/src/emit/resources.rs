@@ -70,7 +70,13 @@ pub fn resource_module(context: &Context<'_>, resource: &Resource, parents: &[St
     out.line(0, "}");
     out.blank();
     out.line(0, format_args!("impl<'a> {handle}<'a> {{"));
-    out.line(1, format_args!("pub(crate) fn {}(client: &'a crate::Client) -> Self {{", resource.constructor));
+    if context.api.workspace.is_some() && parents.len() == 1 {
+        // The facade's accessor, in another crate, calls it.
+        out.line(1, "#[doc(hidden)]");
+        out.line(1, format_args!("pub fn {}(client: &'a crate::Client) -> Self {{", resource.constructor));
+    } else {
+        out.line(1, format_args!("pub(crate) fn {}(client: &'a crate::Client) -> Self {{", resource.constructor));
+    }
     out.line(2, "Self { client }");
     out.line(1, "}");
     for child in resource.children.values() {

@@ -26,7 +26,14 @@ pub const RUNTIME_MODULES: &[(&str, &str)] = &[
 
 /// `lib.rs`, `api.rs`, `runtime/mod.rs` and the runtime modules.
 pub fn root_files(context: &Context<'_>) -> Vec<EmittedFile> {
-    let mut files = vec![lib_rs(context), api_rs(context)];
+    let mut files = vec![lib_rs(context), api_rs(context, false)];
+    files.extend(runtime_files());
+    files
+}
+
+/// `runtime/mod.rs` and the runtime modules.
+pub fn runtime_files() -> Vec<EmittedFile> {
+    let mut files = Vec::new();
     let modules = RUNTIME_MODULES.iter().map(|(name, _)| {
         let module = ident(name);
         quote!(pub mod #module;)
@@ -65,8 +72,8 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
             }
         }
     });
-    let builder_doc = doc_attrs(&[format!("Starts building a client for the {}.", inline_text(&api.title))]);
-    let from_env_doc = doc_attrs(&from_env_doc(context));
+    let (builder_doc, from_env_doc) = constructor_docs(context);
+    let exports = runtime_exports();
     // Generated code refers to the deprecated items it defines; only callers get the warning.
     let allow_deprecated = has_deprecations(api).then(|| quote!(#[allow(deprecated)]));
     let webhooks_module = (!api.webhooks.is_empty()).then(|| {
@@ -97,14 +104,7 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
         #webhooks_module
 
         pub use runtime::client::{Client, ClientBuilder, Config};
-        pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
-        pub use runtime::error::{TimeoutError, ValidationError};
-        pub use runtime::page::{ListCall, Page};
-        pub use runtime::request::{Call, Content, RequestOptions};
-        pub use runtime::response::ApiResponse;
-        pub use runtime::retry::RetryPolicy;
-        pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
-        pub use runtime::upload::File;
+        #exports
 
         impl Client {
             #builder_doc
@@ -123,6 +123,27 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
     EmittedFile::Rust { path: "src/lib.rs".into(), module_doc: Vec::new(), tokens }
 }
 
+/// The crate root's re-exports of the runtime's public items (besides those of its `client`
+/// module: the workspace layout's facade defines `Client` and `ClientBuilder` itself).
+pub fn runtime_exports() -> TokenStream {
+    quote! {
+        pub use runtime::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error};
+        pub use runtime::error::{TimeoutError, ValidationError};
+        pub use runtime::page::{ListCall, Page};
+        pub use runtime::request::{Call, Content, RequestOptions};
+        pub use runtime::response::ApiResponse;
+        pub use runtime::retry::RetryPolicy;
+        pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
+        pub use runtime::upload::File;
+    }
+}
+
+/// The docs of `Client::builder` and `Client::from_env`.
+pub fn constructor_docs(context: &Context<'_>) -> (TokenStream, TokenStream) {
+    let builder = doc_attrs(&[format!("Starts building a client for the {}.", inline_text(&context.api.title))]);
+    (builder, doc_attrs(&from_env_doc(context)))
+}
+
 fn from_env_doc(context: &Context<'_>) -> Vec<String> {
     let api = context.api;
     let mut lines = vec!["Builds a client from the environment:".to_string(), String::new()];
@@ -139,7 +160,9 @@ fn from_env_doc(context: &Context<'_>) -> Vec<String> {
     lines
 }
 
-fn api_rs(context: &Context<'_>) -> EmittedFile {
+/// `api.rs`; in the workspace layout (`facade`), its setters extend the facade's own
+/// `ClientBuilder`.
+pub fn api_rs(context: &Context<'_>, facade: bool) -> EmittedFile {
     let api = context.api;
     let client = &api.client;
     let base_url = &api.base_url;
@@ -209,9 +232,18 @@ fn api_rs(context: &Context<'_>) -> EmittedFile {
             },
         }
     });
+    let builder_import = if facade {
+        quote!(
+            use crate::ClientBuilder;
+        )
+    } else {
+        quote!(
+            use crate::runtime::client::ClientBuilder;
+        )
+    };
     let tokens: TokenStream = quote! {
         use crate::runtime::auth::ApiSpec;
-        use crate::runtime::client::ClientBuilder;
+        #builder_import
 
         /// What the runtime needs to know about this API.
         pub(crate) static API: ApiSpec = ApiSpec {
@@ -245,7 +277,7 @@ fn option_str(value: Option<&str>) -> TokenStream {
 
 /// Whether the spec deprecates anything the crate defines (an operation, a parameter, a type
 /// or a property).
-fn has_deprecations(api: &crate::ir::Api) -> bool {
+pub fn has_deprecations(api: &crate::ir::Api) -> bool {
     let operations = api.operations.iter().any(|operation| {
         operation.deprecated.is_some()
             || operation

@@ -48,6 +48,34 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Things generated in simplified form or skipped, each with its reason.
     pub diagnostics: Vec<Diagnostic>,
+    /// The crates of the workspace layout and which types each holds
+    /// ([`analysis::placement`]); `None` for one crate.
+    pub workspace: Option<Workspace>,
+}
+
+/// The SDK as a workspace of crates: the facade (the package itself, at the root) re-exports a
+/// core crate and the resource crates, so that cargo compiles them in parallel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workspace {
+    /// The runtime, the webhooks and every type that resources of more than one crate use.
+    pub core: MemberCrate,
+    /// Crates of top-level resources, in resource order.
+    pub members: Vec<MemberCrate>,
+}
+
+/// One crate of the workspace layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberCrate {
+    /// Package name, e.g. `cloudflare-sdk-zones`.
+    pub package: String,
+    /// Library name, e.g. `cloudflare_sdk_zones`.
+    pub library: String,
+    /// Its folder under the output, `/`-separated, e.g. `crates/cloudflare-sdk-zones`.
+    pub dir: String,
+    /// The top-level resources it holds (module names), in order; none for the core.
+    pub resources: Vec<String>,
+    /// The types it holds, in [`Api::types`] order.
+    pub types: Vec<TypeId>,
 }
 
 /// A request the API sends to its users' servers (a 3.1 webhook), which the generated crate

@@ -134,6 +134,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
         types: Vec::new(),
         webhooks,
         diagnostics,
+        workspace: None,
     };
     name_type_modules(&mut type_defs);
     super::analysis::cycles::mark_recursive_fields(&mut type_defs);
@@ -152,6 +153,9 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     super::analysis::features::assign(&mut api);
     super::analysis::dedupe::merge_identical(&mut api);
     super::analysis::features::ungate_webhook_types(&mut api);
+    if config.output.layout == crate::config::Layout::Workspace {
+        super::analysis::placement::assign(&mut api, config.output.crate_weight);
+    }
     Ok(api)
 }
 
