@@ -538,7 +538,13 @@ pub struct Report {
     /// Path keys Prism cannot route, renamed in its copy of the document, and how many
     /// requests the routing adapter moved to each.
     pub routes: Vec<RouteUse>,
+    /// Spec defects repaired in Prism's copy of the document as the generator repaired them
+    /// in the SDK (see [`spec_repairs`]): each node's pointer and the generator's note.
+    pub repairs: Vec<Repair>,
 }
+
+/// A node of the spec left out of Prism's copy: its pointer and the generator's note.
+pub type Repair = (String, String);
 
 /// One path key the routing adapter served (see [`crate::prism_routes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -654,6 +660,16 @@ impl Report {
                 );
             }
         }
+        if !self.repairs.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n## Spec repairs in Prism's copy\n\n{} parameters are declared `in: path` where the path template has no slot for them: no request can carry them, so Prism, validating the spec as written, rejects every call. The generator left them out of the SDK (`unused-path-parameter`), and Prism's copy of the document (`prism-spec.json`) leaves them out too, so that Prism checks the rest of each call.\n\n| node left out | generator's note |\n| --- | --- |",
+                self.repairs.len()
+            );
+            for (pointer, note) in &self.repairs {
+                let _ = writeln!(out, "| {} | {} |", md_cell(pointer), md_cell(note));
+            }
+        }
         let reasons = self.top_reasons(20);
         if !reasons.is_empty() {
             out.push_str("\n## Most frequent failure reasons\n\n| reason | operations |\n| --- | ---: |\n");
@@ -714,6 +730,10 @@ impl Report {
                 "methods": r.methods,
                 "prism_key": r.prism_key,
                 "moved": r.moved,
+            })).collect::<Vec<_>>(),
+            "spec_repairs": self.repairs.iter().map(|(pointer, note)| serde_json::json!({
+                "pointer": pointer,
+                "note": note,
             })).collect::<Vec<_>>(),
             "operations": rows,
         })
@@ -1195,6 +1215,7 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
         timings: Vec::new(),
         mock_crash: None,
         routes: Vec::new(),
+        repairs: Vec::new(),
     };
 
     // 2. The test binary.
@@ -1222,7 +1243,8 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
     let started = Instant::now();
     let prism_bin = prism_binary()?;
     let log = reports.join("prism.log");
-    let (prism_spec, routes) = prism_document(spec, &api, &reports)?;
+    let (prism_spec, routes, repairs) = prism_document(spec, &api, &reports)?;
+    report.repairs = repairs;
     let mut prism = Prism::start(&prism_bin, &prism_spec, options.strict, &log, options.prism_timeout)?;
     let adapter = match routes.is_empty() {
         true => None,
@@ -1274,26 +1296,70 @@ pub fn run_spec(spec: &Path, options: &RunOptions) -> Result<Report, String> {
 }
 
 /// The document Prism serves: the spec itself, or, when some operation's path key holds a URL
-/// fragment, a copy with those keys renamed (`prism-spec.json` beside the reports) and the
-/// routes the adapter maps onto them.
+/// fragment or the generator repaired a spec defect [`spec_repairs`] lists, a copy with those
+/// keys renamed and those repairs made (`prism-spec.json` beside the reports), the routes the
+/// adapter maps onto the renamed keys, and the repairs.
 fn prism_document(
     spec: &Path,
     api: &sdkgen::ir::Api,
     reports: &Path,
-) -> Result<(PathBuf, Vec<crate::prism_routes::FragmentRoute>), String> {
-    if !api.operations.iter().any(|o| o.path.contains('#')) {
-        return Ok((spec.to_path_buf(), Vec::new()));
+) -> Result<(PathBuf, Vec<crate::prism_routes::FragmentRoute>, Vec<Repair>), String> {
+    let repairs = spec_repairs(api);
+    if repairs.is_empty() && !api.operations.iter().any(|o| o.path.contains('#')) {
+        return Ok((spec.to_path_buf(), Vec::new(), Vec::new()));
     }
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut document: serde_json::Value = match serde_json::from_str(&text) {
         Ok(document) => document,
         Err(_) => serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?,
     };
+    // Pointers name the spec's keys, so the repairs come before the renaming.
+    let repairs = remove_nodes(&mut document, repairs);
     let routes = crate::prism_routes::rewrite_document(&mut document);
     let copy = reports.join("prism-spec.json");
     let text = serde_json::to_string(&document).map_err(|e| e.to_string())?;
     std::fs::write(&copy, text).map_err(|e| format!("{}: {e}", copy.display()))?;
-    Ok((copy, routes))
+    Ok((copy, routes, repairs))
+}
+
+/// The spec defects the generator repaired that no client can satisfy, as the pointers of the
+/// nodes it left out and its notes: a parameter declared `in: path` whose path template has no
+/// slot for it (`unused-path-parameter`; Cloudflare's `{account_or_zone_id}` templates beside
+/// an `account_id` parameter). No request can carry such a parameter, so Prism, validating
+/// the spec as written, rejects every call; its copy leaves the parameter out, as the SDK
+/// does, so that Prism checks everything else of the call.
+fn spec_repairs(api: &sdkgen::ir::Api) -> Vec<Repair> {
+    api.diagnostics
+        .iter()
+        .filter(|d| d.kind == "unused-path-parameter" && d.pointer.starts_with("#/paths/"))
+        .map(|d| (d.pointer.clone(), d.message.clone()))
+        .collect()
+}
+
+/// Removes the array elements `repairs` point at from `document` (later indexes first, so
+/// that earlier pointers stay right); returns the repairs made (a pointer that does not name
+/// an array element is skipped).
+fn remove_nodes(document: &mut serde_json::Value, mut repairs: Vec<Repair>) -> Vec<Repair> {
+    let split = |pointer: &str| -> Option<(String, usize)> {
+        let (parent, index) = pointer.strip_prefix('#')?.rsplit_once('/')?;
+        Some((parent.to_string(), index.parse().ok()?))
+    };
+    repairs.sort_by(|a, b| {
+        let (a, b) = (split(&a.0), split(&b.0));
+        b.cmp(&a)
+    });
+    repairs.retain(|(pointer, _)| {
+        let Some((parent, index)) = split(pointer) else { return false };
+        match document.pointer_mut(&parent).and_then(serde_json::Value::as_array_mut) {
+            Some(list) if index < list.len() => {
+                list.remove(index);
+                true
+            }
+            _ => false,
+        }
+    });
+    repairs.sort();
+    repairs
 }
 
 /// Runs the test binary in `dir` with the mock's URL, its output to files in `reports`, killed after the
@@ -1676,6 +1742,31 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
         );
     }
 
+    #[test]
+    fn spec_repairs_remove_the_pointed_parameters_later_indexes_first() {
+        let mut document = serde_json::json!({"paths": {"/{a_or_b}/x": {
+            "parameters": [{"name": "p"}],
+            "get": {"parameters": [{"name": "a"}, {"name": "keep"}, {"name": "b"}]},
+        }}});
+        let repairs = vec![
+            ("#/paths/~1{a_or_b}~1x/get/parameters/0".to_string(), "a".to_string()),
+            ("#/paths/~1{a_or_b}~1x/get/parameters/2".to_string(), "b".to_string()),
+            ("#/paths/~1{a_or_b}~1x/parameters/0".to_string(), "p".to_string()),
+            ("#/paths/~1missing/get/parameters/0".to_string(), "gone".to_string()),
+        ];
+        let made = remove_nodes(&mut document, repairs);
+        assert_eq!(made.iter().map(|(_, note)| note.as_str()).collect::<Vec<_>>(), ["a", "b", "p"]);
+        assert_eq!(
+            document,
+            serde_json::json!({"paths": {"/{a_or_b}/x": {"parameters": [], "get": {"parameters": [{"name": "keep"}]}}}})
+        );
+        let report = Report { repairs: made, ..sample_report() };
+        let md = report.markdown();
+        assert!(md.contains("## Spec repairs in Prism's copy\n\n3 parameters"), "{md}");
+        assert!(report.json()["spec_repairs"][2]["note"] == "p");
+        assert!(!sample_report().markdown().contains("## Spec repairs"), "only when made");
+    }
+
     fn sample_report() -> Report {
         let cases = [
             case("a::get", "a-get", "GET", "/a"),
@@ -1711,6 +1802,7 @@ test result: FAILED. 1 passed; 4 failed; 1 ignored; 0 measured; 0 filtered out; 
             timings: vec![("generate".into(), 0.25)],
             mock_crash: None,
             routes: Vec::new(),
+            repairs: Vec::new(),
         }
     }
 

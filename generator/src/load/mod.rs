@@ -133,8 +133,7 @@ fn needs_normalizing(text: &str) -> bool {
             })
         })
     };
-    value_starts("\"examples\"", &["["])
-        || value_starts("\"type\"", &["[", "\"null\""])
+    value_starts("\"examples\"", &["["]) || value_starts("\"type\"", &["[", "\"null\""])
 }
 
 /// Reads JSON text of a 3.0 document, or of a piece of one ([`split`]), into `openapiv3`. A
@@ -415,7 +414,8 @@ mod tests {
                 });
                 components.insert(format!("S{index}"), schema);
             }
-            let body = serde_json::json!({"$ref": "#/components/schemas/S0", "required": ["id"], "description": "dropped"});
+            let body =
+                serde_json::json!({"$ref": "#/components/schemas/S0", "required": ["id"], "description": "dropped"});
             let document = serde_json::json!({
                 "openapi": "3.0.3",
                 "info": {"title": "t", "version": "1"},
