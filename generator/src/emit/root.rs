@@ -53,9 +53,14 @@ pub fn runtime_files() -> Vec<EmittedFile> {
     files
 }
 
-fn lib_rs(context: &Context<'_>) -> EmittedFile {
-    let api = context.api;
-    let accessors = api.resources.children.values().map(|child| {
+/// `Client`'s accessor of each top-level resource: `resources` is the path of the resources
+/// module, `client` what the handle's constructor is given.
+pub(super) fn resource_accessors(
+    context: &Context<'_>,
+    resources: TokenStream,
+    client: TokenStream,
+) -> Vec<TokenStream> {
+    let accessors = context.api.resources.children.values().map(|child| {
         let module = ident(&child.name);
         let handle = ident(&child.handle);
         let constructor = ident(&child.constructor);
@@ -67,11 +72,17 @@ fn lib_rs(context: &Context<'_>) -> EmittedFile {
             #doc
             #gate
             #allow
-            pub fn #module(&self) -> resources::#module::#handle<'_> {
-                resources::#module::#handle::#constructor(self)
+            pub fn #module(&self) -> #resources::#module::#handle<'_> {
+                #resources::#module::#handle::#constructor(#client)
             }
         }
     });
+    accessors.collect()
+}
+
+fn lib_rs(context: &Context<'_>) -> EmittedFile {
+    let api = context.api;
+    let accessors = resource_accessors(context, quote!(resources), quote!(self));
     let (builder_doc, from_env_doc) = constructor_docs(context);
     let exports = runtime_exports();
     // Generated code refers to the deprecated items it defines; only callers get the warning.

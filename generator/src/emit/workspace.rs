@@ -13,7 +13,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::escape::{code, doc_attrs};
+use super::escape::code;
 use super::source::Source;
 use super::{ident, Context, EmittedFile, Job};
 use crate::ir::{MemberCrate, Workspace};
@@ -286,24 +286,8 @@ fn facade_lib(context: &Context<'_>, workspace: &Workspace) -> EmittedFile {
 /// so its methods are the runtime's) and owns the accessors and constructors; `ClientBuilder`
 /// forwards every setter of the runtime's builder, with its documentation.
 fn facade_client(context: &Context<'_>) -> EmittedFile {
-    let api = context.api;
     let (client_doc, builder_doc, forwarded) = runtime_builder();
-    let accessors = api.resources.children.values().map(|child| {
-        let module = ident(&child.name);
-        let handle = ident(&child.handle);
-        let constructor = ident(&child.constructor);
-        let doc = doc_attrs(&[format!("The {} resource.", code(&child.name))]);
-        let gate = context.resource_gate(child);
-        let allow = (child.name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
-        quote! {
-            #doc
-            #gate
-            #allow
-            pub fn #module(&self) -> crate::resources::#module::#handle<'_> {
-                crate::resources::#module::#handle::#constructor(&self.0)
-            }
-        }
-    });
+    let accessors = super::root::resource_accessors(context, quote!(crate::resources), quote!(&self.0));
     let (builder, from_env) = super::root::constructor_docs(context);
     let tokens = quote! {
         use std::time::Duration;

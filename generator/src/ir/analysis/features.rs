@@ -6,8 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::{collect_ids, operation_types};
 use crate::ir::naming;
-use crate::ir::{Api, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, TypeId, TypeKind};
 
 /// Sets the crate's features when it has more than one top-level resource: one per
 /// top-level resource ([`Api::features`], [`crate::ir::Resource::feature`]), and for each
@@ -85,21 +86,7 @@ fn type_users(api: &Api) -> Vec<BTreeSet<String>> {
     let mut per_resource: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for operation in &api.operations {
         let Some(top) = operation.group.first() else { continue };
-        let roots = per_resource.entry(top.as_str()).or_default();
-        let mut add = |ty: &TypeRef| collect_ids(ty, roots);
-        operation.positional.iter().for_each(|p| add(&p.ty));
-        if let Some(params) = &operation.params {
-            params.fields.iter().for_each(|p| add(&p.ty));
-            if let Some(body) = &params.body {
-                body.kind.types().into_iter().for_each(&mut add);
-            }
-        }
-        if let Some(ty) = operation.success.kind.ty() {
-            add(ty);
-        }
-        if let Some(error) = &operation.error {
-            add(error);
-        }
+        operation_types(operation, per_resource.entry(top.as_str()).or_default());
     }
     for (resource, roots) in per_resource {
         let mut stack = roots;
@@ -118,12 +105,4 @@ fn type_users(api: &Api) -> Vec<BTreeSet<String>> {
         }
     }
     users
-}
-
-fn collect_ids(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => collect_ids(inner, out),
-        _ => {}
-    }
 }

@@ -10,3 +10,33 @@ pub mod defaults;
 pub mod features;
 pub mod pagination;
 pub mod placement;
+
+use crate::ir::{Operation, TypeId, TypeRef};
+
+/// Pushes the named types `ty` names onto `out`, through lists, maps and nullables.
+fn collect_ids(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => collect_ids(inner, out),
+        _ => {}
+    }
+}
+
+/// Pushes the named types an operation names itself onto `out`: its positional and
+/// parameter types, its body's, its success response's and its error body's.
+fn operation_types(operation: &Operation, out: &mut Vec<TypeId>) {
+    let mut add = |ty: &TypeRef| collect_ids(ty, out);
+    operation.positional.iter().for_each(|p| add(&p.ty));
+    if let Some(params) = &operation.params {
+        params.fields.iter().for_each(|p| add(&p.ty));
+        if let Some(body) = &params.body {
+            body.kind.types().into_iter().for_each(&mut add);
+        }
+    }
+    if let Some(ty) = operation.success.kind.ty() {
+        add(ty);
+    }
+    if let Some(error) = &operation.error {
+        add(error);
+    }
+}

@@ -13,8 +13,9 @@
 
 use std::collections::BTreeSet;
 
+use super::{collect_ids, operation_types};
 use crate::ir::naming;
-use crate::ir::{Api, MemberCrate, TypeId, TypeKind, TypeRef, Workspace};
+use crate::ir::{Api, MemberCrate, TypeId, TypeKind, Workspace};
 
 /// Who reaches a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -164,20 +165,7 @@ fn type_users(api: &Api, resources: &[&str]) -> Vec<BTreeSet<User>> {
             continue;
         };
         let mut found = Vec::new();
-        let mut add = |ty: &TypeRef| collect_ids(ty, &mut found);
-        operation.positional.iter().for_each(|p| add(&p.ty));
-        if let Some(params) = &operation.params {
-            params.fields.iter().for_each(|p| add(&p.ty));
-            if let Some(body) = &params.body {
-                body.kind.types().into_iter().for_each(&mut add);
-            }
-        }
-        if let Some(ty) = operation.success.kind.ty() {
-            add(ty);
-        }
-        if let Some(error) = &operation.error {
-            add(error);
-        }
+        operation_types(operation, &mut found);
         roots.extend(found.into_iter().map(|id| (User::Resource(index), id)));
     }
     for webhook in &api.webhooks {
@@ -236,14 +224,6 @@ fn walk(api: &Api, roots: Vec<(User, TypeId)>, users: &mut [BTreeSet<User>]) {
             continue;
         }
         stack.extend(references(api, id).into_iter().map(|id| (user, id)));
-    }
-}
-
-fn collect_ids(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => collect_ids(inner, out),
-        _ => {}
     }
 }
 
