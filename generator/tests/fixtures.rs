@@ -275,6 +275,7 @@ fn media() {
         [
             ("scripts-upload", "application/json"),
             ("documents-upload", "application/json"),
+            ("bundles-put", "application/json"),
             ("settings-patch", "*/*"),
             ("blobs-get", "application/octet-stream"),
             ("blobs-put", "*/*"),

@@ -299,6 +299,7 @@ impl<'a> TypeLowerer<'a> {
             }
             _ => TypeRef::Json,
         };
+        self.unlisted_required(view, required, &extra_ty, pointer, &mut scope, &mut fields);
         let extra_name = scope.claim("extra");
         let mut def = StructDef {
             fields,
@@ -315,6 +316,66 @@ impl<'a> TypeLowerer<'a> {
         self.define(id, name, pointer, view.doc(), TypeKind::Struct(def));
         self.deprecate(id, view);
         Ok(TypeRef::Named(id))
+    }
+
+    /// Required names the schema does not list as properties but types through
+    /// `additionalProperties` (`required: [files]` beside `additionalProperties: {$ref: Files}`)
+    /// are fields a value must have, of that type. With `additionalProperties: false` no value
+    /// can have them: left out, with a diagnostic. Where nothing types them they stay in the
+    /// extra map: in real documents such names are mostly envelope members or typos the
+    /// authors left behind (`modified_one`), and a required any-JSON field would make every
+    /// response without them undecodable.
+    fn unlisted_required(
+        &mut self,
+        view: &SchemaView<'a>,
+        required: &[&str],
+        extra_ty: &TypeRef,
+        pointer: &str,
+        scope: &mut Scope,
+        fields: &mut Vec<Field>,
+    ) {
+        let mut seen = BTreeSet::new();
+        for &wire_name in required {
+            if fields.iter().any(|field| field.wire_name == wire_name) || !seen.insert(wire_name) {
+                continue;
+            }
+            let values = match view.additional {
+                Some(AdditionalProperties::Any(false)) => {
+                    self.diagnose(
+                        pointer,
+                        "required-not-allowed",
+                        &format!(
+                            "`{wire_name}` is required but neither listed in `properties` nor allowed by \
+                             `additionalProperties: false`; no value can satisfy it, so it is left out"
+                        ),
+                    );
+                    continue;
+                }
+                Some(AdditionalProperties::Schema(values)) => values.as_ref(),
+                _ => continue,
+            };
+            let PropertyDoc { doc, example, format, rules, default: documented_default, deprecated } =
+                self.property_doc(values, &format!("{pointer}/additionalProperties"));
+            let note = "Required by the spec, which types it through `additionalProperties`.";
+            fields.push(Field {
+                rust_name: scope.claim(&naming::snake(wire_name)),
+                wire_name: wire_name.to_string(),
+                ty: extra_ty.clone(),
+                required: true,
+                doc: Some(match doc {
+                    Some(doc) => format!("{doc}\n\n{note}"),
+                    None => note.to_string(),
+                }),
+                boxed: false,
+                example,
+                format,
+                rules,
+                documented_default,
+                deprecated,
+                default: None,
+                setter: None,
+            });
+        }
     }
 
     /// `allOf` merges the members' properties into one struct; a lone member is that member.
@@ -806,7 +867,7 @@ impl<'a> TypeLowerer<'a> {
 
     /// What documents a property: description, example, format, constraints, default and
     /// deprecation.
-    fn property_doc(&self, property: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> PropertyDoc {
+    fn property_doc<S: std::borrow::Borrow<Schema>>(&self, property: &'a ReferenceOr<S>, pointer: &str) -> PropertyDoc {
         // `$ref` siblings are ignored by OpenAPI 3.0, so a referenced property takes the
         // description of the schema it points to.
         let Ok(resolved) = self.resolver.schema(property, pointer) else { return PropertyDoc::default() };
