@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::collect_ids;
 use crate::ir::{Api, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// What must agree for two types to be one.
@@ -202,7 +203,7 @@ fn pin_differences(earlier: &TypeRef, later: &TypeRef, classes: &[usize], out: &
     collect_ids(later, &mut right);
     for (a, b) in left.iter().zip(&right) {
         if a != b {
-            out.insert(*b);
+            out.insert(b.0);
         }
     }
 }
@@ -215,11 +216,6 @@ fn same_after_merging(a: &TypeRef, b: &TypeRef, classes: &[usize]) -> bool {
         | (TypeRef::Nullable(x), TypeRef::Nullable(y)) => same_after_merging(x, y, classes),
         (x, y) => x == y,
     }
-}
-
-fn collect_ids(ty: &TypeRef, out: &mut Vec<usize>) {
-    let mut ty = ty.clone();
-    visit_ref(&mut ty, &mut |id| out.push(id.0));
 }
 
 /// [`classes`], with the `pinned` types each in a class of its own.

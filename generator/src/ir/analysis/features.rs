@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{collect_ids, operation_types};
+use super::{collect_ids, member_types, operation_types};
 use crate::ir::naming;
-use crate::ir::{Api, TypeId, TypeKind};
+use crate::ir::{Api, TypeId};
 
 /// Sets the crate's features when it has more than one top-level resource: one per
 /// top-level resource ([`Api::features`], [`crate::ir::Resource::feature`]), and for each
@@ -68,14 +68,7 @@ pub fn ungate_webhook_types(api: &mut Api) {
         if let Some(canonical) = def.alias_of {
             stack.push(canonical);
         }
-        match &def.kind {
-            TypeKind::Struct(def) => {
-                def.fields.iter().for_each(|f| collect_ids(&f.ty, &mut stack));
-                collect_ids(&def.extra_ty, &mut stack);
-            }
-            TypeKind::Union(def) => def.variants.iter().for_each(|v| collect_ids(&v.ty, &mut stack)),
-            TypeKind::Enum(_) => {}
-        }
+        member_types(&def.kind, &mut stack);
     }
 }
 
@@ -94,14 +87,7 @@ fn type_users(api: &Api) -> Vec<BTreeSet<String>> {
             if !users[id.0].insert(resource.to_string()) {
                 continue;
             }
-            match &api.type_def(id).kind {
-                TypeKind::Struct(def) => {
-                    def.fields.iter().for_each(|f| collect_ids(&f.ty, &mut stack));
-                    collect_ids(&def.extra_ty, &mut stack);
-                }
-                TypeKind::Union(def) => def.variants.iter().for_each(|v| collect_ids(&v.ty, &mut stack)),
-                TypeKind::Enum(_) => {}
-            }
+            member_types(&api.type_def(id).kind, &mut stack);
         }
     }
     users

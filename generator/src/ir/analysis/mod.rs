@@ -11,7 +11,20 @@ pub mod features;
 pub mod pagination;
 pub mod placement;
 
-use crate::ir::{Operation, TypeId, TypeRef};
+use crate::ir::{Operation, TypeId, TypeKind, TypeRef};
+
+/// Pushes the named types a type's body names onto `out`: its fields' and extra map's for a
+/// struct, its variants' for a union (an alias's target is the caller's to add).
+fn member_types(kind: &TypeKind, out: &mut Vec<TypeId>) {
+    match kind {
+        TypeKind::Struct(body) => {
+            body.fields.iter().for_each(|f| collect_ids(&f.ty, out));
+            collect_ids(&body.extra_ty, out);
+        }
+        TypeKind::Union(body) => body.variants.iter().for_each(|v| collect_ids(&v.ty, out)),
+        TypeKind::Enum(_) => {}
+    }
+}
 
 /// Pushes the named types `ty` names onto `out`, through lists, maps and nullables.
 fn collect_ids(ty: &TypeRef, out: &mut Vec<TypeId>) {

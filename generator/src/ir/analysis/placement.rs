@@ -13,9 +13,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{collect_ids, operation_types};
+use super::{collect_ids, member_types, operation_types};
 use crate::ir::naming;
-use crate::ir::{Api, MemberCrate, TypeId, TypeKind, Workspace};
+use crate::ir::{Api, MemberCrate, TypeId, Workspace};
 
 /// Who reaches a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,14 +205,7 @@ fn references(api: &Api, id: TypeId) -> Vec<TypeId> {
     let def = api.type_def(id);
     let mut next = Vec::new();
     next.extend(def.alias_of);
-    match &def.kind {
-        TypeKind::Struct(body) => {
-            body.fields.iter().for_each(|f| collect_ids(&f.ty, &mut next));
-            collect_ids(&body.extra_ty, &mut next);
-        }
-        TypeKind::Union(body) => body.variants.iter().for_each(|v| collect_ids(&v.ty, &mut next)),
-        TypeKind::Enum(_) => {}
-    }
+    member_types(&def.kind, &mut next);
     next
 }
 
