@@ -177,35 +177,43 @@ fn multipart_impl(out: &mut Source, name: &str, body: &StructDef, encoding: &[cr
     out.line(2, "form: &mut crate::runtime::upload::Form,");
     out.line(1, ") -> Result<(), crate::ValidationError> {");
     for field in &body.fields {
-        let (rust, wire) = (&field.rust_name, literal(&field.wire_name));
-        let media = media(&field.wire_name);
-        let inner = match &field.ty {
-            TypeRef::Nullable(inner) => inner.as_ref(),
-            other => other,
-        };
+        let wire = literal(&field.wire_name);
         let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
-        match inner {
-            TypeRef::File if optional => {
-                out.line(2, format_args!("if let Some(file) = &self.{rust} {{"));
-                out.line(3, format_args!("form.file({wire}, file, {media});"));
-                out.line(2, "}");
-            }
-            TypeRef::File => out.line(2, format_args!("form.file({wire}, &self.{rust}, {media});")),
-            TypeRef::Array(item) if matches!(item.as_ref(), TypeRef::File) => {
-                let files = if optional { format!("self.{rust}.iter().flatten()") } else { format!("&self.{rust}") };
-                out.line(2, format_args!("for file in {files} {{"));
-                out.line(3, format_args!("form.file({wire}, file, {media});"));
-                out.line(2, "}");
-            }
-            _ => out.line(2, format_args!("form.value({wire}, &self.{rust}, {media})?;")),
-        }
+        part(out, 2, &wire, &format!("&self.{}", field.rust_name), &field.ty, optional, &media(&field.wire_name));
     }
+    // Unlisted properties go by the `additionalProperties` type: files as file parts too.
     out.line(2, format_args!("for (name, value) in &self.{} {{", body.extra_name));
-    out.line(3, "form.value(name, value, None)?;");
+    part(out, 3, "name", "value", &body.extra_ty, matches!(body.extra_ty, TypeRef::Nullable(_)), "None");
     out.line(2, "}");
     out.line(2, "Ok(())");
     out.line(1, "}");
     out.line(0, "}");
+}
+
+/// The statements sending one value as parts: `value` is an expression of a reference to it;
+/// `optional` when its type is an `Option` (absent values send no part).
+fn part(out: &mut Source, indent: usize, wire: &str, value: &str, ty: &TypeRef, optional: bool, media: &str) {
+    let inner = match ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    match inner {
+        TypeRef::File if optional => {
+            out.line(indent, format_args!("if let Some(file) = {value} {{"));
+            out.line(indent + 1, format_args!("form.file({wire}, file, {media});"));
+            out.line(indent, "}");
+        }
+        TypeRef::File => out.line(indent, format_args!("form.file({wire}, {value}, {media});")),
+        TypeRef::Array(item) if matches!(item.as_ref(), TypeRef::File) => {
+            // `&self.files` is iterated as `self.files.iter()`; a reference variable as it is.
+            let place = value.strip_prefix('&').unwrap_or(value);
+            let files = if optional { format!("{place}.iter().flatten()") } else { value.to_string() };
+            out.line(indent, format_args!("for file in {files} {{"));
+            out.line(indent + 1, format_args!("form.file({wire}, file, {media});"));
+            out.line(indent, "}");
+        }
+        _ => out.line(indent, format_args!("form.value({wire}, {value}, {media})?;")),
+    }
 }
 
 /// A type's docs, and its deprecation when the spec deprecates it.
