@@ -25,7 +25,7 @@ pub use runtime::page::{ListCall, Page};
 pub use runtime::request::{Call, Content, RequestOptions};
 pub use runtime::response::ApiResponse;
 pub use runtime::retry::RetryPolicy;
-pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
+pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines, Upgraded};
 pub use runtime::upload::File;
 
 impl Client {

@@ -276,6 +276,7 @@ fn media() {
             ("scripts-upload", "application/json"),
             ("documents-upload", "application/json"),
             ("bundles-put", "application/json"),
+            ("sessions-connect", "*/*"),
             ("settings-patch", "*/*"),
             ("blobs-get", "application/octet-stream"),
             ("blobs-put", "*/*"),

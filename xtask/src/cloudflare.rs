@@ -446,6 +446,7 @@ fn media_report(api: &sdkgen::ir::Api) {
             ResponseKind::JsonLines { .. } => "ndjson stream",
             ResponseKind::EventStream { .. } => "server-sent events",
             ResponseKind::ByContentType { .. } => "by content type",
+            ResponseKind::Upgrade => "websocket (101)",
         };
         *responses.entry(name).or_default() += 1;
     }

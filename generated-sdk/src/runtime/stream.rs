@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask codegen`.
 
 //! Streaming response bodies: raw bytes ([`ByteStream`]), newline-delimited JSON
-//! ([`JsonLines`]) and server-sent events ([`EventStream`] of [`Event`]s).
+//! ([`JsonLines`]) and server-sent events ([`EventStream`] of [`Event`]s); and connections
+//! switched to the WebSocket protocol ([`Upgraded`]).
 //!
 //! A streaming call returns as soon as the response headers arrive; the body is read as the
 //! stream is polled, so memory stays bounded whatever the size of the body.
@@ -676,4 +677,54 @@ fn decode_data<U: DeserializeOwned + 'static>(data: &str) -> Result<U, DecodeErr
         return U::deserialize(text).map_err(|e| DecodeError::new(None, e.to_string(), data.as_bytes()));
     }
     super::request::decode_json::<U>(&Bytes::copy_from_slice(data.as_bytes()), None)
+}
+
+/// A connection switched to the WebSocket protocol: what an operation that opens a WebSocket
+/// returns once the server answers `101 Switching Protocols`.
+///
+/// The call sent RFC 6455's opening handshake (`Upgrade: websocket`, a fresh
+/// `Sec-WebSocket-Key`, version 13) with the operation's credentials, parameters and headers,
+/// over HTTP/1.1. The connection reads and writes raw bytes ([`tokio::io::AsyncRead`] and
+/// [`tokio::io::AsyncWrite`]): hand it to a WebSocket library to speak the protocol, e.g.
+/// `tokio_tungstenite::WebSocketStream::from_raw_socket(connection, Role::Client, None)`.
+/// The `Sec-WebSocket-Accept` answer is not checked here; the response's headers are in the
+/// call's [`ApiResponse`](super::response::ApiResponse) (`send_raw`).
+pub struct Upgraded {
+    io: reqwest::Upgraded,
+}
+
+impl Upgraded {
+    pub(crate) fn new(io: reqwest::Upgraded) -> Self {
+        Upgraded { io }
+    }
+}
+
+impl fmt::Debug for Upgraded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upgraded").finish_non_exhaustive()
+    }
+}
+
+impl tokio::io::AsyncRead for Upgraded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Upgraded {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
 }

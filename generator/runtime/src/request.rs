@@ -18,7 +18,7 @@ use super::client::{looks_secret, Client};
 use super::error::{ApiError, ConfigError, ConnectionError, DecodeError, Error, TimeoutError, ValidationError};
 use super::response::{header_value, ApiResponse};
 use super::retry::should_retry_response;
-use super::stream::{ByteStream, Connect, EventStream, JsonLines, Reconnection};
+use super::stream::{ByteStream, Connect, EventStream, JsonLines, Reconnection, Upgraded};
 use super::trace::{CallSpan, Outcome};
 use super::upload::{File, Form, Payload, ToMultipart};
 
@@ -372,6 +372,9 @@ enum Read<T> {
     Received(ReceivedFn<T>),
     /// The body is not read: `T` wraps the stream (it returns when the headers arrive).
     Streaming(fn(ByteStream) -> T),
+    /// The request asks to switch to the WebSocket protocol, and `T` wraps the connection
+    /// the `101 Switching Protocols` answer hands over.
+    Upgrade(fn(reqwest::Upgraded) -> T),
 }
 
 /// How a 2xx response becomes `T`: read whole and decoded (by its `Content-Type`, from
@@ -410,9 +413,10 @@ impl<T> Decoder<T> {
         Decoder { read: Read::Plain(func), unwrap }
     }
 
-    /// Whether this decoder streams the body instead of reading it whole.
+    /// Whether this decoder streams the body (or takes over the connection) instead of
+    /// reading it whole.
     pub fn is_streaming(&self) -> bool {
-        matches!(self.read, Read::Streaming(_))
+        matches!(self.read, Read::Streaming(_) | Read::Upgrade(_))
     }
 
     /// Runs the decoder over a whole body (as if received with status 200 and no
@@ -429,6 +433,11 @@ impl<T> Decoder<T> {
             Read::Plain(func) => func(received.body, self.unwrap).map(|value| (value, None)),
             Read::Received(func) => func(received, self.unwrap),
             Read::Streaming(wrap) => Ok((wrap(ByteStream::from_bytes(received.body.clone())), None)),
+            Read::Upgrade(_) => Err(DecodeError::new(
+                None,
+                format!("expected `101 Switching Protocols` to a WebSocket request, got {}", received.status),
+                received.body,
+            )),
         }
     }
 }
@@ -485,6 +494,14 @@ impl Decoder<ByteStream> {
     /// The raw body as a stream of chunks; the call returns when the headers arrive.
     pub const fn stream() -> Self {
         Decoder { read: Read::Streaming(std::convert::identity), unwrap: None }
+    }
+}
+
+impl Decoder<Upgraded> {
+    /// For operations that open a WebSocket: the request asks to switch protocols, and the
+    /// call returns the connection once the server answers `101 Switching Protocols`.
+    pub const fn upgrade() -> Self {
+        Decoder { read: Read::Upgrade(Upgraded::new), unwrap: None }
     }
 }
 
@@ -798,6 +815,8 @@ struct Exchange {
 enum ReplyBody {
     Whole(Bytes),
     Stream(ByteStream),
+    /// The connection, switched to the WebSocket protocol.
+    Upgraded(reqwest::Upgraded),
 }
 
 impl<'a, T> Call<'a, T>
@@ -868,9 +887,14 @@ where
             (Read::Streaming(wrap), ReplyBody::Stream(stream)) => {
                 return Ok(ApiResponse::new(status, headers, wrap(stream), request_id_header));
             }
+            (Read::Upgrade(wrap), ReplyBody::Upgraded(connection)) => {
+                return Ok(ApiResponse::new(status, headers, wrap(connection), request_id_header));
+            }
             (_, ReplyBody::Whole(bytes)) => bytes,
-            // Not reached: only streaming decoders are sent a stream.
+            // Not reached: only streaming decoders are sent a stream, only upgrading ones a
+            // connection.
             (_, ReplyBody::Stream(stream)) => stream.collect_bytes().await?,
+            (_, ReplyBody::Upgraded(_)) => Bytes::new(),
         };
         let decoded = decoder.decode_received(&Received { status, headers: &headers, body: &bytes });
         match decoded {
@@ -898,6 +922,10 @@ where
         let body = match body {
             ReplyBody::Stream(stream) => stream,
             ReplyBody::Whole(bytes) => ByteStream::from_bytes(bytes),
+            ReplyBody::Upgraded(_) => {
+                let message = "the server switched protocols: a WebSocket has no body to stream; send the call instead";
+                return Err(Error::Decode(DecodeError::new(None, message, &[])));
+            }
         };
         Ok(ApiResponse::new(status, headers, body, request_id_header))
     }
@@ -1022,6 +1050,14 @@ where
             extra.append(name, value);
         }
         overlay(&mut headers, &extra);
+        let upgrade = matches!(self.decode.read, Read::Upgrade(_));
+        if upgrade {
+            // RFC 6455's opening handshake; the key is a fresh nonce per call.
+            headers.insert(reqwest::header::CONNECTION, HeaderValue::from_static("upgrade"));
+            headers.insert(reqwest::header::UPGRADE, HeaderValue::from_static("websocket"));
+            headers.insert(reqwest::header::SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
+            headers.insert(reqwest::header::SEC_WEBSOCKET_KEY, header_val("sec-websocket-key", &websocket_key())?);
+        }
         let retry_header = match spec.retry_count_header {
             Some(h) => Some(
                 HeaderName::from_bytes(h.as_bytes())
@@ -1044,6 +1080,10 @@ where
         loop {
             let mut request = reqwest::Request::new(method.clone(), url.clone());
             *request.headers_mut() = headers.clone();
+            if upgrade {
+                // Switching protocols is HTTP/1.1's.
+                *request.version_mut() = reqwest::Version::HTTP_11;
+            }
             if let Some(h) = &retry_header {
                 request.headers_mut().insert(h.clone(), HeaderValue::from(retries));
             }
@@ -1057,7 +1097,7 @@ where
 
             let attempt_span = span.attempt(retries + 1);
             let started = Instant::now();
-            let attempt = attempt_span.run(attempt(client.http(), request, timeout, streaming)).await;
+            let attempt = attempt_span.run(attempt(client.http(), request, timeout, streaming, upgrade)).await;
             let can_retry = resendable && retries < policy.max_retries;
             match attempt {
                 Attempt::Response(status, resp_headers, bytes) => {
@@ -1087,6 +1127,22 @@ where
                     let request_id =
                         spec.request_id_header.and_then(|h| header_value(&resp_headers, h)).map(str::to_owned);
                     attempt_span.finished(Outcome::Status(status), started.elapsed(), request_id.as_deref());
+                    if status == StatusCode::SWITCHING_PROTOCOLS {
+                        let connection = response.upgrade().await.map_err(|e| {
+                            Error::Connection(ConnectionError::from_reqwest(
+                                e,
+                                retries + 1,
+                                method.to_string(),
+                                shown_url.clone(),
+                            ))
+                        })?;
+                        return Ok(Exchange {
+                            status,
+                            headers: resp_headers,
+                            request_id,
+                            body: ReplyBody::Upgraded(connection),
+                        });
+                    }
                     let body = ByteStream::from_response(response, timeout, method.to_string(), shown_url);
                     return Ok(Exchange { status, headers: resp_headers, request_id, body: ReplyBody::Stream(body) });
                 }
@@ -1285,11 +1341,17 @@ where
 /// One attempt, bounded by `timeout`: send and read the whole body, or, when `streaming`,
 /// stop at the headers of a success (an error body is still read, up to
 /// [`STREAMING_ERROR_BODY_LIMIT`] bytes).
-async fn attempt(http: &reqwest::Client, request: reqwest::Request, timeout: Duration, streaming: bool) -> Attempt {
+async fn attempt(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    timeout: Duration,
+    streaming: bool,
+    upgrade: bool,
+) -> Attempt {
     let run = async {
         let mut resp = http.execute(request).await?;
         let status = resp.status();
-        if streaming && status.is_success() {
+        if (streaming && status.is_success()) || (upgrade && status == StatusCode::SWITCHING_PROTOCOLS) {
             return Ok(Attempt::Streaming(resp));
         }
         let headers = resp.headers().clone();
@@ -1315,6 +1377,24 @@ async fn attempt(http: &reqwest::Client, request: reqwest::Request, timeout: Dur
         Ok(Err(e)) => Attempt::Failed(e),
         Ok(Ok(attempt)) => attempt,
     }
+}
+
+/// A `Sec-WebSocket-Key`: 16 random bytes in base64 (RFC 6455, 4.1).
+fn websocket_key() -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = fastrand::u128(..).to_be_bytes();
+    let mut key = String::with_capacity(24);
+    for chunk in bytes.chunks(3) {
+        let group = chunk.iter().enumerate().fold(0u32, |group, (i, byte)| group | u32::from(*byte) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                key.push(char::from(ALPHABET[(group >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                key.push('=');
+            }
+        }
+    }
+    key
 }
 
 /// Appends an encoded path to the base URL, keeping the base's path prefix

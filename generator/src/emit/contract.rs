@@ -461,7 +461,11 @@ fn test_fn(sampler: &Sampler<'_>, api: &Api, operation: &Operation, path: &[Stri
             ResponseKind::JsonLines { .. } | ResponseKind::EventStream { .. } => {
                 out.push_str(&format!("crate::{support}::drain({ok}({call}.await)).await;\n"));
             }
-            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty | ResponseKind::ByContentType { .. } => {
+            ResponseKind::Text
+            | ResponseKind::Bytes
+            | ResponseKind::Empty
+            | ResponseKind::ByContentType { .. }
+            | ResponseKind::Upgrade => {
                 out.push_str(&format!("{ok}({call}.await);\n"));
             }
         }

@@ -374,6 +374,14 @@ fn operation_docs(api: &Api, operation: &Operation) -> Vec<String> {
         lines.push(String::new());
         lines.extend(super::pagination::doc_lines(pagination));
     }
+    if operation.success.kind == ResponseKind::Upgrade {
+        lines.push(String::new());
+        lines.push(
+            "Opens a WebSocket: the call asks to switch protocols and returns the connection \
+             ([`Upgraded`](crate::Upgraded)) once the server answers `101 Switching Protocols`."
+                .to_string(),
+        );
+    }
     for (heading, items) in &operation.doc_lists {
         lines.push(String::new());
         let items: Vec<String> = items.iter().map(|i| code(i)).collect();
@@ -595,6 +603,7 @@ fn success(context: &Context<'_>, kind: &ResponseKind) -> (String, String) {
         ResponseKind::EventStream { data } => {
             (format!("crate::EventStream<{}>", rust_type_text(api, data)), format!("{REQUEST}::Decoder::sse()"))
         }
+        ResponseKind::Upgrade => ("crate::Upgraded".into(), format!("{REQUEST}::Decoder::upgrade()")),
         ResponseKind::ByContentType { ty, unwrap } => (
             format!("crate::Content<{}>", rust_type_text(api, ty)),
             format!("{REQUEST}::Decoder::by_content_type({})", option_literal(unwrap.as_deref().map(literal))),

@@ -144,7 +144,7 @@ pub fn runtime_exports() -> TokenStream {
         pub use runtime::request::{Call, Content, RequestOptions};
         pub use runtime::response::ApiResponse;
         pub use runtime::retry::RetryPolicy;
-        pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines};
+        pub use runtime::stream::{ByteStream, Event, EventStream, JsonLines, Upgraded};
         pub use runtime::upload::File;
     }
 }

@@ -461,7 +461,7 @@ impl ResponseKind {
             ResponseKind::Json { ty, .. } | ResponseKind::ByContentType { ty, .. } => Some(ty),
             ResponseKind::JsonLines { item } => Some(item),
             ResponseKind::EventStream { data } => Some(data),
-            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => None,
+            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty | ResponseKind::Upgrade => None,
         }
     }
 }
@@ -494,6 +494,9 @@ pub enum ResponseKind {
     EventStream { data: TypeRef },
     /// Several media types, chosen by the response's `Content-Type`; JSON decodes into `ty`.
     ByContentType { ty: TypeRef, unwrap: Option<String> },
+    /// `101 Switching Protocols` and no 2xx: the operation opens a WebSocket, and the call
+    /// returns the connection.
+    Upgrade,
 }
 
 /// How a list operation's pages follow one another: the runtime's `page::Pagination`, owned.

@@ -200,14 +200,16 @@ fn name_type_modules(types: &mut [super::TypeDef]) {
 }
 
 /// The operation the crate's examples show: the configured one, else the first `GET` that
-/// returns one response (not pages), else the first `GET`, else the first.
+/// returns one response (not pages, not a WebSocket), else the first `GET` (not a
+/// WebSocket), else the first.
 fn example_operation(operations: &[super::Operation], config: &Config) -> Option<usize> {
+    let get = |o: &super::Operation| o.method == "GET" && o.success.kind != super::ResponseKind::Upgrade;
     match config.docs.example_operation.as_deref() {
         Some(id) => operations.iter().position(|o| o.id == id),
         None => operations
             .iter()
-            .position(|o| o.method == "GET" && o.pagination.is_none())
-            .or_else(|| operations.iter().position(|o| o.method == "GET"))
+            .position(|o| get(o) && o.pagination.is_none())
+            .or_else(|| operations.iter().position(get))
             .or((!operations.is_empty()).then_some(0)),
     }
 }

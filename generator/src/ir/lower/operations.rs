@@ -543,6 +543,10 @@ impl<'a> OperationContext<'a> {
             let (accept, kind) = self.success_kind(&response.content, &at, &stem, types)?;
             success.accept = accept;
             success.kind = kind;
+        } else if entries.iter().any(|(status, _)| status == "101") {
+            // A WebSocket endpoint: the only answer that is not an error switches protocols.
+            success.status = "101".into();
+            success.kind = ResponseKind::Upgrade;
         }
         let mut error = None;
         for (status, node) in entries.iter().filter(|(status, _)| is_error(status)) {
