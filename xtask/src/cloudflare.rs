@@ -1,4 +1,4 @@
-//! `cargo xtask cloudflare [--check-build] [--build] [--clippy] [--construction] [--pagination] [--profile] [--growth]`:
+//! `cargo xtask cloudflare [--check-build [--runs N]] [--build] [--clippy] [--construction] [--pagination] [--profile] [--growth]`:
 //! Cloudflare's whole document, generated into `target/cloudflare-sdk/` (not committed), with a report of
 //! everything simplified or skipped; `--construction` (also part of `--check-build`) runs the construction
 //! check on it; `--build` times `cargo build` (the dev profile, code generation included) of `zero_trust`
@@ -156,14 +156,43 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         return builds(&out, &target);
     }
     if check_build {
-        // `ru_maxrss` of children only grows, so the smaller build is measured first: a
-        // warm-up compiles the dependencies, then `zero_trust` alone, then everything.
+        // `ru_maxrss` of children only grows, so the smaller checks are measured first: a
+        // warm-up compiles the dependencies, then `dns` alone (a small resource), `zero_trust`
+        // alone, then everything; `--runs N` repeats the three and reports each and the median.
+        let runs: usize = match args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)) {
+            Some(n) => n.parse().ok().filter(|&n| n > 0).ok_or(format!("--runs takes a positive number, not `{n}`"))?,
+            None => 1,
+        };
         let zero_trust = ["--no-default-features", "--features", "zero_trust"];
+        let dns = ["--no-default-features", "--features", "dns"];
         cargo_check(&out, &target, "check", &zero_trust)?;
-        let one = cargo_check(&out, &target, "check", &zero_trust)?;
-        let full = cargo_check(&out, &target, "check", &[])?;
-        eprintln!("cargo check (all features):    {full}");
-        eprintln!("cargo check (zero_trust only): {one}");
+        let mut series: [(&str, Vec<CheckRun>); 3] =
+            [("dns only", Vec::new()), ("zero_trust only", Vec::new()), ("all features", Vec::new())];
+        for run in 1..=runs {
+            for (what, extra) in
+                [("dns only", &dns[..]), ("zero_trust only", &zero_trust[..]), ("all features", &[][..])]
+            {
+                let measured = cargo_check(&out, &target, "check", extra)?;
+                eprintln!("run {run} of {runs}: cargo check ({what}): {measured}");
+                if let Some((_, list)) = series.iter_mut().find(|(name, _)| *name == what) {
+                    list.push(measured);
+                }
+            }
+        }
+        for (what, list) in &series {
+            let mut seconds: Vec<f64> = list.iter().map(|r| r.seconds).collect();
+            seconds.sort_by(f64::total_cmp);
+            let tree = list.iter().map(|r| r.tree_peak_mib).fold(0.0, f64::max);
+            eprintln!(
+                "cargo check ({what}): median {:.1} s of {} run(s) ({}), tree peak at most {tree:.0} MiB",
+                seconds[seconds.len() / 2],
+                seconds.len(),
+                seconds.iter().map(|s| format!("{s:.1}")).collect::<Vec<_>>().join(", ")
+            );
+        }
+        let [_, (_, zero_trust_runs), (_, full_runs)] = series;
+        let (one, full) = (zero_trust_runs.into_iter().last(), full_runs.into_iter().last());
+        let (Some(one), Some(full)) = (one, full) else { return Err("no check ran".into()) };
         let clippy = if args.iter().any(|a| a == "--clippy") {
             let clippy = cargo_check(&out, &target, "clippy", &[])?;
             eprintln!("cargo clippy (all features):   {clippy}");
