@@ -273,25 +273,10 @@ impl<'a> TypeLowerer<'a> {
             let owner_name = owner.as_deref().and_then(|o| self.component_type_name(o)).unwrap_or_else(|| name.clone());
             let property_hint = format!("{owner_name}{}", naming::type_name(wire_name));
             let ty = self.lower(property, &property_pointer, &property_hint)?;
-            let PropertyDoc { doc, example, format, rules, default: documented_default, deprecated } =
-                self.property_doc(property, &property_pointer);
+            let facts = self.property_doc(property, &property_pointer);
             let required = required.contains(&wire_name);
             let default = if required { self.property_default(property, &property_pointer, &ty) } else { None };
-            fields.push(Field {
-                rust_name: scope.claim(&naming::snake(wire_name)),
-                wire_name: wire_name.to_string(),
-                ty,
-                required,
-                doc,
-                boxed: false,
-                example,
-                format,
-                rules,
-                documented_default,
-                deprecated,
-                default,
-                setter: None,
-            });
+            fields.push(facts.field(scope.claim(&naming::snake(wire_name)), wire_name, ty, required, default));
         }
         let extra_ty = match view.additional {
             Some(AdditionalProperties::Schema(values)) => {
@@ -354,27 +339,13 @@ impl<'a> TypeLowerer<'a> {
                 Some(AdditionalProperties::Schema(values)) => values.as_ref(),
                 _ => continue,
             };
-            let PropertyDoc { doc, example, format, rules, default: documented_default, deprecated } =
-                self.property_doc(values, &format!("{pointer}/additionalProperties"));
+            let mut facts = self.property_doc(values, &format!("{pointer}/additionalProperties"));
             let note = "Required by the spec, which types it through `additionalProperties`.";
-            fields.push(Field {
-                rust_name: scope.claim(&naming::snake(wire_name)),
-                wire_name: wire_name.to_string(),
-                ty: extra_ty.clone(),
-                required: true,
-                doc: Some(match doc {
-                    Some(doc) => format!("{doc}\n\n{note}"),
-                    None => note.to_string(),
-                }),
-                boxed: false,
-                example,
-                format,
-                rules,
-                documented_default,
-                deprecated,
-                default: None,
-                setter: None,
+            facts.doc = Some(match facts.doc {
+                Some(doc) => format!("{doc}\n\n{note}"),
+                None => note.to_string(),
             });
+            fields.push(facts.field(scope.claim(&naming::snake(wire_name)), wire_name, extra_ty.clone(), true, None));
         }
     }
 
@@ -1220,4 +1191,26 @@ struct PropertyDoc {
     rules: Rules,
     default: Option<Value>,
     deprecated: Option<Deprecation>,
+}
+
+impl PropertyDoc {
+    /// A struct field documented by these facts; `default` is a required field's spec
+    /// default as its constructor uses it (see `property_default`).
+    fn field(self, rust_name: String, wire_name: &str, ty: TypeRef, required: bool, default: Option<Value>) -> Field {
+        Field {
+            rust_name,
+            wire_name: wire_name.to_string(),
+            ty,
+            required,
+            doc: self.doc,
+            boxed: false,
+            example: self.example,
+            format: self.format,
+            rules: self.rules,
+            documented_default: self.default,
+            deprecated: self.deprecated,
+            default,
+            setter: None,
+        }
+    }
 }
