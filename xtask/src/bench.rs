@@ -27,12 +27,13 @@
 //! Timings are meaningless in a debug build, so when `cargo xtask` (a debug build) runs this,
 //! it re-runs itself as `cargo run --release -p xtask -- bench ...`.
 //!
-//! `--check-github` also writes the GitHub crate to `target/bench/github-sdk` and times
-//! `cargo check` on it with its own target directory `target/bench-check`: once as it comes
-//! (which includes compiling dependencies the first time), then the crate alone after touching
-//! `src/lib.rs`, from scratch (`CARGO_INCREMENTAL=0`, the figure compile-cost goals use), and
-//! last the crate alone reusing incremental state, as a developer's re-check after an edit
-//! does. The last is two to four times lower than the one from scratch (5.7 s against 15.8 to
+//! `--check-github` also writes the GitHub SDK in both layouts, one crate (the default) to
+//! `target/bench/github-sdk` and a workspace of crates to `target/bench/github-sdk-workspace`,
+//! and times `cargo check` on each with its own target directory `target/bench-check`: once as
+//! it comes (which includes compiling dependencies the first time), then the SDK alone after
+//! touching every crate's `lib.rs`, from scratch (`CARGO_INCREMENTAL=0`, the figure
+//! compile-cost goals use), and last the SDK alone reusing incremental state, as a developer's
+//! re-check after an edit does. The last is two to four times lower than the one from scratch (5.7 s against 15.8 to
 //! 24.2 s when measured by hand under load), which is why figures taken by different methods
 //! disagreed.
 
@@ -266,58 +267,78 @@ fn peak_rss(bin: &Path, spec: &Path, out: &Path) -> Result<Option<f64>, String> 
 
 /// Writes the GitHub crate and times `cargo check` on it (as it comes, then the crate alone).
 fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
-    let dir = out_root.join("github-sdk");
-    let options = Options {
-        provenance: Provenance {
-            spec: spec.display().to_string(),
-            command: "cargo xtask bench --check-github".into(),
-            crate_path: "target/bench-github".into(),
-        },
-        standalone: true,
-        lenient: true,
-        contract_tests: false,
-    };
-    let generated = sdkgen::generate_from_paths(spec, None, &options).map_err(|e| e.to_string())?;
-    sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
+    use sdkgen::config::Layout;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = crate::project_root().join("target/bench-check");
-    // `incremental`: the value of `CARGO_INCREMENTAL` for this check.
-    let check = |incremental: &str| -> Result<(f64, bool), String> {
-        let start = Instant::now();
-        let status = Command::new(&cargo)
-            .args(["check", "--quiet"])
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", incremental)
-            .current_dir(&dir)
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        Ok((start.elapsed().as_secs_f64(), status.success()))
-    };
-    let lib = dir.join("src/lib.rs");
-    let touch = || -> Result<(), String> {
-        let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-        std::fs::write(&lib, text).map_err(|e| e.to_string())
-    };
-    eprintln!("cargo check on {} ...", dir.display());
-    let (first, ok_first) = check("0")?;
-    // The crate alone, checked from scratch: no reuse of an earlier build's incremental state.
-    touch()?;
-    let (alone, ok_alone) = check("0")?;
-    let peak_mib = crate::cloudflare::peak_child_rss_kib() as f64 / 1024.0;
-    // An edit-compile loop: the first incremental check writes the incremental state, the
-    // second (after touching `lib.rs`) reuses it. This is what a developer's re-check costs
-    // and is much lower than a check from scratch, so the two must not be compared.
-    check("1")?;
-    touch()?;
-    let (reused, ok_reused) = check("1")?;
-    let failed = |ok: bool| if ok { "" } else { " — FAILED" };
-    println!(
-        "\ncargo check of the GitHub crate ({} files, {} lines):\n  as it came (dependencies included if not yet built): {first:.1} s{}\n  the crate alone, from scratch (CARGO_INCREMENTAL=0): {alone:.1} s{}, peak RSS {peak_mib:.0} MiB\n  the crate alone, reusing incremental state (CARGO_INCREMENTAL=1, after touching src/lib.rs): {reused:.1} s{}",
-        generated.files.len(),
-        generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
-        failed(ok_first),
-        failed(ok_alone),
-        failed(ok_reused),
-    );
+    let mut report = String::new();
+    for (layout, name) in [(Layout::Crate, "github-sdk"), (Layout::Workspace, "github-sdk-workspace")] {
+        let dir = out_root.join(name);
+        let options = Options {
+            provenance: Provenance {
+                spec: spec.display().to_string(),
+                command: "cargo xtask bench --check-github".into(),
+                crate_path: format!("target/bench/{name}"),
+            },
+            standalone: true,
+            lenient: true,
+            contract_tests: false,
+        };
+        let mut config = sdkgen::Config::default();
+        config.output.layout = layout;
+        let generated = sdkgen::generate_from_spec_path(spec, &config, &options).map_err(|e| e.to_string())?;
+        // A fresh folder: a layout's files must not mix with another run's.
+        let _ = std::fs::remove_dir_all(&dir);
+        sdkgen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
+        // `incremental`: the value of `CARGO_INCREMENTAL` for this check.
+        let check = |incremental: &str| -> Result<(f64, bool), String> {
+            let start = Instant::now();
+            let status = Command::new(&cargo)
+                .args(["check", "--quiet"])
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", incremental)
+                .current_dir(&dir)
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            Ok((start.elapsed().as_secs_f64(), status.success()))
+        };
+        // Every crate's root: the crate, or in the workspace layout every crate of it.
+        let mut roots = vec![dir.join("src/lib.rs")];
+        if let Ok(entries) = std::fs::read_dir(dir.join("crates")) {
+            roots.extend(entries.flatten().map(|e| e.path().join("src/lib.rs")).filter(|p| p.exists()));
+        }
+        let touch = || -> Result<(), String> {
+            for lib in &roots {
+                let text = std::fs::read(lib).map_err(|e| e.to_string())?;
+                std::fs::write(lib, text).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        };
+        eprintln!("cargo check on {} ...", dir.display());
+        let (first, ok_first) = check("0")?;
+        // The crate alone, checked from scratch: no reuse of an earlier build's incremental state.
+        touch()?;
+        let (alone, ok_alone) = check("0")?;
+        // The largest process so far: the one crate's rustc is checked first, so the
+        // workspace's figure is at least the one crate's.
+        let peak_mib = crate::cloudflare::peak_child_rss_kib() as f64 / 1024.0;
+        // An edit-compile loop: the first incremental check writes the incremental state, the
+        // second (after touching `lib.rs`) reuses it. This is what a developer's re-check costs
+        // and is much lower than a check from scratch, so the two must not be compared.
+        check("1")?;
+        touch()?;
+        let (reused, ok_reused) = check("1")?;
+        let failed = |ok: bool| if ok { "" } else { " — FAILED" };
+        let crates = roots.len();
+        report.push_str(&format!(
+            "\ncargo check of the GitHub SDK, {} layout ({crates} crate(s), {} files, {} lines):\n  as it came (dependencies included if not yet built): {first:.1} s{}\n  the SDK alone, from scratch (CARGO_INCREMENTAL=0): {alone:.1} s{}, largest process so far {peak_mib:.0} MiB\n  the SDK alone, reusing incremental state (CARGO_INCREMENTAL=1, after touching every lib.rs): {reused:.1} s{}\n",
+            if layout == Layout::Crate { "one-crate (the default)" } else { "workspace" },
+            generated.files.len(),
+            generated.files.iter().map(|f| f.contents.lines().count()).sum::<usize>(),
+            failed(ok_first),
+            failed(ok_alone),
+            failed(ok_reused),
+        ));
+    }
+    print!("{report}");
     Ok(())
 }
