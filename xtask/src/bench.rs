@@ -301,11 +301,7 @@ fn check_github_crate(spec: &Path, out_root: &Path) -> Result<(), String> {
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
             Ok((start.elapsed().as_secs_f64(), status.success()))
         };
-        // Every crate's root: the crate, or in the workspace layout every crate of it.
-        let mut roots = vec![dir.join("src/lib.rs")];
-        if let Ok(entries) = std::fs::read_dir(dir.join("crates")) {
-            roots.extend(entries.flatten().map(|e| e.path().join("src/lib.rs")).filter(|p| p.exists()));
-        }
+        let roots = crate::cloudflare::crate_roots(&dir);
         let touch = || -> Result<(), String> {
             for lib in &roots {
                 let text = std::fs::read(lib).map_err(|e| e.to_string())?;

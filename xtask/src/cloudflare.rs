@@ -289,6 +289,18 @@ fn workspace_summary(api: &sdkgen::ir::Api, workspace: &sdkgen::ir::Workspace) -
     )
 }
 
+/// Every crate root of a generated SDK: its `src/lib.rs`, and in the workspace layout every
+/// member crate's too (sorted).
+pub(crate) fn crate_roots(dir: &Path) -> Vec<PathBuf> {
+    let mut roots = vec![dir.join("src/lib.rs")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("crates")) {
+        let mut members: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("src/lib.rs")).collect();
+        members.sort();
+        roots.extend(members.into_iter().filter(|path| path.exists()));
+    }
+    roots
+}
+
 /// The outcome of one `cargo check`.
 pub(crate) struct CheckRun {
     pub(crate) seconds: f64,
@@ -314,14 +326,7 @@ impl std::fmt::Display for CheckRun {
 /// the crate itself is rebuilt without incremental reuse, and measures wall time and the peak
 /// resident memory of the largest child (rustc).
 pub(crate) fn cargo_check(dir: &Path, target: &Path, subcommand: &str, extra: &[&str]) -> Result<CheckRun, String> {
-    // Every crate's root: the crate itself, and in the workspace layout every crate of it.
-    let mut roots = vec![dir.join("src/lib.rs")];
-    if let Ok(entries) = std::fs::read_dir(dir.join("crates")) {
-        let mut members: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("src/lib.rs")).collect();
-        members.sort();
-        roots.extend(members.into_iter().filter(|path| path.exists()));
-    }
-    for lib in roots {
+    for lib in crate_roots(dir) {
         let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
         std::fs::write(&lib, text).map_err(|e| e.to_string())?;
     }
