@@ -19,7 +19,7 @@ pub enum RunPostRunModelBodyTextEmbeddingsText {
 
 impl<'de> serde::Deserialize<'de> for RunPostRunModelBodyTextEmbeddingsText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let value = union::buffer(deserializer)?;
         for index in union::candidates(&SHAPE, &value) {
             let decoded = match index {
                 0 => union::attempt(&value).map(Self::String),
@@ -30,7 +30,7 @@ impl<'de> serde::Deserialize<'de> for RunPostRunModelBodyTextEmbeddingsText {
                 return Ok(decoded);
             }
         }
-        Ok(Self::UnknownValue(value))
+        Ok(Self::UnknownValue(value.into_value()))
     }
 }
 

@@ -21,7 +21,7 @@ pub enum RunPostRunModelBodyTextGeneration {
 
 impl<'de> serde::Deserialize<'de> for RunPostRunModelBodyTextGeneration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let value = union::buffer(deserializer)?;
         for index in union::candidates(&SHAPE, &value) {
             let decoded = match index {
                 0 => union::attempt(&value).map(Self::Prompt),
@@ -32,7 +32,7 @@ impl<'de> serde::Deserialize<'de> for RunPostRunModelBodyTextGeneration {
                 return Ok(decoded);
             }
         }
-        Ok(Self::UnknownValue(value))
+        Ok(Self::UnknownValue(value.into_value()))
     }
 }
 

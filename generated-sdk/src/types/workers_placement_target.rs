@@ -23,7 +23,7 @@ pub enum WorkersPlacementTarget {
 
 impl<'de> serde::Deserialize<'de> for WorkersPlacementTarget {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let value = union::buffer(deserializer)?;
         for index in union::candidates(&SHAPE, &value) {
             let decoded = match index {
                 0 => union::attempt(&value).map(Self::Region),
@@ -35,7 +35,7 @@ impl<'de> serde::Deserialize<'de> for WorkersPlacementTarget {
                 return Ok(decoded);
             }
         }
-        Ok(Self::UnknownValue(value))
+        Ok(Self::UnknownValue(value.into_value()))
     }
 }
 

@@ -460,7 +460,7 @@ mod generated {
 
     impl<'de> serde::Deserialize<'de> for Record {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+            let value = union::buffer(deserializer)?;
             for index in union::candidates(&SHAPE, &value) {
                 let decoded = match index {
                     0 => union::attempt(&value).map(Self::A),
@@ -474,7 +474,7 @@ mod generated {
                     return Ok(decoded);
                 }
             }
-            Ok(Self::UnknownValue(value))
+            Ok(Self::UnknownValue(value.into_value()))
         }
     }
 

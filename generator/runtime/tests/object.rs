@@ -123,7 +123,7 @@ static ID_OR_GEO: union::Shape = union::Shape {
 
 impl<'de> serde::Deserialize<'de> for IdOrGeo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        let value = union::buffer(deserializer)?;
         for index in union::candidates(&ID_OR_GEO, &value) {
             let decoded = match index {
                 0 => union::attempt(&value).map(Self::Id),
@@ -134,7 +134,7 @@ impl<'de> serde::Deserialize<'de> for IdOrGeo {
                 return Ok(decoded);
             }
         }
-        Ok(Self::UnknownValue(value))
+        Ok(Self::UnknownValue(value.into_value()))
     }
 }
 
@@ -273,7 +273,8 @@ fn direct_and_tolerant_readings_agree() {
         let direct: Vec<Session> = decode_json(&Bytes::from(wrapped), Some("result")).unwrap();
         assert_eq!(direct, [tolerant.clone(), tolerant], "{text}");
     }
-    let text = r#"[5, {"country": "PT"}, {"country": 5}, "x"]"#;
+    let text = r#"[5, {"country": "PT"}, {"country": 5}, "x", {"c\u006funtry": "PT", "city": "Porto"},
+        {"country": "PT", "country": "ES"}, 2.5, null, {"country": "PT", "x": [1, {"y": null}]}]"#;
     let direct: Vec<IdOrGeo> = decode_json(&Bytes::from(text), None).unwrap();
     assert_eq!(direct, serde_json::from_str::<Vec<IdOrGeo>>(text).unwrap());
 }

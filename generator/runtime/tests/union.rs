@@ -98,3 +98,43 @@ fn complete_alternatives_come_first_then_the_one_explaining_most() {
 fn null_is_left_to_every_alternative_in_order() {
     assert_eq!(candidates(&UNTAGGED, &json!(null)), [0, 1, 2]);
 }
+
+/// The SDK's decoders keep a union's raw text instead of a `Value`, and read the tag (and,
+/// when several alternatives remain, the property names) from the text: the same
+/// alternatives in the same order as from the `Value`, for escaped names and tags, tags that
+/// are not strings, tags after the other properties and values of every JSON type.
+#[test]
+fn the_raw_text_gives_the_same_candidates_as_the_value() {
+    use sdk_runtime::union::Buffered;
+    static SCALAR: Shape = Shape {
+        name: "Scalar",
+        tag: None,
+        variants: &[scalar(Kind::Integer), scalar(Kind::Number), scalar(Kind::String), scalar(Kind::Any)],
+    };
+    let texts = [
+        r#"{"kind": "dog", "lives": 9}"#,
+        r#"{"lives": 9, "name": "Rex", "kind": "Dog", "age": 1}"#,
+        r#"{"kind": "Dog", "good": true}"#,
+        r#"{"k\u0069nd": "c\u0061t", "n\u00e9": 1}"#,
+        r#"{"kind": 5, "age": 2}"#,
+        r#"{"kind": null}"#,
+        r#"{"kind": {"nested": "Dog"}, "age": [1, 2]}"#,
+        r#"{"kind": "unknown", "name": "x"}"#,
+        r#"{}"#,
+        "[1, 2]",
+        "3",
+        "3.5",
+        "-2",
+        "\"text\"",
+        "true",
+        "null",
+    ];
+    for text in texts {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        for shape in [&TAGGED, &SCALAR] {
+            assert_eq!(candidates(shape, &Buffered::Raw(text)), candidates(shape, &value), "{text}");
+            assert_eq!(candidates(shape, &Buffered::Value(value.clone())), candidates(shape, &value), "{text}");
+        }
+        assert_eq!(Buffered::Raw(text).into_value(), value);
+    }
+}

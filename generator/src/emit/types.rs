@@ -351,7 +351,7 @@ fn variant_doc(body: &UnionDef, variant: &crate::ir::UnionVariant) -> String {
 fn union_deserialize(out: &mut Source, body: &UnionDef, name: &str) {
     out.line(0, format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
     out.line(1, "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
-    out.line(2, "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    out.line(2, "let value = union::buffer(deserializer)?;");
     out.line(2, "for index in union::candidates(&SHAPE, &value) {");
     out.line(3, "let decoded = match index {");
     for (index, variant) in body.variants.iter().enumerate() {
@@ -364,7 +364,7 @@ fn union_deserialize(out: &mut Source, body: &UnionDef, name: &str) {
     out.line(3, "}");
     out.line(2, "}");
     match &body.unknown_variant {
-        Some(unknown) => out.line(2, format_args!("Ok(Self::{unknown}(value))")),
+        Some(unknown) => out.line(2, format_args!("Ok(Self::{unknown}(value.into_value()))")),
         None => out.line(2, "Err(union::no_match(&SHAPE))"),
     }
     out.line(1, "}");
