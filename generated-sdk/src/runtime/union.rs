@@ -11,10 +11,12 @@
 //! here is generic over the union, so a crate with many unions compiles one picker.
 //!
 //! The value is held by [`buffer`] until an alternative is chosen. The SDK's own decoders
-//! (see [`super::object::decode_direct`]) keep its raw JSON text, borrowed from the body:
-//! the evidence is read from the text (up to the tag, when the tag alone decides) and the
-//! chosen alternative is decoded straight from it, so no `serde_json::Value` is built for a
-//! union that decodes. Other readers (`serde_json::from_value` and the like) keep a `Value`.
+//! (see [`super::object::decode_direct`]) keep an object as its members' names and raw
+//! JSON texts, borrowed from the body, scanned once: the tag and the property names are
+//! looked up in that list, and the chosen alternative reads its fields from it without
+//! scanning the object again, so a union costs about what its alternative costs alone and
+//! no `serde_json::Value` is built for it. Any other value (an array, a scalar), and any
+//! value of other readers (`serde_json::from_value` and the like), is kept as a `Value`.
 //!
 //! The order, from strongest evidence to weakest:
 //! 1. the tag (an OpenAPI `discriminator`, or a property every object alternative fixes to
@@ -31,10 +33,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::value::SeqAccessDeserializer;
+use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 use serde_json::Value;
+
+use super::object::Members;
 
 /// The JSON type an alternative accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,26 +84,75 @@ pub struct Shape {
     pub variants: &'static [Variant],
 }
 
-/// A union's value as read before an alternative is chosen: the raw JSON text, borrowed
-/// from the body, during a direct reading (see [`super::object::decode_direct`]); a
-/// `serde_json::Value` otherwise.
+/// A union's value as read before an alternative is chosen. During a direct reading (see
+/// [`super::object::decode_direct`]) an object is kept as its members' raw texts, borrowed
+/// from the body; any other value, and any value of another reading, as a
+/// `serde_json::Value`.
 #[derive(Debug)]
 pub enum Buffered<'de> {
-    /// The value's JSON text.
-    Raw(&'de str),
+    /// An object read directly.
+    #[doc(hidden)]
+    Members(Members<'de>),
     /// The value, read.
     Value(Value),
 }
 
-/// Reads a union's value without deciding its alternative. During a direct reading it keeps
-/// the value's raw text (nothing is built); a deserializer that cannot lend its input then
-/// fails the direct reading, and the tolerant one reads a `Value`.
+/// Reads a union's value without deciding its alternative. During a direct reading an
+/// object is read into its members' raw texts (nothing is built but their list); any other
+/// value is read into a `Value`. A deserializer that cannot lend its input then fails the
+/// direct reading, and the tolerant one reads a `Value`.
 pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Buffered<'de>, D::Error> {
     if super::object::reading_directly() {
-        let raw: &'de RawValue = Deserialize::deserialize(deserializer)?;
-        Ok(Buffered::Raw(raw.get()))
+        deserializer.deserialize_any(Buffer)
     } else {
         Ok(Buffered::Value(Value::deserialize(deserializer)?))
+    }
+}
+
+/// Reads a [`Buffered`] value directly.
+struct Buffer;
+
+impl<'de> Visitor<'de> for Buffer {
+    type Value = Buffered<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Buffered<'de>, A::Error> {
+        Members::read(map).map(Buffered::Members)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Buffered<'de>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Buffered::Value)
+    }
+
+    fn visit_unit<E>(self) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::Null))
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::Bool(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::from(value)))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::from(value)))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::from(value)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::String(value.to_owned())))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Value(Value::String(value)))
     }
 }
 
@@ -107,21 +160,17 @@ impl Buffered<'_> {
     /// The value as a `serde_json::Value`, for a union's unknown variant.
     pub fn into_value(self) -> Value {
         match self {
-            // The text was read as one JSON value, so it reads again.
-            Buffered::Raw(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Buffered::Members(members) => members.to_value(),
             Buffered::Value(value) => value,
         }
     }
 }
 
-/// What [`candidates`] looks at in a value: its JSON type, the tag's value and, when asked
-/// for, its property names.
+/// What [`candidates`] looks at first in a value: its JSON type and the tag's value.
 #[doc(hidden)]
 pub struct Outline<'a> {
     json: Json,
     tag: Option<Cow<'a, str>>,
-    /// `None` when not asked for.
-    keys: Option<Vec<Cow<'a, str>>>,
 }
 
 /// The JSON type of a value; a number says whether it is written as an integer.
@@ -139,13 +188,17 @@ enum Json {
 /// A value [`candidates`] can read the evidence from: a `serde_json::Value` or a
 /// [`Buffered`] one.
 pub trait Evidence {
-    /// The value's outline; its property names only when `keys`.
+    /// The value's outline.
     #[doc(hidden)]
-    fn outline(&self, tag: Option<&str>, keys: bool) -> Outline<'_>;
+    fn outline(&self, tag: Option<&str>) -> Outline<'_>;
+
+    /// The value's property names (none when it is not an object).
+    #[doc(hidden)]
+    fn keys(&self) -> Vec<&str>;
 }
 
 impl Evidence for Value {
-    fn outline(&self, tag: Option<&str>, _: bool) -> Outline<'_> {
+    fn outline(&self, tag: Option<&str>) -> Outline<'_> {
         let json = match self {
             Value::Null => Json::Null,
             Value::Bool(_) => Json::Bool,
@@ -155,190 +208,41 @@ impl Evidence for Value {
             Value::Array(_) => Json::Array,
             Value::Object(_) => Json::Object,
         };
-        let object = self.as_object();
-        let keys = object.map(|object| object.keys().map(|key| Cow::Borrowed(key.as_str())).collect());
-        let tag = tag.zip(object).and_then(|(property, object)| object.get(property)).and_then(Value::as_str);
-        Outline { json, tag: tag.map(Cow::Borrowed), keys }
+        let tag = tag.zip(self.as_object()).and_then(|(property, object)| object.get(property)).and_then(Value::as_str);
+        Outline { json, tag: tag.map(Cow::Borrowed) }
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.as_object().map(|object| object.keys().map(String::as_str).collect()).unwrap_or_default()
     }
 }
 
 impl Evidence for Buffered<'_> {
-    fn outline(&self, tag: Option<&str>, keys: bool) -> Outline<'_> {
+    fn outline(&self, tag: Option<&str>) -> Outline<'_> {
         match self {
-            Buffered::Value(value) => value.outline(tag, keys),
-            Buffered::Raw(text) => {
-                let mut outline = Outline { json: Json::Null, tag: None, keys: keys.then(Vec::new) };
-                // The text was read as one JSON value already. The reading stops (with an
-                // error, ignored) as soon as it has what was asked for.
-                let _ = Peek { tag, outline: &mut outline }.deserialize(&mut serde_json::Deserializer::from_str(text));
-                outline
-            }
-        }
-    }
-}
-
-/// Reads an [`Outline`] from a value's text, skipping everything else, and stops as soon as
-/// it has the tag when the property names are not asked for.
-struct Peek<'t, 'o, 'de> {
-    tag: Option<&'t str>,
-    outline: &'o mut Outline<'de>,
-}
-
-/// The error that stops a [`Peek`] early.
-const ENOUGH: &str = "the outline is complete";
-
-impl<'de> DeserializeSeed<'de> for Peek<'_, '_, 'de> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Peek<'_, '_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.outline.json = Json::Null;
-        Ok(())
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.outline.json = Json::Bool;
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.outline.json = Json::Integer;
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.outline.json = Json::Integer;
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.outline.json = Json::Float;
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.outline.json = Json::String;
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        self.outline.json = Json::Array;
-        Err(A::Error::custom(ENOUGH))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.outline.json = Json::Object;
-        let wants_keys = self.outline.keys.is_some();
-        while let Some(key) = map.next_key_seed(Key)? {
-            if self.tag == Some(key.as_ref()) {
+            Buffered::Value(value) => value.outline(tag),
+            Buffered::Members(members) => Outline {
+                json: Json::Object,
                 // A tag that is not a string tells nothing (as in a `Value`).
-                self.outline.tag = map.next_value::<Tag<'de>>()?.0;
-                if !wants_keys {
-                    return Err(A::Error::custom(ENOUGH));
-                }
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-            if let Some(keys) = &mut self.outline.keys {
-                keys.push(key);
-            }
+                tag: tag.and_then(|tag| members.get(tag)).and_then(string),
+            },
         }
-        Ok(())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        match self {
+            Buffered::Value(value) => value.keys(),
+            Buffered::Members(members) => members.names().collect(),
+        }
     }
 }
 
-/// A property name, borrowed from the text when it has no escapes.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a property name")
-    }
-
-    fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(name))
-    }
-
-    fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(name.to_owned()))
-    }
-}
-
-/// A tag's value: its text when it is a string.
-struct Tag<'de>(Option<Cow<'de, str>>);
-
-impl<'de> Deserialize<'de> for Tag<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TagVisitor)
-    }
-}
-
-struct TagVisitor;
-
-impl<'de> Visitor<'de> for TagVisitor {
-    type Value = Tag<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Tag<'de>, E> {
-        Ok(Tag(Some(Cow::Borrowed(text))))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Tag<'de>, E> {
-        Ok(Tag(Some(Cow::Owned(text.to_owned()))))
-    }
-
-    fn visit_unit<E>(self) -> Result<Tag<'de>, E> {
-        Ok(Tag(None))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Tag<'de>, E> {
-        Ok(Tag(None))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Tag<'de>, E> {
-        Ok(Tag(None))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Tag<'de>, E> {
-        Ok(Tag(None))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Tag<'de>, E> {
-        Ok(Tag(None))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tag<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Tag(None))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tag<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Tag(None))
+/// The string a JSON text holds, when it is a string.
+fn string(text: &str) -> Option<Cow<'_, str>> {
+    match text.strip_prefix('"').and_then(|text| text.strip_suffix('"')) {
+        Some(inner) if !inner.contains('\\') => Some(Cow::Borrowed(inner)),
+        Some(_) => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
+        None => None,
     }
 }
 
@@ -363,7 +267,7 @@ fn kind_rank(kind: Kind, json: Json) -> Option<u8> {
 pub fn candidates(shape: &Shape, value: &impl Evidence) -> Vec<usize> {
     // The tag and the JSON type first; the property names only when they have to order
     // several alternatives (or when there is no tag).
-    let mut outline = value.outline(shape.tag, shape.tag.is_none());
+    let outline = value.outline(shape.tag);
     let tag = outline.tag.clone();
     let tagged = |variant: &Variant| match tag.as_deref() {
         // Free-form JSON holds anything, whatever the tag says.
@@ -384,10 +288,8 @@ pub fn candidates(shape: &Shape, value: &impl Evidence) -> Vec<usize> {
     if fitting.len() < 2 {
         return fitting.into_iter().map(|(index, _)| index).collect();
     }
-    if outline.json == Json::Object && outline.keys.is_none() {
-        outline = value.outline(shape.tag, true);
-    }
-    let keys = outline.keys.as_deref().filter(|_| outline.json == Json::Object);
+    let keys = (outline.json == Json::Object).then(|| value.keys());
+    let keys = keys.as_deref();
     // (accepts anything, misses a required property, properties left unexplained, type rank, index)
     let mut ranked: Vec<(bool, bool, usize, u8, usize)> = fitting
         .into_iter()
@@ -396,7 +298,7 @@ pub fn candidates(shape: &Shape, value: &impl Evidence) -> Vec<usize> {
             let (incomplete, unexplained) = match keys {
                 Some(keys) if variant.kind != Kind::Any => (
                     !variant.required.iter().all(|name| keys.iter().any(|key| key == name)),
-                    keys.iter().filter(|key| !variant.known.contains(&key.as_ref())).count(),
+                    keys.iter().filter(|key| !variant.known.contains(key)).count(),
                 ),
                 _ => (false, 0),
             };
@@ -413,11 +315,11 @@ pub fn candidates(shape: &Shape, value: &impl Evidence) -> Vec<usize> {
 /// dropped here, not handed up to fail the whole direct reading.
 pub fn attempt<T: DeserializeOwned>(value: &Buffered<'_>) -> Option<T> {
     match value {
-        Buffered::Raw(text) => {
-            if let Ok(decoded) = T::deserialize(&mut serde_json::Deserializer::from_str(text)) {
+        Buffered::Members(members) => {
+            if let Ok(decoded) = T::deserialize(members.reader()) {
                 return Some(decoded);
             }
-            super::object::tolerant(|| T::deserialize(&mut serde_json::Deserializer::from_str(text)).ok())
+            super::object::tolerant(|| T::deserialize(members.reader()).ok())
         }
         Buffered::Value(value) => super::object::tolerant(|| T::deserialize(value).ok()),
     }

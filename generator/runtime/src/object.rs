@@ -21,14 +21,18 @@
 //!   line per field, so a crate's compile cost does not depend on the reading.
 //!
 //! The direct reading still reads each value twice (a scan that keeps its text, then the
-//! parse into the field) and a nested object once more per level; `benches/decode.rs`
-//! compares it with `#[derive(Deserialize)]` (0.72x to 0.74x of its throughput for a list of
-//! structs, 0.26x for a list of unions, which read each object into a `Value` first; the
-//! scan alone is about a third of derive's time). The lists of members are reused from object to
-//! object (a thread-local pool), so reading an object allocates nothing of its own.
+//! parse into the field) and a nested object once more per level. Strings without escapes,
+//! `true`, `false` and `null` are taken from their text without a second scan. A union keeps
+//! an object's member list and hands it to the alternative it picks (see `union.rs`), so it
+//! is scanned once too. `benches/decode.rs` compares this with `#[derive(Deserialize)]`
+//! (README, "Decoding speed"): a list of unions tagged by `type` decodes faster than
+//! serde's internally tagged enum, a list of plain structs at about two thirds of derive's
+//! throughput; the scan is most of the difference. The lists of members are reused from
+//! object to object (a thread-local pool), so reading an object allocates nothing of its own.
 //! Parsing each member once into a value as it arrives would need the field's type while
-//! the map is read, which only `from_fields` knows; a borrowed value tree read instead of
-//! the raw texts measured slower (0.61x), its nested lists costing more than the scan.
+//! the map is read, which only `from_fields` knows (per-type code, which measured 20% more
+//! compile time for the whole Cloudflare SDK); a borrowed value tree read instead of the
+//! raw texts measured slower (0.61x), its nested lists costing more than the scan.
 //!
 //! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
@@ -139,8 +143,31 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(deserializer: D) ->
     }
 }
 
-/// An object's members as read directly: name and raw value, the value `None` once taken.
-type Entries<'de> = Vec<(&'de str, Option<&'de str>)>;
+/// An object's members as read directly.
+type Entries<'de> = Vec<Entry<'de>>;
+
+/// A member read directly: its name and raw value, the value `None` once taken.
+#[derive(Debug)]
+struct Entry<'de> {
+    /// The name's [`key`], compared before the name itself.
+    key: u64,
+    name: &'de str,
+    text: Option<&'de str>,
+}
+
+/// A name's length with its first, middle and last bytes in one number: names with
+/// different keys differ, and most names of an object differ in their keys, so looking a
+/// name up compares numbers, and whole names only for a match.
+fn key(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    match bytes {
+        [] => 0,
+        [first, ..] => {
+            let (middle, last) = (bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
+            (bytes.len() as u64) << 24 | u64::from(*first) << 16 | u64::from(middle) << 8 | u64::from(last)
+        }
+    }
+}
 
 /// How many member lists a thread keeps for reuse (one per nesting level in use), and
 /// the longest list kept (a large map's list is let go).
@@ -180,7 +207,7 @@ fn give_back(mut list: Entries<'_>) {
 /// The same (empty) list with other lifetimes: nothing is borrowed from an empty list, and
 /// collecting a `Vec`'s own iterator into elements of the same layout keeps its buffer.
 fn relabel<'a, 'b>(list: Entries<'a>) -> Entries<'b> {
-    list.into_iter().take(0).map(|_| ("", None)).collect()
+    list.into_iter().take(0).map(|_| Entry { key: 0, name: "", text: None }).collect()
 }
 
 /// The fields of one JSON object, taken out one by one.
@@ -216,19 +243,92 @@ impl<'de> Raw<'de> {
     fn take(&mut self, name: &str) -> Option<&'de str> {
         let start = self.next.min(self.entries.len());
         let (after, before) = (&self.entries[start..], &self.entries[..start]);
-        let is = |(member, text): &(&str, Option<&str>)| text.is_some() && *member == name;
+        let key = key(name);
+        let is = |entry: &Entry<'_>| entry.key == key && entry.text.is_some() && entry.name == name;
         let found = match after.iter().position(is) {
             Some(i) => start + i,
             None => before.iter().position(is)?,
         };
         self.next = found + 1;
-        self.entries[found].1.take()
+        self.entries[found].text.take()
     }
 }
 
 /// Decodes a value from its raw JSON text.
 fn from_raw<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     T::deserialize(&mut serde_json::Deserializer::from_str(text))
+}
+
+/// A deserializer over one JSON value's raw text (a member of a [`Members`] list read
+/// again): asked for the text itself (see [`Text`]) it hands it over without scanning it;
+/// anything else is read by `serde_json` from the text.
+struct RawText<'de>(&'de str);
+
+/// Methods `RawText` leaves to `serde_json`.
+macro_rules! read_by_serde_json {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            serde_json::Deserializer::from_str(self.0).$method(visitor)
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for RawText<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if name == TEXT {
+            return visitor.visit_borrowed_str(self.0);
+        }
+        serde_json::Deserializer::from_str(self.0).deserialize_newtype_struct(name, visitor)
+    }
+
+    read_by_serde_json! {
+        deserialize_any deserialize_bool deserialize_str deserialize_string deserialize_option
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+        deserialize_unit deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.0).deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.0).deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.0).deserialize_tuple_struct(name, len, visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.0).deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.0).deserialize_enum(name, variants, visitor)
+    }
 }
 
 /// Reads an object's members as names and raw values (nothing is built but the list).
@@ -241,14 +341,151 @@ impl<'de> Visitor<'de> for RawEntries {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-        // A reused list, or room for most objects' members at once (under 1 KiB).
-        let mut entries = borrow_list(map.size_hint().unwrap_or(24));
-        while let Some(name) = map.next_key_seed(Name)? {
-            let value: &'de RawValue = map.next_value()?;
-            entries.push((name, Some(value.get())));
-        }
-        Ok(Raw { entries, next: 0, failed: false })
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw<'de>, A::Error> {
+        Ok(Raw { entries: read_entries(map)?, next: 0, failed: false })
+    }
+}
+
+/// Reads an object's members as names and raw values, into a list from the pool.
+fn read_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Entries<'de>, A::Error> {
+    // A reused list, or room for most objects' members at once (under 1 KiB).
+    let mut entries = borrow_list(map.size_hint().unwrap_or(24));
+    while let Some(name) = map.next_key_seed(Name)? {
+        let text = map.next_value_seed(Text)?;
+        entries.push(Entry { key: key(name), name, text: Some(text) });
+    }
+    Ok(entries)
+}
+
+/// The name under which [`Text`] asks a deserializer for a value's raw text: [`RawText`]
+/// and [`Members`] hand over what they hold without reading it again, any other
+/// deserializer is asked for a `RawValue`.
+const TEXT: &str = "$sdk_runtime::RawText";
+
+/// A value's raw JSON text, borrowed from the input.
+struct Text;
+
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = &'de str;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<&'de str, D::Error> {
+        deserializer.deserialize_newtype_struct(TEXT, self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = &'de str;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<&'de str, E> {
+        Ok(text)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<&'de str, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(deserializer)?;
+        Ok(raw.get())
+    }
+}
+
+/// An object's members as read directly, kept for reading again: a union's value while its
+/// alternative is chosen (see `union.rs`). Reading it again (through [`Members::reader`])
+/// hands each member's raw text over as it is, without scanning it again.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Members<'de>(Entries<'de>);
+
+impl<'de> Members<'de> {
+    /// Reads an object's members; fails (with any deserializer that cannot lend its input,
+    /// or a name written with escapes) where a direct reading fails.
+    pub(crate) fn read<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        read_entries(map).map(Members)
+    }
+
+    /// The raw text of the member named `name` (the last one, when the name is repeated,
+    /// as in a `serde_json::Value`).
+    pub(crate) fn get(&self, name: &str) -> Option<&'de str> {
+        self.0.iter().rev().find(|entry| entry.name == name).and_then(|entry| entry.text)
+    }
+
+    /// The members' names, in the input's order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &'de str> + '_ {
+        self.0.iter().map(|entry| entry.name)
+    }
+
+    /// The object as a `serde_json::Value` (the texts were read as JSON values, so they
+    /// read again).
+    pub(crate) fn to_value(&self) -> Value {
+        let members =
+            self.0.iter().filter_map(|entry| Some((entry.name.to_owned(), serde_json::from_str(entry.text?).ok()?)));
+        Value::Object(members.collect())
+    }
+
+    /// A deserializer that reads the object again.
+    pub(crate) fn reader(&self) -> MembersReader<'_, 'de> {
+        MembersReader(&self.0)
+    }
+}
+
+impl Drop for Members<'_> {
+    fn drop(&mut self) {
+        give_back(std::mem::take(&mut self.0));
+    }
+}
+
+/// Reads a [`Members`] object again, as a map of its names and raw texts.
+pub(crate) struct MembersReader<'m, 'de>(&'m [Entry<'de>]);
+
+impl<'de> Deserializer<'de> for MembersReader<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(Replay { entries: self.0.iter(), text: None })
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map struct enum identifier
+    }
+}
+
+/// The members of a [`MembersReader`], one by one.
+struct Replay<'m, 'de> {
+    entries: std::slice::Iter<'m, Entry<'de>>,
+    /// The text of the member whose name was read last.
+    text: Option<&'de str>,
+}
+
+impl<'de> MapAccess<'de> for Replay<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        let Some(entry) = self.entries.next() else { return Ok(None) };
+        self.text = entry.text;
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(entry.name)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        let text = self.text.take().ok_or_else(|| serde_json::Error::custom("a value without its name"))?;
+        seed.deserialize(RawText(text))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
     }
 }
 
@@ -352,13 +589,14 @@ impl Raw<'_> {
         if self.failed {
             return Err(refuse("a value does not fit its field"));
         }
-        if self.entries.iter().all(|(_, text)| text.is_none()) {
+        if self.entries.iter().all(|entry| entry.text.is_none()) {
             return Ok(BTreeMap::new());
         }
         // The names fields took (a few); a large map of other properties stays linear.
-        let taken: Vec<&str> = self.entries.iter().filter(|(_, text)| text.is_none()).map(|(name, _)| *name).collect();
+        let taken: Vec<&str> =
+            self.entries.iter().filter(|entry| entry.text.is_none()).map(|entry| entry.name).collect();
         let mut rest = BTreeMap::new();
-        for (name, text) in &self.entries {
+        for Entry { name, text, .. } in &self.entries {
             let Some(text) = text else { continue };
             if taken.contains(name) {
                 return Err(refuse("a property is repeated"));
@@ -486,7 +724,7 @@ mod tests {
     fn a_relabelled_list_keeps_its_buffer() {
         let text = String::from("name");
         let mut list: Entries<'_> = Vec::with_capacity(24);
-        list.push((&text, None));
+        list.push(Entry { key: key(&text), name: &text, text: None });
         list.clear();
         let pointer = list.as_ptr() as usize;
         let list: Entries<'static> = relabel(list);

@@ -274,7 +274,9 @@ fn direct_and_tolerant_readings_agree() {
         assert_eq!(direct, [tolerant.clone(), tolerant], "{text}");
     }
     let text = r#"[5, {"country": "PT"}, {"country": 5}, "x", {"c\u006funtry": "PT", "city": "Porto"},
-        {"country": "PT", "country": "ES"}, 2.5, null, {"country": "PT", "x": [1, {"y": null}]}]"#;
+        {"country": "PT", "country": "ES"}, 2.5, null, {"country": "PT", "x": [1, {"y": null}]},
+        {"country": "P\u0054", "city": "Porto", "meta": {"a": [1, "b"], "c": {}}}, {"country": "PT", "n": 1.5e300},
+        {"country": "PT", "city": 5}, {"city": "Porto"}, [1, 2], {}]"#;
     let direct: Vec<IdOrGeo> = decode_json(&Bytes::from(text), None).unwrap();
     assert_eq!(direct, serde_json::from_str::<Vec<IdOrGeo>>(text).unwrap());
 }
