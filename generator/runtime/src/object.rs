@@ -21,11 +21,10 @@
 //!   line per field, so a crate's compile cost does not depend on the reading.
 //!
 //! The direct reading still reads each value twice (a scan that keeps its text, then the
-//! parse into the field) and a nested object once more per level. Strings without escapes,
-//! `true`, `false` and `null` are taken from their text without a second scan. A union keeps
-//! an object's member list and hands it to the alternative it picks (see `union.rs`), so it
-//! is scanned once too. `benches/decode.rs` compares this with `#[derive(Deserialize)]`
-//! (README, "Decoding speed"): a list of unions tagged by `type` decodes faster than
+//! parse into the field) and a nested object once more per level. A union keeps an object's
+//! member list and hands it to the alternative it picks (see `union.rs`), so its members are
+//! scanned once too. `benches/decode.rs` compares this with `#[derive(Deserialize)]` (figures
+//! in the README, under `cargo bench`): a list of unions tagged by `type` decodes faster than
 //! serde's internally tagged enum, a list of plain structs at about two thirds of derive's
 //! throughput; the scan is most of the difference. The lists of members are reused from
 //! object to object (a thread-local pool), so reading an object allocates nothing of its own.
@@ -149,24 +148,8 @@ type Entries<'de> = Vec<Entry<'de>>;
 /// A member read directly: its name and raw value, the value `None` once taken.
 #[derive(Debug)]
 struct Entry<'de> {
-    /// The name's [`key`], compared before the name itself.
-    key: u64,
     name: &'de str,
     text: Option<&'de str>,
-}
-
-/// A name's length with its first, middle and last bytes in one number: names with
-/// different keys differ, and most names of an object differ in their keys, so looking a
-/// name up compares numbers, and whole names only for a match.
-fn key(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    match bytes {
-        [] => 0,
-        [first, ..] => {
-            let (middle, last) = (bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
-            (bytes.len() as u64) << 24 | u64::from(*first) << 16 | u64::from(middle) << 8 | u64::from(last)
-        }
-    }
 }
 
 /// How many member lists a thread keeps for reuse (one per nesting level in use), and
@@ -207,7 +190,7 @@ fn give_back(mut list: Entries<'_>) {
 /// The same (empty) list with other lifetimes: nothing is borrowed from an empty list, and
 /// collecting a `Vec`'s own iterator into elements of the same layout keeps its buffer.
 fn relabel<'a, 'b>(list: Entries<'a>) -> Entries<'b> {
-    list.into_iter().take(0).map(|_| Entry { key: 0, name: "", text: None }).collect()
+    list.into_iter().take(0).map(|_| Entry { name: "", text: None }).collect()
 }
 
 /// The fields of one JSON object, taken out one by one.
@@ -243,8 +226,7 @@ impl<'de> Raw<'de> {
     fn take(&mut self, name: &str) -> Option<&'de str> {
         let start = self.next.min(self.entries.len());
         let (after, before) = (&self.entries[start..], &self.entries[..start]);
-        let key = key(name);
-        let is = |entry: &Entry<'_>| entry.key == key && entry.text.is_some() && entry.name == name;
+        let is = |entry: &Entry<'_>| entry.text.is_some() && entry.name == name;
         let found = match after.iter().position(is) {
             Some(i) => start + i,
             None => before.iter().position(is)?,
@@ -352,7 +334,7 @@ fn read_entries<'de, A: MapAccess<'de>>(mut map: A) -> Result<Entries<'de>, A::E
     let mut entries = borrow_list(map.size_hint().unwrap_or(24));
     while let Some(name) = map.next_key_seed(Name)? {
         let text = map.next_value_seed(Text)?;
-        entries.push(Entry { key: key(name), name, text: Some(text) });
+        entries.push(Entry { name, text: Some(text) });
     }
     Ok(entries)
 }
@@ -724,7 +706,7 @@ mod tests {
     fn a_relabelled_list_keeps_its_buffer() {
         let text = String::from("name");
         let mut list: Entries<'_> = Vec::with_capacity(24);
-        list.push(Entry { key: key(&text), name: &text, text: None });
+        list.push(Entry { name: &text, text: None });
         list.clear();
         let pointer = list.as_ptr() as usize;
         let list: Entries<'static> = relabel(list);
