@@ -237,12 +237,15 @@ impl Evidence for Buffered<'_> {
     }
 }
 
-/// The string a JSON text holds, when it is a string.
+/// The string a JSON text holds, when it is a string: borrowed from the text unless it is
+/// written with escapes.
 fn string(text: &str) -> Option<Cow<'_, str>> {
-    match text.strip_prefix('"').and_then(|text| text.strip_suffix('"')) {
-        Some(inner) if !inner.contains('\\') => Some(Cow::Borrowed(inner)),
-        Some(_) => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
-        None => None,
+    if !text.starts_with('"') {
+        return None;
+    }
+    match serde_json::from_str::<&str>(text) {
+        Ok(borrowed) => Some(Cow::Borrowed(borrowed)),
+        Err(_) => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
     }
 }
 
