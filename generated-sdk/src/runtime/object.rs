@@ -29,12 +29,16 @@
 //! scanned once too. `benches/decode.rs` compares this with `#[derive(Deserialize)]` (figures
 //! in the README, under `cargo bench`): a list of unions tagged by `type` decodes faster than
 //! serde's internally tagged enum, a list of plain structs at about two thirds of derive's
-//! throughput; the scan is most of the difference. The lists of members are reused from
-//! object to object (a thread-local pool), so reading an object allocates nothing of its own.
-//! Parsing each member once into a value as it arrives would need the field's type while
-//! the map is read, which only `from_fields` knows (per-type code, which measured 20% more
-//! compile time for the whole Cloudflare SDK); a borrowed value tree read instead of the
-//! raw texts measured slower (0.61x), its nested lists costing more than the scan.
+//! throughput. The lists of members are reused from object to object (a thread-local pool),
+//! so reading an object allocates nothing of its own.
+//!
+//! Derive's per-type code puts each member straight into a typed local. Doing that here
+//! would need the field's type while the map is read, which only `from_fields` knows
+//! (per-type code, which measured 20% more compile time for the whole Cloudflare SDK).
+//! Two readings without per-type code measured slower than this one: a borrowed value tree
+//! instead of the raw texts (0.61x, its nested lists costing more than the scan), and
+//! scalars parsed once into per-field slots learned from a type's first reading (the
+//! scan saved, the slots' bookkeeping costing more; figures in the README).
 //!
 //! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
