@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use sdkgen::load::limits;
 
+const HEAD_NO_PATHS: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n";
 const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\n";
 
 /// Runs `sdkgen generate` on a spec file; returns (exit code, stderr, wall time).
@@ -251,4 +252,65 @@ fn duplicate_yaml_keys_are_refused_or_listed() {
     assert_eq!(schemas.keys().collect::<Vec<_>>(), ["A", "B"]);
     let a = serde_json::to_value(&schemas["A"]).unwrap();
     assert_eq!(a["type"], "integer");
+}
+
+#[test]
+fn long_names_become_file_names_within_file_system_limits() {
+    // Path segments, tags and schema names of 300 characters: each becomes a module, a
+    // method, a type or a file; two of the segments differ only past the length kept, and must
+    // stay distinct.
+    let long = "x".repeat(300);
+    let (first, second) = (format!("{long}a"), format!("{long}b"));
+    let text = format!(
+        "{HEAD_NO_PATHS}paths:
+  /{first}:
+    get:
+      tags: [{long}]
+      operationId: {long}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/{long}'}}
+  /{second}/{{id}}/{long}:
+    get:
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      responses:
+        '204': {{description: ok}}
+components:
+  schemas:
+    {long}:
+      type: object
+      properties:
+        {long}: {{type: string}}
+"
+    );
+    let spec = common::temp_spec("long-names", "api.yaml", &text);
+    let generated = generate_in_process(&spec, false).expect("the spec generates");
+    for file in &generated.files {
+        for component in file.path.split('/') {
+            assert!(component.len() <= 255, "`{}` has a component of {} bytes", file.path, component.len());
+        }
+    }
+    let resources: Vec<&str> = generated
+        .files
+        .iter()
+        .map(|file| file.path.as_str())
+        .filter(|path| path.starts_with("src/resources/") && path.ends_with(".rs") && !path.ends_with("mod.rs"))
+        .collect();
+    assert!(resources.len() >= 2, "one module per long segment: {resources:?}");
+    // The crate is written where it is asked, whole.
+    let out = spec.parent().unwrap().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .args(["generate", "--standalone", "--spec"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for file in &generated.files {
+        assert!(out.join(&file.path).is_file(), "{} was not written", file.path);
+    }
 }

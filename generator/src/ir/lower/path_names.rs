@@ -140,7 +140,7 @@ fn segments(path: &str) -> Vec<Segment> {
             }
             // A segment mixing a literal and a parameter (`file.{format}`) keeps its literal.
             let literal: String = raw.split('{').next().unwrap_or_default().to_string();
-            let name = naming::snake(&literal);
+            let name = naming::member(&literal);
             (!literal.trim_matches(|c: char| !c.is_alphanumeric()).is_empty()).then_some(Segment::Static(name))
         })
         .collect()
