@@ -45,9 +45,13 @@ fn words(raw: &str) -> String {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if c.is_alphanumeric() {
-            // heck keeps non-ASCII letters; Rust accepts them, but ASCII names are friendlier
-            // in every editor, so they separate words instead.
-            out.push(' ');
+            // Rust accepts non-ASCII letters, but ASCII names are friendlier in every editor
+            // and keyboard: a letter is transliterated (`é` -> `e`, `ß` -> `ss`, `宠物` ->
+            // `Chong Wu`), and one without a transliteration separates words.
+            match deunicode::deunicode_char(c) {
+                Some(ascii) => out.push_str(ascii),
+                None => out.push(' '),
+            }
         } else if !has_alphanumeric {
             match symbol_word(c) {
                 Some(word) => out.push_str(word),
@@ -443,6 +447,25 @@ mod tests {
         assert_eq!(singular("matches"), "match");
         assert_eq!(singular("addresses"), "address");
         assert_eq!(singular("boxes"), "box");
+    }
+
+    #[test]
+    fn letters_outside_ascii_are_transliterated() {
+        assert_eq!(snake("Données"), "donnees");
+        assert_eq!(snake("straßeName"), "strasse_name");
+        assert_eq!(snake("Größe"), "grosse");
+        assert_eq!(type_name("AdresseÉlectronique"), "AdresseElectronique");
+        assert_eq!(type_name("宠物"), "ChongWu");
+        assert_eq!(snake("Имя"), "imia");
+        assert_eq!(variant_name("été"), "Ete");
+        // Characters that are not letters or digits still separate words.
+        assert_eq!(snake("a→b"), "a_b");
+        // Every name is ASCII.
+        for raw in ["Données", "宠物", "Имя", "ǅemal", "ﬁle", "Ⅻ", "٣", "𝒜bc"] {
+            for name in [snake(raw), type_name(raw), variant_name(raw)] {
+                assert!(name.is_ascii() && !name.is_empty(), "{raw:?} -> {name:?}");
+            }
+        }
     }
 
     #[test]
