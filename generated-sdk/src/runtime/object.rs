@@ -13,32 +13,33 @@
 //!   is taken out of it and decoded; a nested object is read from its `Value` into a new map
 //!   again. Any deserializer works; this is what `serde_json::from_str` and the like do.
 //! - *direct*: the SDK's own decoders (`request::decode_json` and the other response
-//!   decoders) read the body first with each object's members kept as their raw JSON text,
-//!   borrowed from the body (no map, no `Value`s, no copies of the names), and each field is
-//!   parsed from its text, so a nested object is scanned once per level above it and parsed
-//!   once. Anything unusual (a value that does not fit, a missing field, a repeated name)
-//!   makes the direct reading fail, and the decoder reads the body again the tolerant way,
-//!   which gives the rules below and the error's path. A property name written with
-//!   escapes (`"\u0069d"`) is such an unusual case too: names are borrowed from the body.
-//!   No per-type code differs between the two: the generated `from_fields` is the same one
-//!   line per field, so a crate's compile cost does not depend on the reading.
+//!   decoders) read the body first straight from its bytes: no map, no `Value`s, member
+//!   names borrowed from the body (below, the two forms this takes). Anything unusual (a
+//!   value that does not fit, a missing field, a repeated name) makes the direct reading
+//!   fail, and the decoder reads the body again the tolerant way, which gives the rules
+//!   below and the error's path. A property name written with escapes (`"\u0069d"`) is
+//!   such an unusual case too.
 //!
-//! The direct reading still reads each value twice (a scan that keeps its text, then the
-//! parse into the field) and a nested object once more per level. A union keeps an object's
-//! member list and hands it to the alternative it picks (see `union.rs`), so its members are
-//! scanned once too. `benches/decode.rs` compares this with `#[derive(Deserialize)]` (figures
-//! in the README, under `cargo bench`): a list of unions tagged by `type` decodes faster than
-//! serde's internally tagged enum, a list of plain structs at about two thirds of derive's
-//! throughput. The lists of members are reused from object to object (a thread-local pool),
-//! so reading an object allocates nothing of its own.
+//! The direct reading has two forms:
+//! - *one pass*, for the structs a response returns a list of (the generator marks them;
+//!   they implement [`Direct`]): a generated `read` matches each member's name and parses
+//!   the value straight into the field's slot, as `#[derive(Deserialize)]` does. It is about
+//!   as fast as derive (`benches/decode.rs`; figures in the README, under `cargo bench`).
+//! - *raw texts*, for every other struct: each member is kept as its raw text and each field
+//!   is parsed from its text by `from_fields`, so a value is read twice (a scan that keeps
+//!   its text, then the parse) and a nested object once more per level. It needs no code of
+//!   its own per type: the one-pass `read` costs compile time for every type that has it
+//!   (about half again the whole Cloudflare SDK's `cargo check` when every struct had it), so
+//!   only the types decoded in bulk pay for it. Objects are small outside lists.
 //!
-//! Derive's per-type code puts each member straight into a typed local. Doing that here
-//! would need the field's type while the map is read, which only `from_fields` knows
-//! (per-type code, which measured 20% more compile time for the whole Cloudflare SDK).
-//! Two readings without per-type code measured slower than this one: a borrowed value tree
-//! instead of the raw texts (0.61x, its nested lists costing more than the scan), and
-//! scalars parsed once into per-field slots learned from a type's first reading (the
-//! scan saved, the slots' bookkeeping costing more; figures in the README).
+//! A union keeps an object's member list and hands it to the alternative it picks (see
+//! `union.rs`), so its members are scanned once too, and an alternative with the one-pass
+//! reading reads that list in one pass. The lists of members are reused from object to
+//! object (a thread-local pool), so reading an object allocates nothing of its own. Two
+//! readings without per-type code measured slower than the raw texts: a borrowed value
+//! tree (0.61x of derive, its nested lists costing more than the scan), and scalars parsed
+//! once into per-field slots learned from a type's first reading (the scan saved, the
+//! slots' bookkeeping costing more; figures in the README).
 //!
 //! The rules, as the tolerant reading applies them:
 //! - a required field must be present (or accept `null`) and have the right shape;
@@ -58,6 +59,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -126,6 +128,95 @@ pub(crate) fn reading_directly() -> bool {
 pub(crate) fn tolerant<R>(decode: impl FnOnce() -> R) -> R {
     let _mode = Mode::set(false);
     decode()
+}
+
+/// A type that also reads itself in one pass, for the direct reading: its generated
+/// [`Direct::read`] matches each member's name and parses the value straight into the
+/// field, the way `#[derive(Deserialize)]` does, instead of keeping the members' raw texts
+/// and parsing each field from its text (see [`decode_direct`]). Anything unusual (a value
+/// that does not fit its field, a repeated or escaped name, a missing required field) is an
+/// error, and the decoder reads the whole value again the tolerant way ([`FromFields`]).
+pub trait Direct: FromFields {
+    /// Reads the object's members, in one pass.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` for a [`Direct`] type: in one pass when objects are read
+/// directly, the tolerant way otherwise.
+pub fn deserialize_direct<'de, D: Deserializer<'de>, T: Direct>(deserializer: D) -> Result<T, D::Error> {
+    if DIRECT.with(Cell::get) {
+        deserializer.deserialize_map(ReadDirect(PhantomData))
+    } else {
+        deserialize(deserializer)
+    }
+}
+
+/// Calls [`Direct::read`] on an object.
+struct ReadDirect<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Direct> Visitor<'de> for ReadDirect<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map)
+    }
+}
+
+/// The next member's name, borrowed from the input, for [`Direct::read`] (a name written
+/// with escapes fails the direct reading).
+pub fn next_name<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<&'de str>, A::Error> {
+    map.next_key_seed(Name)
+}
+
+/// Reads a required field's value into its slot, for [`Direct::read`].
+pub fn read_required<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::custom("a property is repeated"));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads an optional field's value into its slot (`null` is `Some(None)`), for
+/// [`Direct::read`].
+pub fn read_optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::custom("a property is repeated"));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads a property the type does not list into its `extra` map, for [`Direct::read`].
+pub fn read_other<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    rest: &mut BTreeMap<String, T>,
+    name: &str,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    match rest.insert(name.to_owned(), value) {
+        Some(_) => Err(A::Error::custom("a property is repeated")),
+        None => Ok(()),
+    }
+}
+
+/// A required field's value once the object is read: an absent field decodes as `null`
+/// (so a required but nullable field may be left out), as [`Fields::required`] does.
+pub fn take_required<T: DeserializeOwned, E: serde::de::Error>(slot: Option<T>, name: &str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Value::Null).map_err(|_| E::custom(format_args!("missing field `{name}`"))),
+    }
 }
 
 /// `Deserialize::deserialize` for a [`FromFields`] type.

@@ -81,7 +81,7 @@ pub struct DnsRecordsDnsRecordResponseSrvRecord {
 
 impl<'de> serde::Deserialize<'de> for DnsRecordsDnsRecordResponseSrvRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
+        object::deserialize_direct(deserializer)
     }
 }
 
@@ -105,6 +105,56 @@ impl object::FromFields for DnsRecordsDnsRecordResponseSrvRecord {
             proxiable: fields.required("proxiable")?,
             tags_modified_on: fields.optional("tags_modified_on"),
             extra: fields.rest()?,
+        })
+    }
+}
+
+impl object::Direct for DnsRecordsDnsRecordResponseSrvRecord {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (
+            None, None, None, None, None, None, None, None, None, None, None, None,
+            None, None, None, None,
+        );
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some(name) = object::next_name(&mut map)? {
+            match name {
+                "comment" => object::read_required(&mut map, &mut slots.0),
+                "name" => object::read_required(&mut map, &mut slots.1),
+                "proxied" => object::read_required(&mut map, &mut slots.2),
+                "settings" => object::read_required(&mut map, &mut slots.3),
+                "tags" => object::read_required(&mut map, &mut slots.4),
+                "ttl" => object::read_required(&mut map, &mut slots.5),
+                "content" => object::read_required(&mut map, &mut slots.6),
+                "data" => object::read_required(&mut map, &mut slots.7),
+                "type" => object::read_required(&mut map, &mut slots.8),
+                "comment_modified_on" => object::read_optional(&mut map, &mut slots.9),
+                "created_on" => object::read_required(&mut map, &mut slots.10),
+                "id" => object::read_required(&mut map, &mut slots.11),
+                "meta" => object::read_required(&mut map, &mut slots.12),
+                "modified_on" => object::read_required(&mut map, &mut slots.13),
+                "proxiable" => object::read_required(&mut map, &mut slots.14),
+                "tags_modified_on" => object::read_optional(&mut map, &mut slots.15),
+                _ => object::read_other(&mut map, &mut rest, name),
+            }?;
+        }
+        Ok(Self {
+            comment: object::take_required(slots.0, "comment")?,
+            name: object::take_required(slots.1, "name")?,
+            proxied: object::take_required(slots.2, "proxied")?,
+            settings: object::take_required(slots.3, "settings")?,
+            tags: object::take_required(slots.4, "tags")?,
+            ttl: object::take_required(slots.5, "ttl")?,
+            content: object::take_required(slots.6, "content")?,
+            data: object::take_required(slots.7, "data")?,
+            type_: object::take_required(slots.8, "type")?,
+            comment_modified_on: slots.9.flatten(),
+            created_on: object::take_required(slots.10, "created_on")?,
+            id: object::take_required(slots.11, "id")?,
+            meta: object::take_required(slots.12, "meta")?,
+            modified_on: object::take_required(slots.13, "modified_on")?,
+            proxiable: object::take_required(slots.14, "proxiable")?,
+            tags_modified_on: slots.15.flatten(),
+            extra: rest,
         })
     }
 }

@@ -28,7 +28,7 @@ pub struct WorkersKvKey {
 
 impl<'de> serde::Deserialize<'de> for WorkersKvKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
+        object::deserialize_direct(deserializer)
     }
 }
 
@@ -39,6 +39,27 @@ impl object::FromFields for WorkersKvKey {
             metadata: fields.optional("metadata"),
             name: fields.required("name")?,
             extra: fields.rest()?,
+        })
+    }
+}
+
+impl object::Direct for WorkersKvKey {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None);
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some(name) = object::next_name(&mut map)? {
+            match name {
+                "expiration" => object::read_optional(&mut map, &mut slots.0),
+                "metadata" => object::read_optional(&mut map, &mut slots.1),
+                "name" => object::read_required(&mut map, &mut slots.2),
+                _ => object::read_other(&mut map, &mut rest, name),
+            }?;
+        }
+        Ok(Self {
+            expiration: slots.0.flatten(),
+            metadata: slots.1.flatten(),
+            name: object::take_required(slots.2, "name")?,
+            extra: rest,
         })
     }
 }

@@ -103,7 +103,7 @@ pub struct ZonesZone {
 
 impl<'de> serde::Deserialize<'de> for ZonesZone {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
+        object::deserialize_direct(deserializer)
     }
 }
 
@@ -134,6 +134,70 @@ impl object::FromFields for ZonesZone {
             vanity_name_servers: fields.optional("vanity_name_servers"),
             verification_key: fields.optional("verification_key"),
             extra: fields.rest()?,
+        })
+    }
+}
+
+impl object::Direct for ZonesZone {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (
+            None, None, None, None, None, None, None, None, None, None, None, None,
+            None, None, None, None, None, None, None, None, None, None, None,
+        );
+        let mut rest = std::collections::BTreeMap::new();
+        while let Some(name) = object::next_name(&mut map)? {
+            match name {
+                "account" => object::read_required(&mut map, &mut slots.0),
+                "activated_on" => object::read_required(&mut map, &mut slots.1),
+                "cname_suffix" => object::read_optional(&mut map, &mut slots.2),
+                "created_on" => object::read_required(&mut map, &mut slots.3),
+                "development_mode" => object::read_required(&mut map, &mut slots.4),
+                "id" => object::read_required(&mut map, &mut slots.5),
+                "meta" => object::read_required(&mut map, &mut slots.6),
+                "modified_on" => object::read_required(&mut map, &mut slots.7),
+                "name" => object::read_required(&mut map, &mut slots.8),
+                "name_servers" => object::read_required(&mut map, &mut slots.9),
+                "original_dnshost" => object::read_required(&mut map, &mut slots.10),
+                "original_name_servers" => object::read_required(&mut map, &mut slots.11),
+                "original_registrar" => object::read_required(&mut map, &mut slots.12),
+                "owner" => object::read_required(&mut map, &mut slots.13),
+                "paused" => object::read_optional(&mut map, &mut slots.14),
+                "permissions" => object::read_optional(&mut map, &mut slots.15),
+                "plan" => object::read_required(&mut map, &mut slots.16),
+                "status" => object::read_optional(&mut map, &mut slots.17),
+                "tenant" => object::read_optional(&mut map, &mut slots.18),
+                "tenant_unit" => object::read_optional(&mut map, &mut slots.19),
+                "type" => object::read_optional(&mut map, &mut slots.20),
+                "vanity_name_servers" => object::read_optional(&mut map, &mut slots.21),
+                "verification_key" => object::read_optional(&mut map, &mut slots.22),
+                _ => object::read_other(&mut map, &mut rest, name),
+            }?;
+        }
+        Ok(Self {
+            account: object::take_required(slots.0, "account")?,
+            activated_on: object::take_required(slots.1, "activated_on")?,
+            cname_suffix: slots.2.flatten(),
+            created_on: object::take_required(slots.3, "created_on")?,
+            development_mode: object::take_required(slots.4, "development_mode")?,
+            id: object::take_required(slots.5, "id")?,
+            meta: object::take_required(slots.6, "meta")?,
+            modified_on: object::take_required(slots.7, "modified_on")?,
+            name: object::take_required(slots.8, "name")?,
+            name_servers: object::take_required(slots.9, "name_servers")?,
+            original_dnshost: object::take_required(slots.10, "original_dnshost")?,
+            original_name_servers: object::take_required(slots.11, "original_name_servers")?,
+            original_registrar: object::take_required(slots.12, "original_registrar")?,
+            owner: object::take_required(slots.13, "owner")?,
+            paused: slots.14.flatten(),
+            permissions: slots.15.flatten(),
+            plan: object::take_required(slots.16, "plan")?,
+            status: slots.17.flatten(),
+            tenant: slots.18.flatten(),
+            tenant_unit: slots.19.flatten(),
+            type_: slots.20.flatten(),
+            vanity_name_servers: slots.21.flatten(),
+            verification_key: slots.22.flatten(),
+            extra: rest,
         })
     }
 }

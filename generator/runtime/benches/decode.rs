@@ -320,7 +320,10 @@ mod derived {
 }
 
 /// The same types written the way the generator writes them, the properties in the order
-/// the spec declares them (its `allOf` parts one after another).
+/// the spec declares them (its `allOf` parts one after another). The record is a list's
+/// item, so it has the one-pass reading (`object::Direct`); `Meta` and `Settings` are
+/// nested in it, not list items, so they are read from their members' raw texts, as the
+/// generator leaves them.
 #[allow(dead_code)]
 mod generated {
     use super::BTreeMap;
@@ -353,7 +356,57 @@ mod generated {
 
     impl<'de> serde::Deserialize<'de> for DnsRecord {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            object::deserialize(deserializer)
+            object::deserialize_direct(deserializer)
+        }
+    }
+
+    impl object::Direct for DnsRecord {
+        fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut slots =
+                (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None);
+            let mut rest = BTreeMap::new();
+            while let Some(name) = object::next_name(&mut map)? {
+                match name {
+                    "comment" => object::read_optional(&mut map, &mut slots.0),
+                    "name" => object::read_required(&mut map, &mut slots.1),
+                    "proxied" => object::read_optional(&mut map, &mut slots.2),
+                    "settings" => object::read_optional(&mut map, &mut slots.3),
+                    "tags" => object::read_optional(&mut map, &mut slots.4),
+                    "ttl" => object::read_optional(&mut map, &mut slots.5),
+                    "content" => object::read_required(&mut map, &mut slots.6),
+                    "type" => object::read_required(&mut map, &mut slots.7),
+                    "priority" => object::read_optional(&mut map, &mut slots.8),
+                    "id" => object::read_required(&mut map, &mut slots.9),
+                    "zone_id" => object::read_optional(&mut map, &mut slots.10),
+                    "zone_name" => object::read_optional(&mut map, &mut slots.11),
+                    "created_on" => object::read_optional(&mut map, &mut slots.12),
+                    "meta" => object::read_optional(&mut map, &mut slots.13),
+                    "modified_on" => object::read_optional(&mut map, &mut slots.14),
+                    "proxiable" => object::read_optional(&mut map, &mut slots.15),
+                    "locked" => object::read_optional(&mut map, &mut slots.16),
+                    _ => object::read_other(&mut map, &mut rest, name),
+                }?;
+            }
+            Ok(Self {
+                comment: slots.0.flatten(),
+                name: object::take_required(slots.1, "name")?,
+                proxied: slots.2.flatten(),
+                settings: slots.3.flatten(),
+                tags: slots.4.flatten(),
+                ttl: slots.5.flatten(),
+                content: object::take_required(slots.6, "content")?,
+                type_: object::take_required(slots.7, "type")?,
+                priority: slots.8.flatten(),
+                id: object::take_required(slots.9, "id")?,
+                zone_id: slots.10.flatten(),
+                zone_name: slots.11.flatten(),
+                created_on: slots.12.flatten(),
+                meta: slots.13.flatten(),
+                modified_on: slots.14.flatten(),
+                proxiable: slots.15.flatten(),
+                locked: slots.16.flatten(),
+                extra: rest,
+            })
         }
     }
 

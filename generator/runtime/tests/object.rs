@@ -1,5 +1,7 @@
 //! `object`: the hand-written (de)serialization that generated structs and unions use.
-//! The types below are written the way the generator writes them.
+//! The types below are written the way the generator writes them: `Session` and `Node` as
+//! the items of a list response (with the one-pass `Direct` reading), `Geo` and `Device` as
+//! the types nested in them (read from their members' raw texts).
 
 use std::collections::BTreeMap;
 
@@ -33,7 +35,32 @@ struct Device {
 
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
+        object::deserialize_direct(deserializer)
+    }
+}
+
+impl object::Direct for Session {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None, None, None, None);
+        let mut rest = BTreeMap::new();
+        while let Some(name) = object::next_name(&mut map)? {
+            match name {
+                "id" => object::read_required(&mut map, &mut slots.0),
+                "iat" => object::read_optional(&mut map, &mut slots.1),
+                "geo" => object::read_optional(&mut map, &mut slots.2),
+                "devices" => object::read_optional(&mut map, &mut slots.3),
+                "deleted_at" => object::read_required(&mut map, &mut slots.4),
+                _ => object::read_other(&mut map, &mut rest, name),
+            }?;
+        }
+        Ok(Self {
+            id: object::take_required(slots.0, "id")?,
+            iat: slots.1.flatten(),
+            geo: slots.2.flatten(),
+            devices: slots.3.flatten(),
+            deleted_at: object::take_required(slots.4, "deleted_at")?,
+            extra: rest,
+        })
     }
 }
 
@@ -363,7 +390,22 @@ struct Node {
 
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        object::deserialize(deserializer)
+        object::deserialize_direct(deserializer)
+    }
+}
+
+impl object::Direct for Node {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut slots = (None, None);
+        let mut rest = BTreeMap::new();
+        while let Some(name) = object::next_name(&mut map)? {
+            match name {
+                "name" => object::read_optional(&mut map, &mut slots.0),
+                "child" => object::read_optional(&mut map, &mut slots.1),
+                _ => object::read_other(&mut map, &mut rest, name),
+            }?;
+        }
+        Ok(Self { name: slots.0.flatten(), child: slots.1.flatten(), extra: rest })
     }
 }
 
@@ -416,4 +458,71 @@ fn a_body_that_is_not_utf8_fails_naming_where() {
     let body = [br#"{"id": "a", "other": ""#.as_slice(), &[0xc3], br#""}"#].concat();
     let e = decode_json::<Session>(&Bytes::from(body), None).unwrap_err();
     assert!(e.message.contains("invalid unicode code point"), "{}", e.message);
+}
+
+/// A list item decodes in one pass when nothing is unusual: `from_fields` (the tolerant
+/// reading) runs only for a body the one-pass reading refuses, and then gives the same
+/// value the rules give.
+#[test]
+fn list_items_are_read_in_one_pass_unless_something_is_unusual() {
+    use std::cell::Cell;
+    thread_local! {
+        static TOLERANT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Item {
+        id: String,
+        n: Option<i64>,
+        extra: BTreeMap<String, serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            object::deserialize_direct(deserializer)
+        }
+    }
+    impl object::Direct for Item {
+        fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut slots = (None, None);
+            let mut rest = BTreeMap::new();
+            while let Some(name) = object::next_name(&mut map)? {
+                match name {
+                    "id" => object::read_required(&mut map, &mut slots.0),
+                    "n" => object::read_optional(&mut map, &mut slots.1),
+                    _ => object::read_other(&mut map, &mut rest, name),
+                }?;
+            }
+            Ok(Self { id: object::take_required(slots.0, "id")?, n: slots.1.flatten(), extra: rest })
+        }
+    }
+    impl FromFields for Item {
+        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+            TOLERANT.with(|count| count.set(count.get() + 1));
+            Ok(Self { id: fields.required("id")?, n: fields.optional("n"), extra: fields.rest()? })
+        }
+    }
+
+    let decode = |text: &str| {
+        TOLERANT.with(|count| count.set(0));
+        let items: Vec<Item> = decode_json(&Bytes::from(text.to_owned()), Some("result")).unwrap();
+        (items, TOLERANT.with(Cell::get))
+    };
+    let (items, tolerant) = decode(r#"{"result": [{"n": 1, "id": "a", "x": [true]}, {"id": "b", "n": null}]}"#);
+    assert_eq!(tolerant, 0, "read in one pass");
+    assert_eq!(items[0], Item { id: "a".into(), n: Some(1), extra: [("x".into(), json!([true]))].into() });
+    assert_eq!(items[1], Item { id: "b".into(), n: None, extra: BTreeMap::new() });
+    // A value that does not fit its optional field, a repeated name, an escaped name: the
+    // tolerant reading decides, and keeps what does not fit.
+    for (text, expected) in [
+        (
+            r#"{"result": [{"id": "a", "n": "many"}]}"#,
+            Item { id: "a".into(), n: None, extra: [("n".into(), json!("many"))].into() },
+        ),
+        (r#"{"result": [{"id": "a", "id": "b"}]}"#, Item { id: "b".into(), n: None, extra: BTreeMap::new() }),
+        (r#"{"result": [{"\u0069d": "a"}]}"#, Item { id: "a".into(), n: None, extra: BTreeMap::new() }),
+    ] {
+        let (items, tolerant) = decode(text);
+        assert!(tolerant > 0, "{text}: read the tolerant way");
+        assert_eq!(items, [expected], "{text}");
+    }
 }

@@ -127,7 +127,10 @@ fn struct_item(
     );
     out.line(0, "}");
     out.blank();
-    deserialize_impl(out, name, "object::deserialize(deserializer)");
+    let one_pass = api.type_def(id).one_pass;
+    let reading =
+        if one_pass { "object::deserialize_direct(deserializer)" } else { "object::deserialize(deserializer)" };
+    deserialize_impl(out, name, reading);
     out.blank();
     // Each field is one line in each direction; the shared work is in `runtime::object`.
     out.line(0, format_args!("impl object::FromFields for {name} {{"));
@@ -146,6 +149,10 @@ fn struct_item(
     out.line(1, "}");
     out.line(0, "}");
     out.blank();
+    if one_pass {
+        direct_impl(out, name, body);
+        out.blank();
+    }
     serialize_impl_start(out, name);
     out.line(2, "let mut object = object::Writer::new(serializer)?;");
     for field in &body.fields {
@@ -161,6 +168,62 @@ fn struct_item(
         out.blank();
         multipart_impl(out, name, body, encoding);
     }
+}
+
+/// `Direct`, for a list's items: the one-pass reading of the SDK's own decoders. Each field
+/// has a slot in one tuple (so no local can take a field's name), each member goes straight
+/// into its field's slot, and the properties the spec does not list go to `extra`; anything
+/// unusual fails and the tolerant `FromFields` reading decides (see `runtime::object`). One
+/// `?` per loop, not one per field, keeps the function cheap to compile.
+fn direct_impl(out: &mut Source, name: &str, body: &StructDef) {
+    out.line(0, format_args!("impl object::Direct for {name} {{"));
+    out.line(1, "fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {");
+    match body.fields.len() {
+        0 => {}
+        1 => out.line(2, "let mut slots = (None,);"),
+        count if count <= 12 => out.line(2, format_args!("let mut slots = ({});", vec!["None"; count].join(", "))),
+        count => {
+            out.line(2, "let mut slots = (");
+            for row in (0..count).step_by(12) {
+                out.line(3, format_args!("{},", vec!["None"; (count - row).min(12)].join(", ")));
+            }
+            out.line(2, ");");
+        }
+    }
+    out.line(2, "let mut rest = std::collections::BTreeMap::new();");
+    out.line(2, "while let Some(name) = object::next_name(&mut map)? {");
+    if body.fields.is_empty() {
+        out.line(3, "object::read_other(&mut map, &mut rest, name)?;");
+    } else {
+        out.line(3, "match name {");
+        let mut seen = std::collections::BTreeSet::new();
+        for (index, field) in body.fields.iter().enumerate() {
+            // A name listed twice is read by the first field; the second stays empty, which
+            // fails the direct reading if it is required.
+            if !seen.insert(field.wire_name.as_str()) {
+                continue;
+            }
+            let method = if field.required { "read_required" } else { "read_optional" };
+            let wire = literal(&field.wire_name);
+            out.line(4, format_args!("{wire} => object::{method}(&mut map, &mut slots.{index}),"));
+        }
+        out.line(4, "_ => object::read_other(&mut map, &mut rest, name),");
+        out.line(3, "}?;");
+    }
+    out.line(2, "}");
+    out.line(2, "Ok(Self {");
+    for (index, field) in body.fields.iter().enumerate() {
+        let rust = &field.rust_name;
+        if field.required {
+            out.line(3, format_args!("{rust}: object::take_required(slots.{index}, {})?,", literal(&field.wire_name)));
+        } else {
+            out.line(3, format_args!("{rust}: slots.{index}.flatten(),"));
+        }
+    }
+    out.line(3, format_args!("{}: rest,", body.extra_name));
+    out.line(2, "})");
+    out.line(1, "}");
+    out.line(0, "}");
 }
 
 /// `ToMultipart`: one part per property, in spec order. Files become file parts (a list of

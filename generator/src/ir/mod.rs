@@ -628,6 +628,10 @@ pub struct TypeDef {
     /// Whether `Default::default()` exists for it: structs whose required fields all have a
     /// spec default (so a default value never invents a required value the caller forgot).
     pub defaultable: bool,
+    /// Whether it is also read in one pass, straight from the body (`object::Direct`): the
+    /// structs a response returns a list of (see [`analysis::bulk`]). Others are read by the
+    /// runtime's shared reading, which costs the crate nothing per type to compile.
+    pub one_pass: bool,
     /// The Cargo features that compile it: those of the top-level resources that use it
     /// (`full` when no operation reaches it); empty when the crate has no features.
     pub features: Vec<String>,

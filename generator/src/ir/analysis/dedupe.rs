@@ -311,6 +311,7 @@ mod tests {
             name: name.into(),
             module: name.to_lowercase(),
             defaultable: false,
+            one_pass: false,
             features: Vec::new(),
             pointer: format!("#/components/schemas/{name}"),
             doc: Some(format!("The {name}.")),

@@ -30,6 +30,7 @@ mod tests {
             name: "T".into(),
             module: "t".into(),
             defaultable: true,
+            one_pass: false,
             features: Vec::new(),
             pointer: "#/components/schemas/T".into(),
             doc: None,

@@ -4,6 +4,7 @@
 //! which crate of the workspace layout holds each type). Emission reads their results
 //! from the model and computes nothing of its own.
 
+pub mod bulk;
 pub mod cycles;
 pub mod dedupe;
 pub mod defaults;

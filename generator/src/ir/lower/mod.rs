@@ -152,6 +152,7 @@ pub fn lower(document: &OpenAPI, config: &Config) -> Result<Api, SpecProblem> {
     mark_multipart(&mut api);
     super::analysis::features::assign(&mut api);
     super::analysis::dedupe::merge_identical(&mut api);
+    super::analysis::bulk::mark_list_items(&mut api);
     super::analysis::features::ungate_webhook_types(&mut api);
     if config.output.layout == crate::config::Layout::Workspace {
         super::analysis::placement::assign(&mut api, config.output.crate_weight);

@@ -1035,6 +1035,7 @@ impl<'a> TypeLowerer<'a> {
             // Settled once every type is named (see `lower`); the analysis passes set the rest.
             module: String::new(),
             defaultable: false,
+            one_pass: false,
             features: Vec::new(),
             pointer: pointer.to_string(),
             doc,
