@@ -49,9 +49,9 @@ impl object::Direct for WorkersKvKey {
         let mut rest = std::collections::BTreeMap::new();
         while let Some(name) = object::next_name(&mut map)? {
             match name {
-                "expiration" => object::read_optional(&mut map, &mut slots.0),
-                "metadata" => object::read_optional(&mut map, &mut slots.1),
-                "name" => object::read_required(&mut map, &mut slots.2),
+                "expiration" => object::read_field(&mut map, &mut slots.0),
+                "metadata" => object::read_field(&mut map, &mut slots.1),
+                "name" => object::read_field(&mut map, &mut slots.2),
                 _ => object::read_other(&mut map, &mut rest, name),
             }?;
         }

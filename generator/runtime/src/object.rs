@@ -169,23 +169,12 @@ pub fn next_name<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<&'de str>
     map.next_key_seed(Name)
 }
 
-/// Reads a required field's value into its slot, for [`Direct::read`].
-pub fn read_required<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+/// Reads a field's value into its slot, for [`Direct::read`]. An optional field's slot
+/// holds an `Option` (`null` reads as `Some(None)`); a second value for the same field is an
+/// error (the tolerant reading keeps the last).
+pub fn read_field<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     map: &mut A,
     slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(A::Error::custom("a property is repeated"));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Reads an optional field's value into its slot (`null` is `Some(None)`), for
-/// [`Direct::read`].
-pub fn read_optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
-    map: &mut A,
-    slot: &mut Option<Option<T>>,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(A::Error::custom("a property is repeated"));

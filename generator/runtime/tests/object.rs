@@ -45,11 +45,11 @@ impl object::Direct for Session {
         let mut rest = BTreeMap::new();
         while let Some(name) = object::next_name(&mut map)? {
             match name {
-                "id" => object::read_required(&mut map, &mut slots.0),
-                "iat" => object::read_optional(&mut map, &mut slots.1),
-                "geo" => object::read_optional(&mut map, &mut slots.2),
-                "devices" => object::read_optional(&mut map, &mut slots.3),
-                "deleted_at" => object::read_required(&mut map, &mut slots.4),
+                "id" => object::read_field(&mut map, &mut slots.0),
+                "iat" => object::read_field(&mut map, &mut slots.1),
+                "geo" => object::read_field(&mut map, &mut slots.2),
+                "devices" => object::read_field(&mut map, &mut slots.3),
+                "deleted_at" => object::read_field(&mut map, &mut slots.4),
                 _ => object::read_other(&mut map, &mut rest, name),
             }?;
         }
@@ -400,8 +400,8 @@ impl object::Direct for Node {
         let mut rest = BTreeMap::new();
         while let Some(name) = object::next_name(&mut map)? {
             match name {
-                "name" => object::read_optional(&mut map, &mut slots.0),
-                "child" => object::read_optional(&mut map, &mut slots.1),
+                "name" => object::read_field(&mut map, &mut slots.0),
+                "child" => object::read_field(&mut map, &mut slots.1),
                 _ => object::read_other(&mut map, &mut rest, name),
             }?;
         }
@@ -487,8 +487,8 @@ fn list_items_are_read_in_one_pass_unless_something_is_unusual() {
             let mut rest = BTreeMap::new();
             while let Some(name) = object::next_name(&mut map)? {
                 match name {
-                    "id" => object::read_required(&mut map, &mut slots.0),
-                    "n" => object::read_optional(&mut map, &mut slots.1),
+                    "id" => object::read_field(&mut map, &mut slots.0),
+                    "n" => object::read_field(&mut map, &mut slots.1),
                     _ => object::read_other(&mut map, &mut rest, name),
                 }?;
             }

@@ -203,9 +203,8 @@ fn direct_impl(out: &mut Source, name: &str, body: &StructDef) {
             if !seen.insert(field.wire_name.as_str()) {
                 continue;
             }
-            let method = if field.required { "read_required" } else { "read_optional" };
             let wire = literal(&field.wire_name);
-            out.line(4, format_args!("{wire} => object::{method}(&mut map, &mut slots.{index}),"));
+            out.line(4, format_args!("{wire} => object::read_field(&mut map, &mut slots.{index}),"));
         }
         out.line(4, "_ => object::read_other(&mut map, &mut rest, name),");
         out.line(3, "}?;");
