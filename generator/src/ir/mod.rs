@@ -605,6 +605,16 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The type without the `Option` of a nullable value, however deeply nested.
+    pub fn without_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.without_null(),
+            other => other,
+        }
+    }
+}
+
 /// Integer widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntegerKind {

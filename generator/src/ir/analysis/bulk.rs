@@ -22,7 +22,7 @@ pub fn mark_list_items(api: &mut Api) {
         match &operation.success.kind {
             ResponseKind::JsonLines { item } => named(item, &mut items),
             kind => {
-                if let Some(TypeRef::Array(item)) = kind.ty().map(without_null) {
+                if let Some(TypeRef::Array(item)) = kind.ty().map(TypeRef::without_null) {
                     named(item, &mut items);
                 }
             }
@@ -53,17 +53,9 @@ pub fn mark_list_items(api: &mut Api) {
     }
 }
 
-/// `ty` without the `Option` of a nullable value.
-fn without_null(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => without_null(inner),
-        other => other,
-    }
-}
-
 /// Pushes the type `ty` names itself (a nullable one included) onto `out`.
 fn named(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    if let TypeRef::Named(id) = without_null(ty) {
+    if let TypeRef::Named(id) = ty.without_null() {
         out.push(*id);
     }
 }

@@ -490,7 +490,7 @@ fn list_of(api: &Api, kind: &ResponseKind) -> Option<List> {
     if let Some(item) = array_item(ty) {
         return Some(List { path: top, item, named: true });
     }
-    let TypeRef::Named(id) = strip_nullable(ty) else { return None };
+    let TypeRef::Named(id) = ty.without_null() else { return None };
     let TypeKind::Struct(body) = &api.type_def(*id).kind else { return None };
     let arrays: Vec<(&str, TypeRef)> =
         body.fields.iter().filter_map(|field| Some((field.wire_name.as_str(), array_item(&field.ty)?))).collect();
@@ -513,22 +513,15 @@ fn list_of(api: &Api, kind: &ResponseKind) -> Option<List> {
 }
 
 fn array_item(ty: &TypeRef) -> Option<TypeRef> {
-    match strip_nullable(ty) {
+    match ty.without_null() {
         TypeRef::Array(item) => Some(item.as_ref().clone()),
         _ => None,
     }
 }
 
-fn strip_nullable(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => strip_nullable(inner),
-        other => other,
-    }
-}
-
 /// A parameter type that travels as one query value.
 fn is_scalar(ty: &TypeRef) -> bool {
-    matches!(strip_nullable(ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Named(_))
+    matches!(ty.without_null(), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Named(_))
 }
 
 fn is_uri(field: &BodyField) -> bool {
