@@ -37,9 +37,13 @@ pub fn generate_fixture(name: &str, standalone: bool) -> Generated {
     sdkgen::generate(&loaded, &config, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Writes a spec text to a fresh temporary file and returns its path.
+/// Writes a spec text to a fresh temporary file and returns its path. Each call gets a
+/// directory of its own: tests run in parallel, and two calls with the same `test` must not
+/// write over each other's file (or the `out` directory beside it) while the other reads it.
 pub fn temp_spec(test: &str, file_name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sdkgen-test-{}-{test}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("sdkgen-test-{}-{test}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(file_name);
     std::fs::write(&path, text).unwrap();
